@@ -1,0 +1,155 @@
+"""The `tzmap` command: a thin shell over the same functions the app and the tests use."""
+
+from __future__ import annotations
+
+import json
+import sys
+import urllib.request
+
+import click
+
+from app import migrate
+from app.cluster import LocalCluster, ProvisioningError, port_in_use, redact
+from app.settings import Settings, get_settings
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def database_url(settings: Settings, *, start_local: bool = True) -> str:
+    """DATABASE_URL when given; otherwise the private cluster's URL, started if asked."""
+    if settings.database_url:
+        return settings.database_url
+    cluster = LocalCluster(settings.data_dir)
+    if start_local:
+        cluster.start()
+    return cluster.url()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Project map of Beijing's city sub-centre (北京城市副中心, Tongzhou)."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to serve on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port to serve on (default 8000).")
+def up(host: str | None, port: int | None) -> None:
+    """Bring the whole app up: database, migrations, data load, server.
+
+    Without DATABASE_URL a private PostGIS cluster is provisioned first.
+    """
+    settings = _settings()
+    host, port = host or settings.host, port or settings.port
+    try:
+        if settings.database_url:
+            click.echo(f"Using the database at {redact(settings.database_url)}")
+        else:
+            click.echo(f"Starting the private PostGIS cluster (state in {settings.data_dir}) …")
+        url = database_url(settings)
+    except ProvisioningError as exc:
+        raise click.ClickException(str(exc)) from exc
+    migrate.upgrade(url)
+    click.echo("Schema migrated to head.")
+    if port_in_use(port):
+        if _healthy(host, port):
+            click.echo(f"tzmap is already serving at http://{host}:{port}/ ; nothing more to do.")
+            return
+        raise click.ClickException(
+            f"port {port} on {host} is taken by another program; choose one with --port"
+        )
+    _serve(settings, url, host, port)
+
+
+def _healthy(host: str, port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}/healthz", timeout=3) as response:
+            return bool(json.load(response).get("status") == "ok")
+    except (OSError, ValueError):
+        return False
+
+
+def _serve(settings: Settings, url: str, host: str, port: int) -> None:
+    import uvicorn
+
+    from app.main import create_app
+
+    click.echo(f"Serving on http://{host}:{port}/ (health: http://{host}:{port}/healthz)")
+    uvicorn.run(create_app(settings, url), host=host, port=port, log_level=settings.log_level)
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to serve on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port to serve on (default 8000).")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the app (the database must be migrated)."""
+    settings = _settings()
+    try:
+        url = database_url(settings)
+    except ProvisioningError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _serve(settings, url, host or settings.host, port or settings.port)
+
+
+@main.command("migrate")
+@click.argument("revision", default="head")
+def migrate_command(revision: str) -> None:
+    """Upgrade the database schema to REVISION (default: head)."""
+    try:
+        url = database_url(_settings())
+    except ProvisioningError as exc:
+        raise click.ClickException(str(exc)) from exc
+    migrate.upgrade(url, revision)
+    click.echo(f"Schema at {revision}.")
+
+
+@main.group()
+def db() -> None:
+    """The private local PostGIS cluster (used when DATABASE_URL is not set)."""
+
+
+def _local_cluster() -> LocalCluster:
+    settings = _settings()
+    if settings.database_url:
+        raise click.ClickException(
+            "DATABASE_URL is set, so no local cluster is used; unset it to manage the local one"
+        )
+    return LocalCluster(settings.data_dir)
+
+
+@db.command("start")
+def db_start() -> None:
+    """Create the cluster if needed and start it."""
+    cluster = _local_cluster()
+    try:
+        cluster.start()
+    except ProvisioningError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"PostGIS running on 127.0.0.1:{cluster.port} (data in {cluster.pgdata})")
+
+
+@db.command("stop")
+def db_stop() -> None:
+    """Stop the cluster; its data is kept."""
+    cluster = _local_cluster()
+    cluster.stop()
+    click.echo("PostGIS stopped." if cluster.exists() else "There is no local cluster.")
+
+
+@db.command("status")
+def db_status() -> None:
+    """Say whether the cluster exists and runs; exit 3 when it does not run."""
+    status = _local_cluster().status()
+    click.echo(json.dumps(status, indent=2))
+    if not status["running"]:
+        sys.exit(3)
+
+
+@db.command("url")
+def db_url() -> None:
+    """Print the cluster's connection URL (libpq form, with its password)."""
+    try:
+        click.echo(_local_cluster().url())
+    except ProvisioningError as exc:
+        raise click.ClickException(str(exc)) from exc

@@ -1,0 +1,20 @@
+"""Engines from libpq-form URLs."""
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import URL, make_url
+
+
+def sqlalchemy_url(database_url: str) -> URL:
+    """postgresql://user:pass@host:port/db (libpq form) as a URL for the psycopg 3 driver."""
+    return make_url(database_url).set(drivername="postgresql+psycopg")
+
+
+def make_engine(database_url: str, **kwargs: Any) -> Engine:
+    return create_engine(
+        sqlalchemy_url(database_url),
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 5, "application_name": "tzmap"},
+        **kwargs,
+    )

@@ -1,0 +1,39 @@
+"""create_app(settings): the FastAPI application; the lifespan owns the database engine."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.db import make_engine
+from app.errors import add_exception_handlers
+from app.migrate import head_revisions
+from app.routes import health
+from app.settings import Settings
+
+
+def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
+    """`database_url` overrides settings (the CLI passes the private cluster's URL)."""
+    url = database_url or settings.database_url
+    if url is None:
+        raise ValueError("no database URL: set DATABASE_URL or start the local cluster")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(url)
+        app.state.engine = engine
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="通州副中心项目地图 Tongzhou sub-centre project map",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.head_revisions = head_revisions()
+    add_exception_handlers(app)
+    app.include_router(health.router)
+    return app

@@ -1,0 +1,33 @@
+"""Alembic, driven from Python: the CLI, the health check and the tests share these."""
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
+
+from app.settings import REPO_ROOT
+
+
+def alembic_config(database_url: str | None = None) -> Config:
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
+    # Passed as an attribute, not an ini option: configparser would choke on a '%' in a password.
+    config.attributes["database_url"] = database_url
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def downgrade(database_url: str, revision: str = "base") -> None:
+    command.downgrade(alembic_config(database_url), revision)
+
+
+def head_revisions() -> tuple[str, ...]:
+    return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def current_revisions(connection: Connection) -> tuple[str, ...]:
+    return tuple(MigrationContext.configure(connection).get_current_heads())

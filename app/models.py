@@ -1,0 +1,368 @@
+"""The data model as SQLAlchemy tables.
+
+Alembic migrations own the schema; a test checks that these models and the migrations agree.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from geoalchemy2 import Geometry, WKBElement
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Double,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app import vocab
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+def _slug(column: str) -> str:
+    return f"{column} ~ '{vocab.SLUG_PATTERN}' AND length({column}) <= {vocab.SLUG_MAX_LENGTH}"
+
+
+def _year(column: str) -> str:
+    return f"{column} BETWEEN {vocab.YEAR_MIN} AND {vocab.YEAR_MAX}"
+
+
+def _valid_geometry(column: str) -> str:
+    return f"ST_IsValid({column}) AND NOT ST_IsEmpty({column})"
+
+
+class Document(Base):
+    """A source document, known by its sha256; its text is stored only when registered."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        CheckConstraint(_slug("id"), name="id_slug"),
+        CheckConstraint(r"date ~ '^\d{4}(-\d{2}(-\d{2})?)?$'", name="date_iso"),
+        CheckConstraint("sha256 ~ '^[0-9a-f]{64}$'", name="sha256_hex"),
+        CheckConstraint(
+            "(text IS NULL) = (registered_at IS NULL)", name="text_registered_together"
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    date: Mapped[str] = mapped_column(String(10))
+    publisher: Mapped[str | None] = mapped_column(Text)
+    file_name: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    registered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Evidence(Base):
+    """A character range [char_start, char_end) of a document that supports a fact."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        CheckConstraint("char_start >= 0 AND char_end > char_start", name="range_ordered"),
+        UniqueConstraint("document_id", "char_start", "char_end"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("document.id", ondelete="RESTRICT"))
+    char_start: Mapped[int] = mapped_column(Integer)
+    char_end: Mapped[int] = mapped_column(Integer)
+
+
+class District(Base):
+    __tablename__ = "district"
+    __table_args__ = (
+        CheckConstraint(r"code ~ '^\d{12}$'", name="code_12_digits"),
+        CheckConstraint(_one_of("boundary_quality", vocab.BOUNDARY_QUALITIES), name="quality"),
+        CheckConstraint(_valid_geometry("geom"), name="geom_valid"),
+    )
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    boundary_quality: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str | None] = mapped_column(Text)
+    geom: Mapped[WKBElement] = mapped_column(Geometry("MULTIPOLYGON", srid=4326))
+
+
+class Township(Base):
+    """One of the 22 街道/乡/镇, with its 12-digit statistical code."""
+
+    __tablename__ = "township"
+    __table_args__ = (
+        CheckConstraint(r"code ~ '^\d{12}$'", name="code_12_digits"),
+        CheckConstraint(_one_of("kind", vocab.TOWNSHIP_KINDS), name="kind"),
+        CheckConstraint(_one_of("boundary_quality", vocab.BOUNDARY_QUALITIES), name="quality"),
+        CheckConstraint(_valid_geometry("geom"), name="geom_valid"),
+    )
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    kind: Mapped[str] = mapped_column(String(4))
+    boundary_quality: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str | None] = mapped_column(Text)
+    geom: Mapped[WKBElement] = mapped_column(Geometry("MULTIPOLYGON", srid=4326))
+    seat: Mapped[WKBElement | None] = mapped_column(
+        Geometry("POINT", srid=4326, spatial_index=False)
+    )
+
+
+class Project(Base):
+    __tablename__ = "project"
+    __table_args__ = (
+        CheckConstraint(_slug("id"), name="id_slug"),
+        CheckConstraint("length(btrim(name)) > 0", name="name_not_blank"),
+        CheckConstraint(_one_of("category", vocab.CATEGORIES), name="category"),
+        CheckConstraint(
+            _one_of("geometry_quality", vocab.GEOMETRY_QUALITIES), name="geometry_quality"
+        ),
+        CheckConstraint(_valid_geometry("geom"), name="geom_valid"),
+        CheckConstraint(_one_of("GeometryType(geom)", vocab.GEOMETRY_TYPES), name="geom_kind"),
+        Index(None, "category"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    category: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    geom: Mapped[WKBElement] = mapped_column(Geometry("GEOMETRY", srid=4326))
+    geometry_quality: Mapped[str] = mapped_column(String(16))
+    placement: Mapped[str | None] = mapped_column(Text)
+    cross_border: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ProjectAlias(Base):
+    """Another name of a project. The primary key makes an alias belong to one project only."""
+
+    __tablename__ = "project_alias"
+    __table_args__ = (
+        CheckConstraint("length(btrim(alias)) > 0", name="alias_not_blank"),
+        Index(None, "project_id"),
+    )
+
+    alias: Mapped[str] = mapped_column(Text, primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+
+
+class StatusEvent(Base):
+    """What a document reports as having happened to a project in a year."""
+
+    __tablename__ = "status_event"
+    __table_args__ = (
+        CheckConstraint(_year("year"), name="year_range"),
+        CheckConstraint(_one_of("status", vocab.STATUSES), name="status"),
+        UniqueConstraint("project_id", "year", "status"),
+        Index(None, "year", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    status: Mapped[str] = mapped_column(String(24))
+    milestone: Mapped[str | None] = mapped_column(Text)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id", ondelete="RESTRICT"))
+
+
+class Target(Base):
+    """What a plan promises for a project by a year."""
+
+    __tablename__ = "target"
+    __table_args__ = (
+        CheckConstraint(_year("year"), name="year_range"),
+        CheckConstraint(_one_of("status", vocab.STATUSES), name="status"),
+        UniqueConstraint("project_id", "year", "status"),
+        Index(None, "year"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    status: Mapped[str] = mapped_column(String(24))
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id", ondelete="RESTRICT"))
+
+
+class Programme(Base):
+    """A counted commitment (17 断头路, 14 家园中心, …) with its located members."""
+
+    __tablename__ = "programme"
+    __table_args__ = (
+        CheckConstraint(_slug("id"), name="id_slug"),
+        CheckConstraint(_one_of("category", vocab.CATEGORIES), name="category"),
+        CheckConstraint(f"target_year IS NULL OR {_year('target_year')}", name="target_year"),
+        CheckConstraint("target_count IS NULL OR target_count > 0", name="target_count"),
+        CheckConstraint(
+            "(target_count IS NULL) = (target_year IS NULL)"
+            " AND (target_count IS NULL) = (target_evidence_id IS NULL)",
+            name="target_complete",
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    aliases: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    category: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    unit: Mapped[str | None] = mapped_column(Text)
+    target_count: Mapped[float | None] = mapped_column(Double)
+    target_year: Mapped[int | None] = mapped_column(SmallInteger)
+    target_evidence_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence.id", ondelete="RESTRICT")
+    )
+
+
+class ProgrammeMember(Base):
+    __tablename__ = "programme_member"
+    __table_args__ = (Index(None, "project_id"),)
+
+    programme_id: Mapped[str] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True
+    )
+    project_id: Mapped[str] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ProgrammeProgress(Base):
+    """A reported (actual) or planned (target) count of a programme in a year."""
+
+    __tablename__ = "programme_progress"
+    __table_args__ = (
+        CheckConstraint(_year("year"), name="year_range"),
+        CheckConstraint(_one_of("kind", vocab.PROGRAMME_VALUE_KINDS), name="kind"),
+        CheckConstraint("count >= 0", name="count_not_negative"),
+        Index(None, "programme_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    programme_id: Mapped[str] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[str] = mapped_column(String(8))
+    count: Mapped[float] = mapped_column(Double)
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id", ondelete="RESTRICT"))
+
+
+class Indicator(Base):
+    """A district figure (forest cover, rail length, …); no geometry."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (CheckConstraint(_slug("id"), name="id_slug"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    aliases: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    unit: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, server_default="")
+
+
+class IndicatorValue(Base):
+    __tablename__ = "indicator_value"
+    __table_args__ = (
+        CheckConstraint(_year("year"), name="year_range"),
+        CheckConstraint(_one_of("kind", vocab.INDICATOR_VALUE_KINDS), name="kind"),
+        CheckConstraint(
+            f"qualifier IS NULL OR {_one_of('qualifier', vocab.QUALIFIERS)}", name="qualifier"
+        ),
+        Index(None, "indicator_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[str] = mapped_column(String(8))
+    value: Mapped[float] = mapped_column(Double)
+    qualifier: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id", ondelete="RESTRICT"))
+
+
+class ProjectTownship(Base):
+    """Which townships a project touches, with the part of its length or area in each."""
+
+    __tablename__ = "project_township"
+    __table_args__ = (
+        CheckConstraint("length_km IS NULL OR length_km >= 0", name="length_not_negative"),
+        CheckConstraint("area_ha IS NULL OR area_ha >= 0", name="area_not_negative"),
+        Index(None, "township_code"),
+    )
+
+    project_id: Mapped[str] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), primary_key=True
+    )
+    township_code: Mapped[str] = mapped_column(
+        ForeignKey("township.code", ondelete="CASCADE"), primary_key=True
+    )
+    length_km: Mapped[float | None] = mapped_column(Double)
+    area_ha: Mapped[float | None] = mapped_column(Double)
+
+
+class AppUser(Base):
+    """A person who may edit; township officials are scoped to their own township."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (
+        CheckConstraint(r"username ~ '^[a-z0-9_.-]{2,64}$'", name="username_form"),
+        CheckConstraint(_one_of("role", vocab.USER_ROLES), name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(Text, server_default="")
+    role: Mapped[str] = mapped_column(String(16))
+    township_code: Mapped[str | None] = mapped_column(
+        ForeignKey("township.code", ondelete="RESTRICT")
+    )
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class AuditLog(Base):
+    """Who changed what, when, with the row before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        CheckConstraint(_one_of("action", vocab.AUDIT_ACTIONS), name="action"),
+        Index(None, "entity", "entity_id"),
+        Index(None, "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(16))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(Text)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

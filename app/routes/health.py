@@ -1,0 +1,46 @@
+"""/healthz: can we reach the database, has it PostGIS, is the schema at the migration head."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.deps import EngineDep
+from app.migrate import current_revisions
+
+router = APIRouter(tags=["health"])
+
+VERSIONS_SQL = text(
+    "SELECT current_setting('server_version') AS postgres,"
+    " (SELECT extversion FROM pg_extension WHERE extname = 'postgis') AS postgis"
+)
+
+
+@router.get("/healthz", summary="Service health")
+def healthz(request: Request, engine: EngineDep) -> JSONResponse:
+    head = list(request.app.state.head_revisions)
+    try:
+        with engine.connect() as conn:
+            versions = conn.execute(VERSIONS_SQL).one()
+            current = list(current_revisions(conn))
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        failure = {"status": "unavailable", "database": "unreachable", "detail": reason}
+        return JSONResponse(failure, status_code=503)
+
+    at_head = sorted(current) == sorted(head)
+    problems = []
+    if versions.postgis is None:
+        problems.append("PostGIS is not installed in this database")
+    if not at_head:
+        problems.append("the schema is not at the migration head; run `tzmap migrate`")
+    body: dict[str, object] = {
+        "status": "unavailable" if problems else "ok",
+        "database": "reachable",
+        "postgres_version": versions.postgres,
+        "postgis_version": versions.postgis,
+        "schema": {"current": current, "head": head, "at_head": at_head},
+    }
+    if problems:
+        body["detail"] = "; ".join(problems)
+    return JSONResponse(body, status_code=503 if problems else 200)

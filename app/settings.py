@@ -1,0 +1,40 @@
+"""Configuration from the environment: one settings object, prefix TZMAP_ (DATABASE_URL as is)."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TZMAP_", env_file=".env", extra="ignore")
+
+    # libpq form, postgresql://user:pass@host:port/db. Unset: a private local cluster is used.
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "TZMAP_DATABASE_URL")
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
+    # Where the private cluster keeps its state (port, password); its data directory is
+    # beside it, or under /var/lib/tzmap when run as root (PostgreSQL refuses to run as root).
+    data_dir: Path = REPO_ROOT / ".tzmap"
+    geodata_dir: Path = REPO_ROOT / "geodata"
+
+    @field_validator("database_url")
+    @classmethod
+    def _libpq_form(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("DATABASE_URL must look like postgresql://user:pass@host:port/db")
+        return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,53 @@
+"""The controlled vocabularies of the data model, shared by the schema, the loader and the API."""
+
+STATUSES = ("planned", "under_construction", "completed", "in_service")
+
+GEOMETRY_QUALITIES = ("surveyed", "approximate", "schematic")
+
+BOUNDARY_QUALITIES = ("approximate", "official")
+
+TOWNSHIP_KINDS = ("街道", "镇", "乡")
+
+CATEGORIES = (
+    "rail",
+    "road",
+    "hub",
+    "administration",
+    "business",
+    "culture",
+    "heritage",
+    "tourism",
+    "town",
+    "education",
+    "health",
+    "elderly_care",
+    "sport",
+    "public_service",
+    "ecology",
+    "water",
+    "utility",
+    "housing",
+    "industry",
+    "renewal",
+)
+
+GEOMETRY_TYPES = (
+    "POINT",
+    "MULTIPOINT",
+    "LINESTRING",
+    "MULTILINESTRING",
+    "POLYGON",
+    "MULTIPOLYGON",
+)
+
+PROGRAMME_VALUE_KINDS = ("actual", "target")
+INDICATOR_VALUE_KINDS = ("baseline", "actual", "estimate", "target")
+QUALIFIERS = ("about", "at_least", "at_most")
+USER_ROLES = ("admin", "editor", "viewer")
+AUDIT_ACTIONS = ("create", "update", "delete", "load", "import")
+
+# Years a plan or report of the sub-centre can speak of.
+YEAR_MIN, YEAR_MAX = 2000, 2050
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG_MAX_LENGTH = 64
