@@ -4,7 +4,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from geoalchemy2 import alembic_helpers
 from sqlalchemy import Connection
+from sqlalchemy.schema import SchemaItem
 
 from app.settings import REPO_ROOT
 
@@ -31,3 +33,12 @@ def head_revisions() -> tuple[str, ...]:
 
 def current_revisions(connection: Connection) -> tuple[str, ...]:
     return tuple(MigrationContext.configure(connection).get_current_heads())
+
+
+def include_object(
+    obj: SchemaItem, name: str | None, obj_type: str, reflected: bool, compare_to: object
+) -> bool:
+    """What autogenerate compares: our tables, not PostGIS's own (spatial_ref_sys, topology …)."""
+    if obj_type == "table" and getattr(obj, "schema", None) not in (None, "public"):
+        return False
+    return bool(alembic_helpers.include_object(obj, name, obj_type, reflected, compare_to))

@@ -3,6 +3,7 @@ from geoalchemy2 import alembic_helpers
 from sqlalchemy import pool
 
 from app.db import make_engine
+from app.migrate import include_object
 from app.models import Base
 from app.settings import get_settings
 
@@ -16,13 +17,6 @@ def database_url() -> str:
     from app.cluster import LocalCluster
 
     return LocalCluster(get_settings().data_dir).url()
-
-
-def include_object(obj, name, obj_type, reflected, compare_to):  # type: ignore[no-untyped-def]
-    # PostGIS's own tables (spatial_ref_sys, topology, tiger …) are not ours to manage.
-    if obj_type == "table" and obj.schema not in (None, "public"):
-        return False
-    return alembic_helpers.include_object(obj, name, obj_type, reflected, compare_to)
 
 
 def run_migrations_online() -> None:
