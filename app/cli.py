@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import sys
 import urllib.request
+from pathlib import Path
 
 import click
 
 from app import migrate
 from app.cluster import LocalCluster, ProvisioningError, port_in_use, redact
+from app.db import make_engine
+from app.geodata.load import load_catalogue
+from app.geodata.validate import CatalogueError
 from app.settings import Settings, get_settings
 
 
@@ -52,6 +56,7 @@ def up(host: str | None, port: int | None) -> None:
         raise click.ClickException(str(exc)) from exc
     migrate.upgrade(url)
     click.echo("Schema migrated to head.")
+    _load(url, settings.geodata_dir, settings.documents_dir)
     if port_in_use(port):
         if _healthy(host, port):
             click.echo(f"tzmap is already serving at http://{host}:{port}/ ; nothing more to do.")
@@ -102,6 +107,39 @@ def migrate_command(revision: str) -> None:
         raise click.ClickException(str(exc)) from exc
     migrate.upgrade(url, revision)
     click.echo(f"Schema at {revision}.")
+
+
+def _load(url: str, root: Path, documents_dir: Path | None) -> None:
+    engine = make_engine(url)
+    try:
+        report = load_catalogue(engine, root, documents_dir)
+    except CatalogueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        engine.dispose()
+    click.echo(str(report))
+    if report.documents_with_text:
+        click.echo(f"Document texts registered: {', '.join(report.documents_with_text)}")
+
+
+@main.command()
+@click.argument(
+    "path", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False
+)
+@click.option(
+    "--documents",
+    "documents_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder with the source documents' text files (matched by sha256).",
+)
+def load(path: Path | None, documents_dir: Path | None) -> None:
+    """Validate the catalogue in PATH (default: geodata/) and load it; nothing on any error."""
+    settings = _settings()
+    try:
+        url = database_url(settings)
+    except ProvisioningError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _load(url, path or settings.geodata_dir, documents_dir or settings.documents_dir)
 
 
 @main.group()

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     # beside it, or under /var/lib/tzmap when run as root (PostgreSQL refuses to run as root).
     data_dir: Path = REPO_ROOT / ".tzmap"
     geodata_dir: Path = REPO_ROOT / "geodata"
+    # Texts of the source documents (matched by sha256), so the app can quote its evidence.
+    # By default the shared seed folder beside the clone, when there is one.
+    documents_dir: Path | None = REPO_ROOT.parent / "shared" / "seeds"
 
     @field_validator("database_url")
     @classmethod

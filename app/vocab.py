@@ -46,6 +46,11 @@ QUALIFIERS = ("about", "at_least", "at_most")
 USER_ROLES = ("admin", "editor", "viewer")
 AUDIT_ACTIONS = ("create", "update", "delete", "load", "import")
 
+# Lengths and areas are measured in CGCS2000 / 3-degree Gauss-Krüger CM 117E (zone 39 without the
+# zone prefix), whose central meridian runs 0.3° from Tongzhou. EPSG:4547 is often quoted for
+# Beijing but is the CM 114E zone: 2.6° off, it would overstate lengths by about 0.06 %.
+METRIC_SRID = 4548
+
 # Years a plan or report of the sub-centre can speak of.
 YEAR_MIN, YEAR_MAX = 2000, 2050
 

@@ -1,0 +1,432 @@
+"""Read and validate the whole catalogue before anything is written.
+
+`read_catalogue` returns a `Catalogue` or raises `CatalogueError` listing every bad record with its
+file, record id and reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import shapely
+from pydantic import BaseModel, ValidationError
+from pyproj import Transformer
+from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import transform
+
+from app import vocab
+from app.geodata.records import (
+    DistrictProperties,
+    DocumentRecord,
+    EvidenceRef,
+    IndicatorRecord,
+    ProgrammeRecord,
+    ProjectProperties,
+    TownshipProperties,
+)
+
+# The shipped district outline is simplified, its edge up to about 1 km off the true boundary.
+DISTRICT_TOLERANCE_M = 1000.0
+WGS84_NAMES = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326", "EPSG:4326"}
+PROJECT_GEOMETRY_TYPES = {
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+}
+
+_to_metric = Transformer.from_crs(4326, vocab.METRIC_SRID, always_xy=True).transform
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    record: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}" + (f" [{self.record}]" if self.record else "")
+        return f"{where}: {self.reason}"
+
+
+class CatalogueError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(
+            f"{len(problems)} problem(s) in the catalogue; nothing was loaded:\n{lines}"
+        )
+
+
+@dataclass(frozen=True)
+class Located:
+    """A record with its geometry."""
+
+    id: str
+    properties: Any
+    geometry: BaseGeometry
+    file: Path = Path()
+
+
+@dataclass
+class Catalogue:
+    documents: list[DocumentRecord]
+    district: Located
+    townships: list[Located]
+    projects: list[Located]
+    programmes: list[ProgrammeRecord]
+    indicators: list[IndicatorRecord]
+    texts: dict[str, str] = field(default_factory=dict)  # document id -> text, when available
+    township_note: str | None = None
+
+
+class _Reader:
+    """Collects problems while reading; each check adds to the list instead of stopping."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def problem(self, path: Path | str, record: str | None, reason: str) -> None:
+        name = str(path.relative_to(self.root)) if isinstance(path, Path) else path
+        self.problems.append(Problem(name, record, reason))
+
+    def json(self, path: Path) -> Any:
+        if not path.exists():
+            self.problem(path, None, "file is missing")
+            return None
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            self.problem(
+                path,
+                None,
+                f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                "save it as UTF-8 (GBK/GB18030 files are not accepted)",
+            )
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            hint = " (is the file truncated?)" if exc.pos >= len(text.rstrip()) else ""
+            self.problem(
+                path,
+                None,
+                f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}{hint}",
+            )
+            return None
+
+    def model(self, path: Path, record: str | None, model: type[M], data: Any) -> M | None:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                location = ".".join(str(part) for part in error["loc"]) or "record"
+                self.problem(path, record, f"{location}: {error['msg']}")
+            return None
+
+    def features(self, path: Path) -> Iterator[dict[str, Any]]:
+        data = self.json(path)
+        if data is None:
+            return
+        if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+            self.problem(path, None, "expected a GeoJSON FeatureCollection")
+            return
+        crs = (data.get("crs") or {}).get("properties", {}).get("name")
+        if crs is not None and crs not in WGS84_NAMES:
+            self.problem(
+                path,
+                None,
+                f"declares CRS {crs}; geodata must be WGS84 longitude/latitude (EPSG:4326)",
+            )
+            return
+        features = data.get("features")
+        if not isinstance(features, list):
+            self.problem(path, None, "'features' must be a list")
+            return
+        yield from features
+
+    def geometry(self, path: Path, record: str, data: Any) -> BaseGeometry | None:
+        try:
+            geom = shape(data)
+        except Exception as exc:  # shapely raises several kinds for malformed GeoJSON
+            self.problem(path, record, f"geometry is not valid GeoJSON: {exc}")
+            return None
+        if geom.is_empty:
+            self.problem(path, record, "geometry is empty")
+            return None
+        if geom.has_z:
+            self.problem(path, record, "geometry has Z coordinates; only 2D lon/lat is accepted")
+            return None
+        minx, miny, maxx, maxy = geom.bounds
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            self.problem(
+                path,
+                record,
+                "coordinates are not longitude/latitude degrees (a projected CRS?); "
+                "geodata must be WGS84 (EPSG:4326)",
+            )
+            return None
+        if not geom.is_valid:
+            self.problem(path, record, f"invalid geometry: {shapely.is_valid_reason(geom)}")
+            return None
+        return geom
+
+
+def _duplicates(values: Iterable[str]) -> list[str]:
+    return sorted(value for value, n in Counter(values).items() if n > 1)
+
+
+def _as_multipolygon(geom: BaseGeometry) -> MultiPolygon | None:
+    if isinstance(geom, Polygon):
+        return MultiPolygon([geom])
+    return geom if isinstance(geom, MultiPolygon) else None
+
+
+def document_texts(documents: list[DocumentRecord], directory: Path | None) -> dict[str, str]:
+    """Texts of the listed documents found in `directory`, matched by sha256 of the file."""
+    if directory is None or not directory.is_dir():
+        return {}
+    by_hash = {d.sha256: d.id for d in documents}
+    texts = {}
+    for path in sorted(directory.iterdir()):
+        if not path.is_file():
+            continue
+        raw = path.read_bytes()
+        document_id = by_hash.get(hashlib.sha256(raw).hexdigest())
+        if document_id:
+            texts[document_id] = raw.decode("utf-8")
+    return texts
+
+
+def read_catalogue(
+    root: Path, documents_dir: Path | None = None, known_texts: dict[str, str] | None = None
+) -> Catalogue:
+    # known_texts: texts registered earlier, by sha256.
+    """Read and check every file of the catalogue in `root`; raise CatalogueError on any problem."""
+    reader = _Reader(root)
+
+    documents = _read_documents(reader, root / "documents.json")
+    texts = {d.id: known_texts[d.sha256] for d in documents if d.sha256 in (known_texts or {})}
+    texts |= document_texts(documents, documents_dir)
+    district = _read_district(reader, root / "district.geojson")
+    townships, township_note = _read_townships(reader, root / "townships.geojson")
+    programmes = _read_list(reader, root / "programmes.json", ProgrammeRecord)
+    indicators = _read_list(reader, root / "indicators.json", IndicatorRecord)
+    projects = _read_projects(reader, root / "projects")
+
+    if reader.problems or district is None:
+        raise CatalogueError(reader.problems)
+
+    catalogue = Catalogue(
+        documents, district, townships, projects, programmes, indicators, texts, township_note
+    )
+    _check_references(reader, catalogue)
+    if reader.problems:
+        raise CatalogueError(reader.problems)
+    return catalogue
+
+
+def _read_documents(reader: _Reader, path: Path) -> list[DocumentRecord]:
+    documents = _read_list(reader, path, DocumentRecord)
+    for dup in _duplicates(d.id for d in documents):
+        reader.problem(path, dup, "duplicate document id")
+    for dup in _duplicates(d.sha256 for d in documents):
+        reader.problem(path, dup, "two documents with the same sha256")
+    return documents
+
+
+def _read_list(reader: _Reader, path: Path, model: type[M]) -> list[M]:
+    data = reader.json(path)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        reader.problem(path, None, "expected a JSON list of records")
+        return []
+    records = []
+    for index, item in enumerate(data):
+        record_id = item.get("id") if isinstance(item, dict) else None
+        parsed = reader.model(path, str(record_id or f"#{index}"), model, item)
+        if parsed is not None:
+            records.append(parsed)
+    ids = [getattr(r, "id", None) for r in records]
+    for dup in _duplicates(i for i in ids if i):
+        reader.problem(path, dup, "duplicate id")
+    return records
+
+
+def _read_district(reader: _Reader, path: Path) -> Located | None:
+    data = reader.json(path)
+    if data is None:
+        return None
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        features = data.get("features") or []
+        data = features[0] if len(features) == 1 else None
+    if not isinstance(data, dict) or data.get("type") != "Feature":
+        reader.problem(path, None, "expected one GeoJSON Feature with the district outline")
+        return None
+    props = reader.model(path, "district", DistrictProperties, data.get("properties"))
+    geom = reader.geometry(path, "district", data.get("geometry"))
+    multi = _as_multipolygon(geom) if geom is not None else None
+    if geom is not None and multi is None:
+        reader.problem(path, "district", "the district outline must be a Polygon or MultiPolygon")
+    if props is None or multi is None:
+        return None
+    return Located(props.code, props, multi)
+
+
+def _read_townships(reader: _Reader, path: Path) -> tuple[list[Located], str | None]:
+    townships = []
+    for index, feature in enumerate(reader.features(path)):
+        props_data = feature.get("properties") or {}
+        record = str(props_data.get("name") or props_data.get("code") or f"#{index}")
+        props = reader.model(path, record, TownshipProperties, props_data)
+        geom = reader.geometry(path, record, feature.get("geometry"))
+        multi = _as_multipolygon(geom) if geom is not None else None
+        if geom is not None and multi is None:
+            reader.problem(path, record, "a township boundary must be a Polygon or MultiPolygon")
+        if props is not None and multi is not None:
+            townships.append(Located(props.code, props, multi))
+    for dup in _duplicates(t.id for t in townships):
+        reader.problem(path, dup, "duplicate township code")
+    for dup in _duplicates(t.properties.name for t in townships):
+        reader.problem(path, dup, "duplicate township name")
+    note = None
+    if path.exists() and not reader.problems:
+        note = (json.loads(path.read_text("utf-8-sig")) or {}).get("note")
+    return townships, note
+
+
+def _read_projects(reader: _Reader, directory: Path) -> list[Located]:
+    if not directory.is_dir():
+        reader.problem(directory, None, "directory of project files is missing")
+        return []
+    projects = []
+    for path in sorted(directory.glob("*.geojson")):
+        for index, feature in enumerate(reader.features(path)):
+            record = str(feature.get("id") or f"#{index}")
+            if not isinstance(feature.get("id"), str):
+                reader.problem(path, record, "feature has no string 'id'")
+                continue
+            props = reader.model(path, record, ProjectProperties, feature.get("properties"))
+            geom = reader.geometry(path, record, feature.get("geometry"))
+            if geom is not None and geom.geom_type not in PROJECT_GEOMETRY_TYPES:
+                reader.problem(path, record, f"unsupported geometry type {geom.geom_type}")
+                geom = None
+            if props is not None and geom is not None:
+                projects.append(Located(record, props, geom, path))
+    return projects
+
+
+def _check_references(reader: _Reader, catalogue: Catalogue) -> None:
+    """Checks across records: ids, aliases, places, programmes and evidence."""
+    _check_projects_unique(reader, catalogue.projects)
+    _check_places(reader, catalogue)
+    evidence_check = _EvidenceCheck(reader, catalogue)
+    programme_names = {p.id: [p.name, *p.aliases] for p in catalogue.programmes}
+    for project in catalogue.projects:
+        path, props = project.file, project.properties
+        for programme_id in props.programmes:
+            if programme_id not in programme_names:
+                reader.problem(path, project.id, f"unknown programme '{programme_id}'")
+        names = [props.name, *props.aliases]
+        for programme_id in props.programmes:
+            names += programme_names.get(programme_id, [])
+        if not props.events and not props.targets:
+            reader.problem(path, project.id, "no status event or target: nothing supports it")
+        for kind, items in (("event", props.events), ("target", props.targets)):
+            for dup in _duplicates(f"{i.year} {i.status}" for i in items):
+                reader.problem(path, project.id, f"two {kind}s for {dup}")
+            for item in items:
+                evidence_check(path, project.id, item.evidence, names)
+    programmes_path = Path("programmes.json")
+    for programme in catalogue.programmes:
+        names = [programme.name, *programme.aliases]
+        if programme.target:
+            evidence_check(programmes_path, programme.id, programme.target.evidence, names)
+        for progress in programme.progress:
+            evidence_check(programmes_path, programme.id, progress.evidence, names)
+    for indicator in catalogue.indicators:
+        for value in indicator.values:
+            names = [indicator.name, *indicator.aliases]
+            evidence_check(Path("indicators.json"), indicator.id, value.evidence, names)
+
+
+def _check_projects_unique(reader: _Reader, projects: list[Located]) -> None:
+    owner_of: dict[str, str] = {}
+    for project in projects:
+        path, props = project.file, project.properties
+        for name in dict.fromkeys([props.name, *props.aliases]):
+            other = owner_of.setdefault(name, project.id)
+            if other != project.id:
+                reader.problem(path, project.id, f"name or alias '{name}' is already {other}'s")
+    for dup in _duplicates(p.id for p in projects):
+        files = ", ".join(str(p.file.name) for p in projects if p.id == dup)
+        reader.problem(Path("projects"), dup, f"duplicate project id (in {files})")
+
+
+def _check_places(reader: _Reader, catalogue: Catalogue) -> None:
+    district_m = transform(_to_metric, catalogue.district.geometry)
+    inside = district_m.buffer(DISTRICT_TOLERANCE_M)
+    townships = {t.properties.name: t for t in catalogue.townships}
+    townships |= {t.id: t for t in catalogue.townships}
+    for project in catalogue.projects:
+        path, props = project.file, project.properties
+        geom_m = transform(_to_metric, project.geometry)
+        if props.cross_border:
+            if not geom_m.intersects(district_m):
+                reader.problem(
+                    path, project.id, "marked cross_border but does not touch the district"
+                )
+        elif not inside.contains(geom_m):
+            distance = geom_m.distance(district_m) / 1000
+            reader.problem(
+                path,
+                project.id,
+                f"geometry lies outside the district ({distance:.1f} km from its outline); "
+                "mark it cross_border if it really continues beyond",
+            )
+        for name in props.townships:
+            township = townships.get(name)
+            if township is None:
+                known = ", ".join(t.properties.name for t in catalogue.townships)
+                reader.problem(path, project.id, f"unknown township '{name}'; known: {known}")
+            elif not township.geometry.intersects(project.geometry):
+                reader.problem(path, project.id, f"geometry does not touch the township '{name}'")
+
+
+class _EvidenceCheck:
+    def __init__(self, reader: _Reader, catalogue: Catalogue) -> None:
+        self.reader = reader
+        self.documents = {d.id for d in catalogue.documents}
+        self.texts = catalogue.texts
+
+    def __call__(self, path: Path, record: str, evidence: EvidenceRef, names: list[str]) -> None:
+        where = f"evidence {evidence.document}[{evidence.start}:{evidence.end}]"
+        if evidence.document not in self.documents:
+            self.reader.problem(path, record, f"{where}: unknown document '{evidence.document}'")
+            return
+        text = self.texts.get(evidence.document)
+        if text is None:
+            return  # the reference stands; it is checked whenever the text is at hand
+        if evidence.end > len(text):
+            self.reader.problem(
+                path, record, f"{where}: past the end of the document ({len(text)} characters)"
+            )
+            return
+        quoted = text[evidence.start : evidence.end]
+        if not any(name in quoted for name in names):
+            self.reader.problem(
+                path, record, f"{where}: the text there names none of {', '.join(names)}"
+            )
