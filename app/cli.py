@@ -12,6 +12,7 @@ import click
 from app import migrate
 from app.cluster import LocalCluster, ProvisioningError, port_in_use, redact
 from app.db import make_engine
+from app.geodata.boundaries import BoundaryError, import_boundaries
 from app.geodata.load import load_catalogue
 from app.geodata.validate import CatalogueError
 from app.settings import Settings, get_settings
@@ -31,6 +32,13 @@ def database_url(settings: Settings, *, start_local: bool = True) -> str:
     return cluster.url()
 
 
+def _database_url_or_fail(settings: Settings) -> str:
+    try:
+        return database_url(settings)
+    except ProvisioningError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Project map of Beijing's city sub-centre (北京城市副中心, Tongzhou)."""
@@ -46,14 +54,11 @@ def up(host: str | None, port: int | None) -> None:
     """
     settings = _settings()
     host, port = host or settings.host, port or settings.port
-    try:
-        if settings.database_url:
-            click.echo(f"Using the database at {redact(settings.database_url)}")
-        else:
-            click.echo(f"Starting the private PostGIS cluster (state in {settings.data_dir}) …")
-        url = database_url(settings)
-    except ProvisioningError as exc:
-        raise click.ClickException(str(exc)) from exc
+    if settings.database_url:
+        click.echo(f"Using the database at {redact(settings.database_url)}")
+    else:
+        click.echo(f"Starting the private PostGIS cluster (state in {settings.data_dir}) …")
+    url = _database_url_or_fail(settings)
     migrate.upgrade(url)
     click.echo("Schema migrated to head.")
     _load(url, settings.geodata_dir, settings.documents_dir)
@@ -90,10 +95,7 @@ def _serve(settings: Settings, url: str, host: str, port: int) -> None:
 def serve(host: str | None, port: int | None) -> None:
     """Serve the app (the database must be migrated)."""
     settings = _settings()
-    try:
-        url = database_url(settings)
-    except ProvisioningError as exc:
-        raise click.ClickException(str(exc)) from exc
+    url = _database_url_or_fail(settings)
     _serve(settings, url, host or settings.host, port or settings.port)
 
 
@@ -101,11 +103,7 @@ def serve(host: str | None, port: int | None) -> None:
 @click.argument("revision", default="head")
 def migrate_command(revision: str) -> None:
     """Upgrade the database schema to REVISION (default: head)."""
-    try:
-        url = database_url(_settings())
-    except ProvisioningError as exc:
-        raise click.ClickException(str(exc)) from exc
-    migrate.upgrade(url, revision)
+    migrate.upgrade(_database_url_or_fail(_settings()), revision)
     click.echo(f"Schema at {revision}.")
 
 
@@ -135,11 +133,28 @@ def _load(url: str, root: Path, documents_dir: Path | None) -> None:
 def load(path: Path | None, documents_dir: Path | None) -> None:
     """Validate the catalogue in PATH (default: geodata/) and load it; nothing on any error."""
     settings = _settings()
-    try:
-        url = database_url(settings)
-    except ProvisioningError as exc:
-        raise click.ClickException(str(exc)) from exc
+    url = _database_url_or_fail(settings)
     _load(url, path or settings.geodata_dir, documents_dir or settings.documents_dir)
+
+
+@main.command("import-boundaries")
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
+@click.option("--layer", help="Layer to read, for files with several (GeoPackage, …).")
+@click.option("--name-field", help="Field with the township name.")
+@click.option("--code-field", help="Field with the 12-digit (or 9-digit) township code.")
+def import_boundaries_command(
+    file: Path, layer: str | None, name_field: str | None, code_field: str | None
+) -> None:
+    """Replace township polygons with an official FILE (any CRS, SHP/GPKG/GeoJSON/…)."""
+    engine = make_engine(_database_url_or_fail(_settings()))
+    try:
+        report = import_boundaries(engine, file, layer, name_field, code_field)
+    except BoundaryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        engine.dispose()
+    click.echo(str(report))
+    click.echo("Projects reassigned to townships.")
 
 
 @main.group()

@@ -16,6 +16,7 @@ from typing import Any
 
 import shapely
 from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
 from app import vocab
@@ -145,8 +146,7 @@ class _Writer:
         self._programmes(catalogue)
         self._projects(catalogue.projects)
         self._indicators(catalogue)
-        self.conn.execute(delete(ProjectTownship))
-        self.conn.execute(PROJECT_TOWNSHIPS_SQL, {"metric_srid": vocab.METRIC_SRID})
+        assign_townships(self.conn)
         self.conn.execute(ORPHAN_EVIDENCE_SQL)
         self.report.counts = {
             "documents": len(catalogue.documents),
@@ -628,8 +628,15 @@ class _Writer:
 
 
 def _geom_sql(geojson: Any) -> Any:
-    """A GeoJSON mapping as a bound WKB value, SRID 4326 (exact doubles, no text round trip)."""
-    if geojson is None:
-        return None
-    geom = shapely.geometry.shape(geojson)
+    return geometry_value(shapely.geometry.shape(geojson)) if geojson is not None else None
+
+
+def geometry_value(geom: BaseGeometry) -> Any:
+    """A geometry as a bound WKB value with SRID 4326 (exact doubles, no text round trip)."""
     return func.ST_GeomFromWKB(shapely.to_wkb(geom), 4326)
+
+
+def assign_townships(conn: Connection) -> None:
+    """Recompute which townships each project touches, from the current polygons."""
+    conn.execute(delete(ProjectTownship))
+    conn.execute(PROJECT_TOWNSHIPS_SQL, {"metric_srid": vocab.METRIC_SRID})

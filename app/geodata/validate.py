@@ -218,7 +218,8 @@ def read_catalogue(
     reader = _Reader(root)
 
     documents = _read_documents(reader, root / "documents.json")
-    texts = {d.id: known_texts[d.sha256] for d in documents if d.sha256 in (known_texts or {})}
+    known_texts = known_texts or {}
+    texts = {d.id: known_texts[d.sha256] for d in documents if d.sha256 in known_texts}
     texts |= document_texts(documents, documents_dir)
     district = _read_district(reader, root / "district.geojson")
     townships, township_note = _read_townships(reader, root / "townships.geojson")
