@@ -6,14 +6,18 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 from psycopg import sql
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from app import migrate
 from app.cluster import LocalCluster
+from app.db import make_engine
+from app.models import Base
 from app.settings import Settings
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -69,3 +73,35 @@ def migrated_db(server_url: str) -> Iterator[str]:
     with scratch_database(server_url) as url:
         migrate.upgrade(url)
         yield url
+
+
+@pytest.fixture
+def engine(server_url: str) -> Iterator[Engine]:
+    """An engine on a fresh migrated database of its own."""
+    with scratch_database(server_url) as url:
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
+
+
+def fingerprint(engine: Engine) -> dict[str, tuple[int, str]]:
+    """Row count and content hash of every table: equal fingerprints mean nothing changed."""
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    result = {}
+    with psycopg.connect(url) as conn:
+        for table in Base.metadata.tables:
+            row = conn.execute(
+                sql.SQL(
+                    "SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))"
+                    " FROM {} AS t"
+                ).format(sql.Identifier(table))
+            ).fetchone()
+            assert row is not None
+            result[table] = (row[0], row[1])
+    return result
+
+
+def query(engine: Engine, statement: str) -> list[tuple[Any, ...]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.exec_driver_sql(statement)]

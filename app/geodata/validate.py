@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,7 +19,6 @@ from pydantic import BaseModel, ValidationError
 from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 from app import vocab
 from app.geodata.records import (
@@ -44,7 +43,13 @@ PROJECT_GEOMETRY_TYPES = {
     "MultiPolygon",
 }
 
-_to_metric = Transformer.from_crs(4326, vocab.METRIC_SRID, always_xy=True).transform
+_to_metric = Transformer.from_crs(4326, vocab.METRIC_SRID, always_xy=True)
+
+
+def _metric(geom: BaseGeometry) -> BaseGeometry:
+    return shapely.transform(geom, _to_metric.transform, interleaved=False)
+
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -97,8 +102,8 @@ class _Reader:
         self.root = root
         self.problems: list[Problem] = []
 
-    def problem(self, path: Path | str, record: str | None, reason: str) -> None:
-        name = str(path.relative_to(self.root)) if isinstance(path, Path) else path
+    def problem(self, path: Path, record: str | None, reason: str) -> None:
+        name = str(path.relative_to(self.root) if path.is_relative_to(self.root) else path)
         self.problems.append(Problem(name, record, reason))
 
     def json(self, path: Path) -> Any:
@@ -119,7 +124,8 @@ class _Reader:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            hint = " (is the file truncated?)" if exc.pos >= len(text.rstrip()) else ""
+            ending = text.rstrip()[-1:]
+            hint = "" if ending in ("}", "]") else " (the file ends early: is it truncated?)"
             self.problem(
                 path,
                 None,
@@ -136,26 +142,23 @@ class _Reader:
                 self.problem(path, record, f"{location}: {error['msg']}")
             return None
 
-    def features(self, path: Path) -> Iterator[dict[str, Any]]:
+    def collection(self, path: Path) -> dict[str, Any] | None:
+        """A GeoJSON FeatureCollection in WGS84, or None (with the problem noted)."""
         data = self.json(path)
         if data is None:
-            return
+            return None
         if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
             self.problem(path, None, "expected a GeoJSON FeatureCollection")
-            return
+            return None
         crs = (data.get("crs") or {}).get("properties", {}).get("name")
         if crs is not None and crs not in WGS84_NAMES:
-            self.problem(
-                path,
-                None,
-                f"declares CRS {crs}; geodata must be WGS84 longitude/latitude (EPSG:4326)",
-            )
-            return
-        features = data.get("features")
-        if not isinstance(features, list):
+            reason = f"declares CRS {crs}; geodata must be WGS84 longitude/latitude (EPSG:4326)"
+            self.problem(path, None, reason)
+            return None
+        if not isinstance(data.get("features"), list):
             self.problem(path, None, "'features' must be a list")
-            return
-        yield from features
+            return None
+        return data
 
     def geometry(self, path: Path, record: str, data: Any) -> BaseGeometry | None:
         try:
@@ -227,8 +230,9 @@ def read_catalogue(
     indicators = _read_list(reader, root / "indicators.json", IndicatorRecord)
     projects = _read_projects(reader, root / "projects")
 
-    if reader.problems or district is None:
+    if district is None:
         raise CatalogueError(reader.problems)
+    # Cross-record checks run on whatever parsed, so that every bad record is listed at once.
 
     catalogue = Catalogue(
         documents, district, townships, projects, programmes, indicators, texts, township_note
@@ -288,8 +292,11 @@ def _read_district(reader: _Reader, path: Path) -> Located | None:
 
 
 def _read_townships(reader: _Reader, path: Path) -> tuple[list[Located], str | None]:
-    townships = []
-    for index, feature in enumerate(reader.features(path)):
+    townships: list[Located] = []
+    collection = reader.collection(path)
+    if collection is None:
+        return townships, None
+    for index, feature in enumerate(collection["features"]):
         props_data = feature.get("properties") or {}
         record = str(props_data.get("name") or props_data.get("code") or f"#{index}")
         props = reader.model(path, record, TownshipProperties, props_data)
@@ -303,10 +310,7 @@ def _read_townships(reader: _Reader, path: Path) -> tuple[list[Located], str | N
         reader.problem(path, dup, "duplicate township code")
     for dup in _duplicates(t.properties.name for t in townships):
         reader.problem(path, dup, "duplicate township name")
-    note = None
-    if path.exists() and not reader.problems:
-        note = (json.loads(path.read_text("utf-8-sig")) or {}).get("note")
-    return townships, note
+    return townships, collection.get("note")
 
 
 def _read_projects(reader: _Reader, directory: Path) -> list[Located]:
@@ -315,7 +319,8 @@ def _read_projects(reader: _Reader, directory: Path) -> list[Located]:
         return []
     projects = []
     for path in sorted(directory.glob("*.geojson")):
-        for index, feature in enumerate(reader.features(path)):
+        collection = reader.collection(path)
+        for index, feature in enumerate(collection["features"] if collection else []):
             record = str(feature.get("id") or f"#{index}")
             if not isinstance(feature.get("id"), str):
                 reader.problem(path, record, "feature has no string 'id'")
@@ -378,13 +383,13 @@ def _check_projects_unique(reader: _Reader, projects: list[Located]) -> None:
 
 
 def _check_places(reader: _Reader, catalogue: Catalogue) -> None:
-    district_m = transform(_to_metric, catalogue.district.geometry)
+    district_m = _metric(catalogue.district.geometry)
     inside = district_m.buffer(DISTRICT_TOLERANCE_M)
     townships = {t.properties.name: t for t in catalogue.townships}
     townships |= {t.id: t for t in catalogue.townships}
     for project in catalogue.projects:
         path, props = project.file, project.properties
-        geom_m = transform(_to_metric, project.geometry)
+        geom_m = _metric(project.geometry)
         if props.cross_border:
             if not geom_m.intersects(district_m):
                 reader.problem(

@@ -1,0 +1,372 @@
+"""`tzmap load`: all of geodata/ loads; bad input is rejected with a clear message and no change."""
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from app.geodata.load import load_catalogue
+from app.geodata.validate import CatalogueError, read_catalogue
+from app.settings import REPO_ROOT
+from tests.conftest import SEEDS_DIR, fingerprint, query
+
+GEODATA = REPO_ROOT / "geodata"
+PLAN = "tongzhou-2022-plan"
+PLAN_TEXT = (SEEDS_DIR / "000_5a3d939f8459527b.txt").read_text("utf-8")
+
+
+def evidence(name: str, document: str = PLAN, text: str = PLAN_TEXT) -> dict[str, Any]:
+    start = text.index(name)
+    return {"document": document, "start": start, "end": start + len(name) + 5}
+
+
+def feature(pid: str, name: str, geometry: dict[str, Any], **props: Any) -> dict[str, Any]:
+    properties = {
+        "name": name,
+        "aliases": [],
+        "category": "rail",
+        "geometry_quality": "schematic",
+        "description": "test",
+        "events": [],
+        "targets": [{"year": 2026, "status": "in_service", "evidence": evidence(name)}],
+    }
+    return {"type": "Feature", "id": pid, "geometry": geometry, "properties": properties | props}
+
+
+def line(*points: tuple[float, float]) -> dict[str, Any]:
+    return {"type": "LineString", "coordinates": [list(p) for p in points]}
+
+
+def point(lon: float, lat: float) -> dict[str, Any]:
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+# Across 中仓/新华/北苑-ish town centre to the east: a line that crosses several townships.
+M101 = feature("m101-line", "M101线", line((116.64, 39.90), (116.70, 39.90), (116.76, 39.89)))
+HUB = feature(
+    "sub-centre-hub",
+    "副中心综合交通枢纽",
+    point(116.706, 39.899),
+    category="hub",
+    geometry_quality="approximate",
+    aliases=["综合交通枢纽"],
+)
+
+
+def write_projects(root: Path, features: list[dict[str, Any]]) -> None:
+    projects = root / "projects"
+    shutil.rmtree(projects)
+    projects.mkdir()
+    collection = {"type": "FeatureCollection", "features": features}
+    (projects / "test.geojson").write_text(json.dumps(collection, ensure_ascii=False), "utf-8")
+
+
+@pytest.fixture
+def catalogue_dir(tmp_path: Path) -> Path:
+    """A copy of geodata/ whose projects are the two above."""
+    root = tmp_path / "geodata"
+    shutil.copytree(GEODATA, root)
+    write_projects(root, [M101, HUB])
+    return root
+
+
+# --- the real catalogue ------------------------------------------------------------------------
+
+
+def test_all_of_geodata_loads_and_its_evidence_checks(engine: Engine) -> None:
+    catalogue = read_catalogue(GEODATA, SEEDS_DIR)
+    assert set(catalogue.texts) == {d.id for d in catalogue.documents}, "evidence not checked"
+    report = load_catalogue(engine, GEODATA, SEEDS_DIR)
+    assert report.counts["townships"] == 22
+    assert query(engine, "SELECT count(*) FROM project")[0][0] == len(catalogue.projects)
+    assert query(engine, "SELECT count(*) FROM document WHERE text IS NOT NULL")[0][0] == 2
+    # every project's geometry touches at least one township (all lie in the district)
+    orphans = query(
+        engine,
+        "SELECT id FROM project p WHERE NOT EXISTS"
+        " (SELECT 1 FROM project_township pt WHERE pt.project_id = p.id)",
+    )
+    assert orphans == []
+
+
+def test_reload_changes_nothing(engine: Engine) -> None:
+    load_catalogue(engine, GEODATA, SEEDS_DIR)
+    before = fingerprint(engine)
+    report = load_catalogue(engine, GEODATA, SEEDS_DIR)
+    assert not report.changed, str(report)
+    assert fingerprint(engine) == before
+
+
+def test_loads_without_document_texts(engine: Engine) -> None:
+    report = load_catalogue(engine, GEODATA, None)
+    assert report.documents_with_text == []
+    assert query(engine, "SELECT count(*) FROM evidence")[0][0] > 0
+
+
+# --- a small catalogue -------------------------------------------------------------------------
+
+
+def test_small_catalogue_loads_with_townships_and_lengths(
+    engine: Engine, catalogue_dir: Path
+) -> None:
+    load_catalogue(engine, catalogue_dir, SEEDS_DIR)
+    rows = query(
+        engine,
+        "SELECT t.name, pt.length_km FROM project_township pt JOIN township t"
+        " ON t.code = pt.township_code WHERE pt.project_id = 'm101-line'",
+    )
+    assert len(rows) >= 3, rows
+    total = query(
+        engine,
+        "SELECT ST_Length(ST_Transform(geom, 4548)) / 1000 FROM project WHERE id = 'm101-line'",
+    )[0][0]
+    assert sum(length for _, length in rows) == pytest.approx(total, rel=1e-6)
+    assert query(engine, "SELECT alias FROM project_alias") == [("综合交通枢纽",)]
+
+
+def test_changed_file_updates_and_audits(engine: Engine, catalogue_dir: Path) -> None:
+    load_catalogue(engine, catalogue_dir, SEEDS_DIR)
+    moved = feature("sub-centre-hub", "副中心综合交通枢纽", point(116.71, 39.90), category="hub")
+    write_projects(catalogue_dir, [M101, moved])
+    report = load_catalogue(engine, catalogue_dir, SEEDS_DIR)
+    assert report.changes == {("project", "update"): 1}
+    audit = query(
+        engine,
+        "SELECT action, before->'geometry'->'coordinates', after->'geometry'->'coordinates'"
+        " FROM audit_log WHERE entity = 'project' AND entity_id = 'sub-centre-hub' ORDER BY id",
+    )
+    assert audit == [
+        ("create", None, [116.706, 39.899]),
+        ("update", [116.706, 39.899], [116.71, 39.9]),
+    ]
+    assert query(engine, "SELECT alias FROM project_alias") == []
+
+    write_projects(catalogue_dir, [M101])
+    report = load_catalogue(engine, catalogue_dir, SEEDS_DIR)
+    assert report.changes == {("project", "delete"): 1}
+    assert query(engine, "SELECT id FROM project") == [("m101-line",)]
+
+
+# --- malformed input: each is rejected, says which record and why, and changes nothing ------------
+
+
+def _mutate_project(index: int, **changes: Any) -> Callable[[Path], None]:
+    def mutate(root: Path) -> None:
+        features = [json.loads(json.dumps(M101)), json.loads(json.dumps(HUB))]
+        target = features[index]
+        for key, value in changes.items():
+            if key in ("geometry", "id"):
+                target[key] = value
+            else:
+                target["properties"][key] = value
+        write_projects(root, features)
+
+    return mutate
+
+
+def _write_raw(relative: str, content: bytes) -> Callable[[Path], None]:
+    def mutate(root: Path) -> None:
+        (root / relative).write_bytes(content)
+
+    return mutate
+
+
+def _projects_file_bytes() -> bytes:
+    return json.dumps(
+        {"type": "FeatureCollection", "features": [M101, HUB]}, ensure_ascii=False
+    ).encode()
+
+
+def _with_crs(root: Path) -> None:
+    collection = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}},
+        "features": [M101, HUB],
+    }
+    write_projects(root, [])
+    (root / "projects" / "test.geojson").write_text(json.dumps(collection, ensure_ascii=False))
+
+
+def _duplicate_township(root: Path) -> None:
+    path = root / "townships.geojson"
+    data = json.loads(path.read_text("utf-8"))
+    data["features"][1]["properties"]["code"] = data["features"][0]["properties"]["code"]
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+
+
+def _event(year: int, status: str, name: str = "M101线", end: int | None = None) -> dict[str, Any]:
+    ref = evidence(name)
+    if end is not None:
+        ref["end"] = end
+    return {"year": year, "status": status, "milestone": None, "evidence": ref}
+
+
+BOWTIE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[116.70, 39.88], [116.72, 39.90], [116.72, 39.88], [116.70, 39.90], [116.70, 39.88]]
+    ],
+}
+
+MALFORMED: dict[str, tuple[Callable[[Path], None], str, str]] = {
+    "self-intersecting polygon": (
+        _mutate_project(1, geometry=BOWTIE),
+        "sub-centre-hub",
+        "invalid geometry: Self-intersection",
+    ),
+    "wrong CRS declared": (_with_crs, "test.geojson", "declares CRS urn:ogc:def:crs:EPSG::3857"),
+    "projected coordinates": (
+        _mutate_project(1, geometry=point(12985000.0, 4852000.0)),
+        "sub-centre-hub",
+        "not longitude/latitude",
+    ),
+    "point outside the district": (
+        _mutate_project(1, geometry=point(116.40, 39.90)),
+        "sub-centre-hub",
+        "outside the district",
+    ),
+    "cross-border line that never touches the district": (
+        _mutate_project(0, geometry=line((116.1, 39.9), (116.2, 39.9)), cross_border=True),
+        "m101-line",
+        "does not touch the district",
+    ),
+    "unknown township": (
+        _mutate_project(1, townships=["火星镇"]),
+        "sub-centre-hub",
+        "unknown township '火星镇'",
+    ),
+    "unknown status": (
+        _mutate_project(0, events=[_event(2022, "finished")]),
+        "m101-line",
+        "events.0.status",
+    ),
+    "duplicate id": (_mutate_project(1, id="m101-line"), "m101-line", "duplicate project id"),
+    "year out of range": (
+        _mutate_project(0, events=[_event(1990, "planned")]),
+        "m101-line",
+        "events.0.year",
+    ),
+    "two events for one year and status": (
+        _mutate_project(0, events=[_event(2022, "planned"), _event(2022, "planned")]),
+        "m101-line",
+        "two events for 2022 planned",
+    ),
+    "evidence past the end of the document": (
+        _mutate_project(0, events=[_event(2022, "planned", end=len(PLAN_TEXT) + 50)]),
+        "m101-line",
+        "past the end of the document",
+    ),
+    "evidence that does not mention the project": (
+        _mutate_project(0, events=[_event(2022, "planned", name="333个美丽乡村")]),
+        "m101-line",
+        "names none of M101线",
+    ),
+    "evidence in an unknown document": (
+        _mutate_project(
+            0,
+            targets=[
+                {
+                    "year": 2026,
+                    "status": "in_service",
+                    "evidence": {"document": "nope", "start": 0, "end": 5},
+                }
+            ],
+        ),
+        "m101-line",
+        "unknown document 'nope'",
+    ),
+    "evidence end before start": (
+        _mutate_project(
+            0,
+            targets=[
+                {
+                    "year": 2026,
+                    "status": "in_service",
+                    "evidence": {"document": PLAN, "start": 50, "end": 40},
+                }
+            ],
+        ),
+        "m101-line",
+        "must be after start",
+    ),
+    "alias claimed by two projects": (
+        _mutate_project(0, aliases=["综合交通枢纽"]),
+        "sub-centre-hub",
+        "already m101-line's",
+    ),
+    "unknown programme": (
+        _mutate_project(0, programmes=["moon-bases"]),
+        "m101-line",
+        "unknown programme",
+    ),
+    "unknown category": (_mutate_project(0, category="spaceport"), "m101-line", "category"),
+    "no event or target": (_mutate_project(1, targets=[]), "sub-centre-hub", "nothing supports it"),
+    "3D coordinates": (
+        _mutate_project(1, geometry={"type": "Point", "coordinates": [116.7, 39.9, 20.0]}),
+        "sub-centre-hub",
+        "Z coordinates",
+    ),
+    "empty geometry": (
+        _mutate_project(1, geometry={"type": "Point", "coordinates": []}),
+        "sub-centre-hub",
+        "empty",
+    ),
+    "geometry collection": (
+        _mutate_project(
+            1, geometry={"type": "GeometryCollection", "geometries": [point(116.7, 39.9)]}
+        ),
+        "sub-centre-hub",
+        "unsupported geometry type",
+    ),
+    "missing id": (_mutate_project(1, id=None), "#1", "no string 'id'"),
+    "unknown property": (_mutate_project(1, colour="red"), "sub-centre-hub", "colour"),
+    "file in GBK encoding": (
+        _write_raw("projects/test.geojson", _projects_file_bytes().decode().encode("gbk")),
+        "test.geojson",
+        "not UTF-8",
+    ),
+    "truncated JSON": (
+        _write_raw("projects/test.geojson", _projects_file_bytes().decode()[:-40].encode()),
+        "test.geojson",
+        "truncated",
+    ),
+    "duplicate township code": (
+        _duplicate_township,
+        "townships.geojson",
+        "duplicate township code",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED, ids=MALFORMED)
+def test_malformed_input_is_rejected_and_changes_nothing(
+    engine: Engine, catalogue_dir: Path, case: str
+) -> None:
+    load_catalogue(engine, catalogue_dir, SEEDS_DIR)
+    before = fingerprint(engine)
+    mutate, where, reason = MALFORMED[case]
+    mutate(catalogue_dir)
+    with pytest.raises(CatalogueError) as raised:
+        load_catalogue(engine, catalogue_dir, SEEDS_DIR)
+    message = str(raised.value)
+    assert "nothing was loaded" in message
+    assert any(where in str(p) and reason in str(p) for p in raised.value.problems), message
+    assert fingerprint(engine) == before
+
+
+def test_every_bad_record_is_listed(catalogue_dir: Path) -> None:
+    write_projects(
+        catalogue_dir,
+        [
+            feature("a-1", "行政办公区", point(116.40, 39.90)),
+            feature("b-2", "运河商务区", point(116.7, 39.9), category="spaceport"),
+        ],
+    )
+    with pytest.raises(CatalogueError) as raised:
+        read_catalogue(catalogue_dir, SEEDS_DIR)
+    records = {p.record for p in raised.value.problems}
+    assert {"a-1", "b-2"} <= records
