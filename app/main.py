@@ -4,11 +4,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 
 from app.db import make_engine
-from app.errors import add_exception_handlers
 from app.migrate import head_revisions
-from app.routes import health
+from app.routes import features, health
+from app.routes.problems import add_exception_handlers
 from app.settings import Settings
 
 
@@ -35,5 +37,14 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.head_revisions = head_revisions()
     add_exception_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "HEAD", "OPTIONS"],
+            expose_headers=["ETag", "Content-Crs", "Content-Disposition"],
+        )
     app.include_router(health.router)
+    app.include_router(features.router)
     return app

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     # By default the shared seed folder beside the clone, when there is one.
     documents_dir: Path | None = REPO_ROOT.parent / "shared" / "seeds"
 
+    # Origins allowed to call the API from other web pages (CORS); empty: same origin only.
+    cors_origins: list[str] = []
+
     @field_validator("database_url")
     @classmethod
     def _libpq_form(cls, value: str | None) -> str | None:

@@ -105,3 +105,37 @@ def fingerprint(engine: Engine) -> dict[str, tuple[int, str]]:
 def query(engine: Engine, statement: str) -> list[tuple[Any, ...]]:
     with engine.connect() as conn:
         return [tuple(r) for r in conn.exec_driver_sql(statement)]
+
+
+@pytest.fixture(scope="session")
+def loaded_db(server_url: str) -> Iterator[str]:
+    """A database with the whole catalogue of geodata/ loaded, shared by a session."""
+    from app.geodata.load import load_catalogue
+    from app.settings import REPO_ROOT
+
+    with scratch_database(server_url) as url:
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        load_catalogue(engine, REPO_ROOT / "geodata", SEEDS_DIR)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def catalogue_size(loaded_db: str) -> int:
+    engine = make_engine(loaded_db)
+    try:
+        with engine.connect() as conn:
+            return int(conn.exec_driver_sql("SELECT count(*) FROM project").scalar_one())
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def client(loaded_db: str) -> Iterator[Any]:
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    with TestClient(create_app(Settings(), loaded_db)) as test_client:
+        yield test_client

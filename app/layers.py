@@ -1,0 +1,81 @@
+"""The one registry of published layers: it feeds /collections, the items, the queryables, tiles
+and legends alike."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.sql.selectable import Subquery
+
+from app import vocab
+from app.queries.programmes import (
+    INDICATOR_PROPERTIES,
+    PROGRAMME_PROPERTIES,
+    indicator_rows,
+    programme_rows,
+)
+from app.queries.projects import PROPERTIES as PROJECT_PROPERTIES
+from app.queries.projects import project_rows
+from app.queries.townships import PROPERTIES as TOWNSHIP_PROPERTIES
+from app.queries.townships import township_rows
+
+
+@dataclass(frozen=True)
+class Layer:
+    id: str
+    title: str
+    description: str
+    rows: Callable[[int], Subquery]  # the rows as of a year
+    properties: tuple[str, ...]
+    has_geometry: bool = True
+    by_year: bool = False  # do its properties depend on the year asked for?
+    keywords: tuple[str, ...] = field(default_factory=tuple)
+
+
+LAYERS: dict[str, Layer] = {
+    layer.id: layer
+    for layer in (
+        Layer(
+            id="projects",
+            title="重点项目 Projects",
+            description=(
+                "Infrastructure and public-service projects of the Tongzhou sub-centre plans, "
+                "with their status as of the requested year, targets and evidence. "
+                "Geometry is approximate or schematic unless geometry_quality says surveyed."
+            ),
+            rows=project_rows,
+            properties=PROJECT_PROPERTIES,
+            by_year=True,
+            keywords=("通州", "城市副中心", "projects", *vocab.CATEGORIES),
+        ),
+        Layer(
+            id="townships",
+            title="乡镇街道 Townships",
+            description=(
+                "The 22 街道/镇/乡 of Tongzhou with their statistical codes and the number of "
+                "projects in each status as of the requested year. Boundaries are approximate "
+                "unless boundary_quality says official."
+            ),
+            rows=township_rows,
+            properties=TOWNSHIP_PROPERTIES,
+            by_year=True,
+        ),
+        Layer(
+            id="programmes",
+            title="计划任务 Programmes",
+            description=(
+                "Counted commitments of the plans (17 断头路, 14 家园中心 …) with their targets, "
+                "reported progress and located members; the geometry collects the members."
+            ),
+            rows=lambda year: programme_rows(),
+            properties=PROGRAMME_PROPERTIES,
+        ),
+        Layer(
+            id="indicators",
+            title="发展指标 Indicators",
+            description="District figures with baseline, yearly actuals and targets; no geometry.",
+            rows=lambda year: indicator_rows(),
+            properties=INDICATOR_PROPERTIES,
+            has_geometry=False,
+        ),
+    )
+}

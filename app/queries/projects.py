@@ -1,0 +1,235 @@
+"""Project features as of a year: one row per project with the columns every feed shows.
+
+Status as of year Y is the latest status event with year <= Y (within one year the higher status
+wins). A project is behind plan as of Y when a target whose year has passed (<= Y, and no later than
+the latest year any report covers, since later years cannot be judged yet) promised more than the
+project's status.
+"""
+
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Numeric,
+    String,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, array
+from sqlalchemy.sql.selectable import Subquery
+
+from app import vocab
+from app.models import (
+    Evidence,
+    ProgrammeMember,
+    Project,
+    ProjectAlias,
+    ProjectTownship,
+    StatusEvent,
+    Target,
+    Township,
+)
+from app.queries.sql import jsonb_list
+
+Year = ColumnElement[int] | int
+
+
+def status_rank(status: Any) -> ColumnElement[int]:
+    """planned=1 … in_service=4; NULL (nothing reported yet) counts as 0."""
+    return func.coalesce(func.array_position(array(vocab.STATUSES), status), 0)
+
+
+def last_reported_year() -> ColumnElement[int]:
+    return select(func.max(StatusEvent.year)).scalar_subquery()
+
+
+def _status_as_of(year: Year) -> Any:
+    e = StatusEvent
+    return (
+        select(e.status, e.year, e.milestone)
+        .where(e.project_id == Project.id, e.year <= year)
+        .order_by(e.year.desc(), status_rank(e.status).desc())
+        .limit(1)
+        .lateral("status_as_of")
+    )
+
+
+def _planned_as_of(year: Year) -> Any:
+    """What the plans had promised by year Y: the highest target status with year <= Y."""
+    t = Target
+    return (
+        select(t.status, t.year)
+        .where(t.project_id == Project.id, t.year <= year)
+        .order_by(status_rank(t.status).desc(), t.year.desc())
+        .limit(1)
+        .lateral("planned_as_of")
+    )
+
+
+def _target_for(year: Year) -> Any:
+    """The target that matters in year Y: the next one due (year >= Y), else the latest one."""
+    t = Target
+    return (
+        select(t.status, t.year)
+        .where(t.project_id == Project.id)
+        .order_by(t.year < year, func.abs(t.year - year), status_rank(t.status).desc())
+        .limit(1)
+        .lateral("target_for")
+    )
+
+
+def _behind_plan(year: Year, status: ColumnElement[Any]) -> ColumnElement[bool]:
+    t = Target
+    return exists().where(
+        t.project_id == Project.id,
+        t.year <= year,
+        t.year <= last_reported_year(),
+        status_rank(t.status) > status_rank(status),
+    )
+
+
+def _array(column: Any, order_by: Any, *where: ColumnElement[bool], joins: Any = None) -> Any:
+    query = select(
+        func.coalesce(
+            func.array_agg(aggregate_order_by(column, order_by)),
+            cast(array([], type_=String), ARRAY(String)),
+        )
+    ).where(*where)
+    if joins is not None:
+        query = query.select_from(joins)
+    return query.scalar_subquery()
+
+
+def _evidence_refs() -> ColumnElement[Any]:
+    """Each event and target of the project with the document range that supports it."""
+    # Correlated explicitly: inside a FROM clause, automatic correlation does not reach them.
+    e, t = StatusEvent, Target
+    events = (
+        select(literal("event").label("kind"), e.year, e.status, e.evidence_id)
+        .where(e.project_id == Project.id)
+        .correlate(Project)
+    )
+    targets = (
+        select(literal("target").label("kind"), t.year, t.status, t.evidence_id)
+        .where(t.project_id == Project.id)
+        .correlate(Project)
+    )
+    facts = events.union_all(targets).subquery("facts")
+    item = func.jsonb_build_object(
+        "kind", facts.c.kind,
+        "year", facts.c.year,
+        "status", facts.c.status,
+        "document", Evidence.document_id,
+        "start", Evidence.char_start,
+        "end", Evidence.char_end,
+    )  # fmt: skip
+    return (
+        select(jsonb_list(item, facts.c.year, facts.c.kind, facts.c.status))
+        .select_from(facts.join(Evidence, Evidence.id == facts.c.evidence_id))
+        .scalar_subquery()
+    )
+
+
+def _measure(dimension: int, metres: ColumnElement[float], unit: float) -> ColumnElement[Any]:
+    """Length (km) of lines or area (ha) of polygons, measured in the metric CRS; else NULL."""
+    rounded = func.round(cast(metres / unit, Numeric), 3)
+    return case((func.ST_Dimension(Project.geom) == dimension, rounded), else_=None)
+
+
+def project_status(year: Year) -> Subquery:
+    """Just the status and behind-plan state of each project as of `year` (for counts)."""
+    status = _status_as_of(year)
+    return (
+        select(
+            Project.id,
+            status.c.status,
+            _behind_plan(year, status.c.status).label("behind_plan"),
+        )
+        .select_from(Project)
+        .join(status, true(), isouter=True)
+        .subquery("project_status")
+    )
+
+
+def project_rows(year: Year) -> Subquery:
+    """Every project with its properties as of `year`, as a subquery to filter and page."""
+    status = _status_as_of(year)
+    planned = _planned_as_of(year)
+    target = _target_for(year)
+    metric = func.ST_Transform(Project.geom, vocab.METRIC_SRID)
+    township_join = ProjectTownship.__table__.join(
+        Township.__table__, Township.code == ProjectTownship.township_code
+    )
+    return (
+        select(
+            Project.id,
+            Project.geom,
+            Project.name,
+            _array(ProjectAlias.alias, ProjectAlias.alias, ProjectAlias.project_id == Project.id)
+            .label("aliases"),
+            Project.category,
+            Project.description,
+            status.c.status,
+            status.c.year.label("status_year"),
+            status.c.milestone,
+            planned.c.status.label("planned_status"),
+            planned.c.year.label("planned_year"),
+            target.c.status.label("target_status"),
+            target.c.year.label("target_year"),
+            _behind_plan(year, status.c.status).label("behind_plan"),
+            _array(
+                Township.name, Township.code, ProjectTownship.project_id == Project.id,
+                joins=township_join,
+            ).label("townships"),
+            _array(
+                ProjectTownship.township_code, ProjectTownship.township_code,
+                ProjectTownship.project_id == Project.id,
+            ).label("township_codes"),
+            Project.geometry_quality,
+            Project.placement,
+            Project.cross_border,
+            _measure(1, func.ST_Length(metric), 1000).label("length_km"),
+            _measure(2, func.ST_Area(metric), 10000).label("area_ha"),
+            _array(
+                ProgrammeMember.programme_id, ProgrammeMember.programme_id,
+                ProgrammeMember.project_id == Project.id,
+            ).label("programmes"),
+            _evidence_refs().label("evidence"),
+        )
+        .select_from(Project)
+        .join(status, true(), isouter=True)
+        .join(planned, true(), isouter=True)
+        .join(target, true(), isouter=True)
+        .subquery("projects")
+    )  # fmt: skip
+
+
+# The properties of a project feature, in the order feeds show them.
+PROPERTIES = (
+    "name",
+    "aliases",
+    "category",
+    "status",
+    "status_year",
+    "milestone",
+    "planned_status",
+    "planned_year",
+    "target_status",
+    "target_year",
+    "behind_plan",
+    "townships",
+    "township_codes",
+    "geometry_quality",
+    "placement",
+    "cross_border",
+    "length_km",
+    "area_ha",
+    "programmes",
+    "description",
+    "evidence",
+)

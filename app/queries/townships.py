@@ -1,0 +1,66 @@
+"""Townships with the number of projects in each status as of a year."""
+
+from sqlalchemy import func, literal, select
+from sqlalchemy.sql.selectable import Subquery
+
+from app import vocab
+from app.models import ProjectTownship, Township
+from app.queries.projects import Year, project_status
+
+STATUS_COUNT_NAMES = tuple(f"count_{s}" for s in vocab.STATUSES)
+
+PROPERTIES = (
+    "name",
+    "code",
+    "kind",
+    "boundary_quality",
+    "source",
+    "year",
+    "count_total",
+    "count_not_reported",
+    *STATUS_COUNT_NAMES,
+    "count_behind_plan",
+)
+
+
+def township_rows(year: Year) -> Subquery:
+    status = project_status(year)
+    linked = (
+        select(ProjectTownship.township_code, status.c.status, status.c.behind_plan)
+        .join(status, status.c.id == ProjectTownship.project_id)
+        .subquery("linked")
+    )
+    counts = [
+        func.count().filter(linked.c.status == s).label(name)
+        for s, name in zip(vocab.STATUSES, STATUS_COUNT_NAMES, strict=True)
+    ]
+    per_township = (
+        select(
+            linked.c.township_code,
+            func.count().label("count_total"),
+            func.count().filter(linked.c.status.is_(None)).label("count_not_reported"),
+            *counts,
+            func.count().filter(linked.c.behind_plan).label("count_behind_plan"),
+        )
+        .group_by(linked.c.township_code)
+        .subquery("per_township")
+    )
+    count_columns = [
+        func.coalesce(per_township.c[name], 0).label(name)
+        for name in ("count_total", "count_not_reported", *STATUS_COUNT_NAMES, "count_behind_plan")
+    ]
+    return (
+        select(
+            Township.code.label("id"),
+            Township.geom,
+            Township.name,
+            Township.code,
+            Township.kind,
+            Township.boundary_quality,
+            Township.source,
+            literal(year).label("year") if isinstance(year, int) else year.label("year"),
+            *count_columns,
+        )
+        .join(per_township, per_township.c.township_code == Township.code, isouter=True)
+        .subquery("townships")
+    )

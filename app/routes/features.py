@@ -1,0 +1,340 @@
+"""OGC API – Features: landing page, conformance, collections, items, one item, queryables."""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from sqlalchemy import Connection, func, select
+
+from app.crs import CRS84, DEFAULT_CRS, SUPPORTED_CRS, OutputCrs, parse_crs
+from app.deps import EngineDep
+from app.errors import InvalidParameter, NotFound
+from app.exports import EXPORT_FORMATS, ExportError, export_features, export_format
+from app.layers import LAYERS, Layer
+from app.models import AuditLog, District, StatusEvent
+from app.params import COMMON_PARAMETERS, ItemsQueryDep, reject_unknown
+from app.queries.features import Page, feature_page, single_feature
+from app.queries.filters import order_by, queryables, township_codes, where_clauses
+from app.query import MAX_LIMIT, ItemsQuery, parse_year, split_list
+
+router = APIRouter(tags=["OGC API – Features"])
+
+GEOJSON = "application/geo+json"
+JSON = "application/json"
+OPENAPI = "application/vnd.oai.openapi+json;version=3.1"
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+]
+PLAN_PERIOD = ("2021-01-01T00:00:00Z", "2026-12-31T23:59:59Z")
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _link(href: str, rel: str, type_: str, title: str | None = None) -> dict[str, str]:
+    link = {"href": href, "rel": rel, "type": type_}
+    if title:
+        link["title"] = title
+    return link
+
+
+def get_layer(collection_id: Annotated[str, Path(alias="collectionId")]) -> Layer:
+    layer = LAYERS.get(collection_id)
+    if layer is None:
+        raise NotFound(
+            f"collection '{collection_id}' does not exist; collections: {', '.join(LAYERS)}"
+        )
+    return layer
+
+
+LayerDep = Annotated[Layer, Depends(get_layer)]
+
+
+def data_version(conn: Connection) -> int:
+    """Every change to the data leaves an audit row, so the newest audit id versions the data."""
+    return int(conn.execute(select(func.coalesce(func.max(AuditLog.id), 0))).scalar_one())
+
+
+def _etag(request: Request, version: int) -> str:
+    key = f"{version}|{request.url.path}?{request.url.query}|{request.headers.get('accept', '')}"
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def _not_modified(request: Request, etag: str) -> bool:
+    tags = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
+    return etag in tags or "*" in tags
+
+
+def _cached(request: Request, etag: str, response: Response) -> Response:
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = "no-cache"  # may be stored, but revalidated each time
+    return response
+
+
+def default_year(conn: Connection) -> int:
+    """Without year or datetime, statuses are as of the latest year the reports cover."""
+    latest = conn.execute(select(func.max(StatusEvent.year))).scalar_one()
+    return int(latest) if latest is not None else 2022
+
+
+@router.get("/", summary="Landing page")
+def landing(request: Request) -> JSONResponse:
+    reject_unknown(request, {"f"})
+    base = _base(request)
+    return JSONResponse(
+        {
+            "title": "通州副中心重点项目地图 Tongzhou sub-centre project map",
+            "description": (
+                "Projects of the Beijing city sub-centre (Tongzhou) plan documents with status by "
+                "year, targets and evidence, as OGC API – Features."
+            ),
+            "links": [
+                _link(f"{base}/", "self", JSON, "This document"),
+                _link(f"{base}/openapi.json", "service-desc", OPENAPI, "API definition"),
+                _link(f"{base}/docs", "service-doc", "text/html", "API documentation"),
+                _link(f"{base}/conformance", "conformance", JSON, "Conformance classes"),
+                _link(f"{base}/collections", "data", JSON, "Collections"),
+            ],
+        }
+    )  # fmt: skip
+
+
+@router.get("/conformance", summary="Conformance classes")
+def conformance(request: Request) -> JSONResponse:
+    reject_unknown(request, {"f"})
+    return JSONResponse({"conformsTo": CONFORMANCE})
+
+
+def _district_bbox(conn: Connection) -> list[float]:
+    extent = conn.execute(
+        select(
+            func.ST_XMin(func.ST_Extent(District.geom)),
+            func.ST_YMin(func.ST_Extent(District.geom)),
+            func.ST_XMax(func.ST_Extent(District.geom)),
+            func.ST_YMax(func.ST_Extent(District.geom)),
+        )
+    ).one()
+    return [round(v, 6) for v in extent] if extent[0] is not None else [-180, -90, 180, 90]
+
+
+def _collection(base: str, layer: Layer, bbox: list[float]) -> dict[str, Any]:
+    href = f"{base}/collections/{layer.id}"
+    links = [
+        _link(href, "self", JSON, layer.title),
+        _link(f"{href}/items", "items", GEOJSON, "Features as GeoJSON"),
+        _link(f"{href}/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+              "application/schema+json", "Queryable properties"),
+    ]  # fmt: skip
+    for fmt in EXPORT_FORMATS.values():
+        if fmt.key != "geojson":
+            links.append(_link(f"{href}/items?f={fmt.key}&limit=10000", "enclosure",
+                               fmt.media_type, f"Download as {fmt.title}"))  # fmt: skip
+    collection: dict[str, Any] = {
+        "id": layer.id,
+        "title": layer.title,
+        "description": layer.description,
+        "keywords": list(layer.keywords),
+        "links": links,
+        "extent": {
+            "spatial": {"bbox": [bbox], "crs": CRS84},
+            "temporal": {"interval": [list(PLAN_PERIOD)]},
+        },
+        "itemType": "feature",
+    }
+    if layer.has_geometry:
+        collection["crs"] = list(SUPPORTED_CRS)
+        collection["storageCrs"] = CRS84
+    return collection
+
+
+@router.get("/collections", summary="The published collections")
+def collections(request: Request, engine: EngineDep) -> JSONResponse:
+    reject_unknown(request, {"f"})
+    base = _base(request)
+    with engine.connect() as conn:
+        bbox = _district_bbox(conn)
+    return JSONResponse(
+        {
+            "links": [_link(f"{base}/collections", "self", JSON)],
+            "collections": [_collection(base, layer, bbox) for layer in LAYERS.values()],
+        }
+    )
+
+
+@router.get("/collections/{collectionId}", summary="One collection")
+def collection(request: Request, layer: LayerDep, engine: EngineDep) -> JSONResponse:
+    reject_unknown(request, {"f"})
+    with engine.connect() as conn:
+        bbox = _district_bbox(conn)
+    return JSONResponse(_collection(_base(request), layer, bbox))
+
+
+@router.get("/collections/{collectionId}/queryables", summary="Queryable properties")
+def collection_queryables(request: Request, layer: LayerDep) -> JSONResponse:
+    reject_unknown(request, {"f"})
+    rows = layer.rows(2022)
+    properties: dict[str, Any] = {}
+    for name, q in queryables(layer.id, rows).items():
+        if q.type == "geometry":
+            properties[name] = {"format": "geometry-any", "title": "Geometry"}
+        elif q.type == "string_array":
+            properties[name] = {"type": "array", "items": {"type": "string"}}
+        else:
+            properties[name] = {"type": q.type}
+        if q.values:
+            properties[name]["enum"] = list(q.values)
+    body = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{_base(request)}/collections/{layer.id}/queryables",
+        "type": "object",
+        "title": layer.title,
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    return JSONResponse(body, media_type="application/schema+json")
+
+
+def _page_links(
+    request: Request, query: ItemsQuery, returned: int, matched: int
+) -> list[dict[str, str]]:
+    url = f"{_base(request)}{request.url.path}"
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
+
+    def at(offset: int) -> str:
+        return f"{url}?{urlencode([*params, ('offset', str(offset))])}"
+
+    links = [_link(at(query.offset), "self", GEOJSON)]
+    if query.offset + returned < matched:
+        links.append(_link(at(query.offset + query.limit), "next", GEOJSON, "Next page"))
+    if query.offset > 0:
+        links.append(
+            _link(at(max(0, query.offset - query.limit)), "prev", GEOJSON, "Previous page")
+        )
+    return links
+
+
+def _properties(layer: Layer, asked: list[str] | None) -> tuple[str, ...]:
+    if asked is None:
+        return layer.properties
+    unknown = [p for p in asked if p not in layer.properties]
+    if unknown:
+        raise InvalidParameter(
+            f"unknown properties {', '.join(unknown)}; {layer.id} has {', '.join(layer.properties)}"
+        )
+    return tuple(p for p in layer.properties if p in asked)
+
+
+@router.get("/collections/{collectionId}/items", summary="Features of a collection")
+def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: EngineDep) -> Response:
+    export = query.f not in (None, "json", "geojson")
+    crs, page = query.crs, Page(query.limit, query.offset)
+    if export:
+        try:
+            export_format(str(query.f))
+        except ExportError as exc:
+            raise InvalidParameter(f"f: {exc}; or json for GeoJSON") from exc
+        if crs != DEFAULT_CRS:
+            raise InvalidParameter("crs applies to GeoJSON; downloads are always in EPSG:4326")
+        if "limit" not in request.query_params:  # a download is the whole filtered set
+            page = Page(MAX_LIMIT, query.offset)
+    with engine.connect() as conn:
+        etag = _etag(request, data_version(conn))
+        if _not_modified(request, etag):
+            return _cached(request, etag, Response(status_code=304))
+        years = parse_year(query.year_given, query.datetime, default_year(conn))
+        rows = layer.rows(years.year)
+        codes = township_codes(conn, query.townships) if query.townships else []
+        where = where_clauses(layer.id, rows, query, years, codes)
+        statement = feature_page(
+            rows,
+            where,
+            order_by(layer.id, rows, query.sortby),
+            page,
+            _properties(layer, query.properties),
+            crs,
+            layer.has_geometry,
+        )
+        result = conn.execute(statement).one()
+    if export:
+        collection = f'{{"type":"FeatureCollection","features":{result.features}}}'.encode()
+        try:
+            file = export_features(collection, str(query.f), layer.id, f"{layer.id}-{years.year}")
+        except ExportError as exc:
+            raise InvalidParameter(str(exc)) from exc
+        response = Response(file.content, media_type=file.media_type)
+        response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+        return _cached(request, etag, response)
+    head = {
+        "type": "FeatureCollection",
+        "numberMatched": result.matched,
+        "numberReturned": result.returned,
+        "links": _page_links(request, query, result.returned, result.matched),
+        "year": years.year,
+    }
+    response = _stream_collection(head, result.features, query.crs)
+    return _cached(request, etag, response)
+
+
+def _stream_collection(head: dict[str, Any], features: str, crs: OutputCrs) -> Response:
+    opening = json.dumps(head, ensure_ascii=False)[:-1] + ',"features":'
+
+    def body() -> Iterator[bytes]:
+        yield opening.encode()
+        yield features.encode()
+        yield b"}"
+
+    response = StreamingResponse(body(), media_type=GEOJSON)
+    response.headers["Content-Crs"] = f"<{crs.uri}>"
+    return response
+
+
+@router.get("/collections/{collectionId}/items/{featureId}", summary="One feature")
+def item(
+    request: Request,
+    layer: LayerDep,
+    feature_id: Annotated[str, Path(alias="featureId", max_length=100)],
+    engine: EngineDep,
+    year: int | None = None,
+    datetime: str | None = None,
+    crs: str | None = None,
+    properties: str | None = None,
+) -> Response:
+    reject_unknown(request, COMMON_PARAMETERS)
+    output_crs = parse_crs(crs)
+    with engine.connect() as conn:
+        etag = _etag(request, data_version(conn))
+        if _not_modified(request, etag):
+            return _cached(request, etag, Response(status_code=304))
+        years = parse_year(year, datetime, default_year(conn))
+        rows = layer.rows(years.year)
+        names = _properties(layer, split_list([properties]) if properties is not None else None)
+        feature = conn.execute(
+            single_feature(rows, feature_id, names, output_crs, layer.has_geometry)
+        ).scalar()
+    if feature is None:
+        raise NotFound(f"no feature '{feature_id}' in collection '{layer.id}'")
+    base = _base(request)
+    links = [
+        _link(f"{base}/collections/{layer.id}/items/{feature_id}", "self", GEOJSON),
+        _link(f"{base}/collections/{layer.id}", "collection", JSON, layer.title),
+    ]
+    body = feature[:-1] + ',"links":' + json.dumps(links) + "}"
+    response = Response(body, media_type=GEOJSON)
+    response.headers["Content-Crs"] = f"<{output_crs.uri}>"
+    return _cached(request, etag, response)

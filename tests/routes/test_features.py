@@ -1,0 +1,267 @@
+"""The OGC API – Features contract: landing, conformance, collections, items, item, queryables."""
+
+from typing import Any, Literal
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import BaseModel, ConfigDict
+
+from app import vocab
+
+GEOJSON = "application/geo+json"
+
+
+class Link(BaseModel):
+    href: str
+    rel: str
+    type: str | None = None
+    title: str | None = None
+
+
+class ProjectProperties(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    aliases: list[str]
+    category: str
+    status: Literal["planned", "under_construction", "completed", "in_service"] | None
+    status_year: int | None
+    milestone: str | None
+    planned_status: str | None
+    planned_year: int | None
+    target_status: str | None
+    target_year: int | None
+    behind_plan: bool
+    townships: list[str]
+    township_codes: list[str]
+    geometry_quality: Literal["surveyed", "approximate", "schematic"]
+    placement: str | None
+    cross_border: bool
+    length_km: float | None
+    area_ha: float | None
+    programmes: list[str]
+    description: str
+    evidence: list[dict[str, Any]]
+
+
+class Feature(BaseModel):
+    type: Literal["Feature"]
+    id: str
+    geometry: dict[str, Any] | None
+    properties: dict[str, Any]
+
+
+class FeatureCollection(BaseModel):
+    type: Literal["FeatureCollection"]
+    numberMatched: int
+    numberReturned: int
+    links: list[Link]
+    features: list[Feature]
+
+
+def rels(links: list[dict[str, Any]]) -> dict[str, str]:
+    return {link["rel"]: link["href"] for link in links}
+
+
+def items(client: TestClient, collection: str = "projects", **params: Any) -> dict[str, Any]:
+    response = client.get(f"/collections/{collection}/items", params=params)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == GEOJSON
+    body = response.json()
+    FeatureCollection.model_validate(body)
+    return body
+
+
+def test_landing_page(client: TestClient) -> None:
+    body = client.get("/").json()
+    assert {"self", "service-desc", "conformance", "data"} <= set(rels(body["links"]))
+
+
+def test_conformance(client: TestClient) -> None:
+    classes = client.get("/conformance").json()["conformsTo"]
+    assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in classes
+    assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson" in classes
+
+
+def test_collections(client: TestClient) -> None:
+    body = client.get("/collections").json()
+    ids = [c["id"] for c in body["collections"]]
+    assert ids == ["projects", "townships", "programmes", "indicators"]
+    projects = body["collections"][0]
+    minx, miny, maxx, maxy = projects["extent"]["spatial"]["bbox"][0]
+    assert 116.3 < minx < maxx < 117.0 and 39.5 < miny < maxy < 40.1
+    assert "http://www.opengis.net/def/crs/EPSG/0/4548" in projects["crs"]
+    assert rels(projects["links"])["items"].endswith("/collections/projects/items")
+
+
+def test_unknown_collection_is_404_problem(client: TestClient) -> None:
+    response = client.get("/collections/nope/items")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "projects" in response.json()["detail"]
+
+
+def test_project_items_have_every_property(client: TestClient, catalogue_size: int) -> None:
+    body = items(client, limit=1000)
+    assert body["numberMatched"] == catalogue_size == body["numberReturned"]
+    for feature in body["features"]:
+        ProjectProperties.model_validate(feature["properties"])
+    ids = [f["id"] for f in body["features"]]
+    assert ids == sorted(ids), "stable ordering by id"
+
+
+def test_paging_walks_every_feature_once(client: TestClient, catalogue_size: int) -> None:
+    seen: list[str] = []
+    url: str | None = "/collections/projects/items?limit=17"
+    while url:
+        body = client.get(url).json()
+        seen += [f["id"] for f in body["features"]]
+        url = rels(body["links"]).get("next")
+    assert len(seen) == catalogue_size == len(set(seen))
+
+
+def test_year_changes_status(client: TestClient) -> None:
+    def statuses(year: int) -> dict[str, str | None]:
+        features = items(client, year=year, limit=1000)["features"]
+        return {f["id"]: f["properties"]["status"] for f in features}
+
+    before, after = statuses(2021), statuses(2022)
+    assert all(status is None for status in before.values())
+    assert any(status is not None for status in after.values())
+
+
+def test_township_filter_by_name_and_code(client: TestClient) -> None:
+    by_name = items(client, township="宋庄镇", limit=1000)
+    by_code = items(client, township="110112104000", limit=1000)
+    assert by_name["numberMatched"] == by_code["numberMatched"] > 0
+    for feature in by_name["features"]:
+        assert "宋庄镇" in feature["properties"]["townships"]
+
+
+def test_unknown_township_names_the_valid_ones(client: TestClient) -> None:
+    response = client.get("/collections/projects/items", params={"township": "火星镇"})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "宋庄镇" in response.json()["detail"]
+
+
+def test_status_category_and_search(client: TestClient) -> None:
+    rail = items(client, category="rail", limit=1000)
+    assert rail["numberMatched"] > 0
+    assert {f["properties"]["category"] for f in rail["features"]} == {"rail"}
+    done = items(client, status="completed,in_service", limit=1000)
+    assert {f["properties"]["status"] for f in done["features"]} <= {"completed", "in_service"}
+    found = items(client, q="东六环")
+    assert any("东六环" in f["properties"]["name"] for f in found["features"])
+
+
+def test_bbox(client: TestClient) -> None:
+    box = "116.70,39.88,116.74,39.92"
+    inside = items(client, bbox=box, limit=1000)
+    assert 0 < inside["numberMatched"] < items(client, limit=1)["numberMatched"]
+    lat_lon = {"bbox": "39.88,116.70,39.92,116.74", "bbox-crs": "EPSG:4326", "limit": 1000}
+    flipped = items(client, **lat_lon)
+    assert flipped["numberMatched"] == inside["numberMatched"]
+
+
+@pytest.mark.parametrize(
+    ("crs", "first_coordinate_range"),
+    [
+        ("http://www.opengis.net/def/crs/OGC/1.3/CRS84", (116, 117)),
+        ("http://www.opengis.net/def/crs/EPSG/0/4326", (39, 41)),
+        ("http://www.opengis.net/def/crs/EPSG/0/3857", (1.29e7, 1.31e7)),
+        ("http://www.opengis.net/def/crs/EPSG/0/4548", (4.5e5, 5.5e5)),
+    ],
+)
+def test_output_crs(
+    client: TestClient, crs: str, first_coordinate_range: tuple[float, float]
+) -> None:
+    response = client.get("/collections/projects/items/m101-line", params={"crs": crs})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-crs"] == f"<{crs}>"
+    x = response.json()["geometry"]["coordinates"][0][0]
+    low, high = first_coordinate_range
+    assert low < x < high
+
+
+def test_single_feature_and_404(client: TestClient) -> None:
+    response = client.get("/collections/projects/items/m101-line")
+    assert response.status_code == 200
+    feature = response.json()
+    assert feature["properties"]["name"] == "M101线"
+    assert rels(feature["links"])["collection"].endswith("/collections/projects")
+    missing = client.get("/collections/projects/items/no-such-project")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+
+
+def test_township_counts_match_the_projects(client: TestClient) -> None:
+    towns = items(client, "townships", year=2022)
+    assert towns["numberMatched"] == 22
+    for town in towns["features"][:5]:
+        code = town["properties"]["code"]
+        projects = items(client, township=code, year=2022, limit=1000)["features"]
+        assert town["properties"]["count_total"] == len(projects)
+        for status in vocab.STATUSES:
+            expected = sum(1 for f in projects if f["properties"]["status"] == status)
+            assert town["properties"][f"count_{status}"] == expected
+
+
+def test_programmes_and_indicators(client: TestClient) -> None:
+    programmes = items(client, "programmes", limit=1000)
+    dead_ends = next(f for f in programmes["features"] if f["id"] == "dead-end-roads")
+    assert dead_ends["properties"]["target_count"] == 17
+    indicators = items(client, "indicators", limit=1000)
+    assert all(f["geometry"] is None for f in indicators["features"])
+
+
+def test_queryables(client: TestClient) -> None:
+    response = client.get("/collections/projects/queryables")
+    assert response.headers["content-type"] == "application/schema+json"
+    properties = response.json()["properties"]
+    assert properties["status"]["enum"] == list(vocab.STATUSES)
+    assert properties["geometry"]["format"] == "geometry-any"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"limit": "0"},
+        {"limit": "100001"},
+        {"offset": "-1"},
+        {"bbox": "1,2,3"},
+        {"bbox": "a,b,c,d"},
+        {"year": "1999"},
+        {"datetime": "yesterday"},
+        {"datetime": "2023-02-30"},
+        {"status": "finished"},
+        {"category": "spaceport"},
+        {"crs": "EPSG:9999"},
+        {"sortby": "geometry"},
+        {"properties": "colour"},
+        {"f": "docx"},
+        {"colour": "red"},
+        {"year": "2022", "datetime": "2022"},
+    ],
+)
+def test_bad_parameters_are_400_problems(client: TestClient, params: dict[str, str]) -> None:
+    response = client.get("/collections/projects/items", params=params)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"]
+
+
+def test_etag_and_304(client: TestClient) -> None:
+    first = client.get("/collections/projects/items", params={"limit": 5})
+    etag = first.headers["etag"]
+    again = client.get(
+        "/collections/projects/items", params={"limit": 5}, headers={"If-None-Match": etag}
+    )
+    assert again.status_code == 304
+    assert again.headers["etag"] == etag
+
+
+def test_gzip(client: TestClient) -> None:
+    response = client.get(
+        "/collections/projects/items", params={"limit": 1000}, headers={"Accept-Encoding": "gzip"}
+    )
+    assert response.headers.get("content-encoding") == "gzip"
