@@ -139,3 +139,31 @@ def client(loaded_db: str) -> Iterator[Any]:
 
     with TestClient(create_app(Settings(), loaded_db)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def live_server(loaded_db: str) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port, for clients that others wrote."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from app.cluster import free_port
+    from app.main import create_app
+
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(Settings(), loaded_db), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -137,14 +137,17 @@ def test_up_twice_is_harmless(cluster: LocalCluster) -> None:
         server.wait(timeout=30)
 
 
-def test_up_with_database_url_provisions_nothing(tmp_path: Path, migrated_db: str) -> None:
+def test_up_with_database_url_provisions_nothing(tmp_path: Path, empty_db: str) -> None:
     port = free_port()
     state_dir = tmp_path / "never-created"
-    env = {"TZMAP_DATA_DIR": str(state_dir), "DATABASE_URL": migrated_db}
+    env = {"TZMAP_DATA_DIR": str(state_dir), "DATABASE_URL": empty_db}
     server = _tzmap("up", "--port", str(port), env=env)
     try:
         assert _wait_healthy(port, server)["status"] == "ok"
         assert not state_dir.exists()
+        with psycopg.connect(empty_db) as conn:
+            loaded = conn.execute("SELECT count(*) FROM project").fetchone()
+        assert loaded is not None and loaded[0] > 100, "tzmap up loads the catalogue"
     finally:
         server.terminate()
         server.wait(timeout=30)
