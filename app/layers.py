@@ -27,6 +27,9 @@ class Layer:
     rows: Callable[[int], Subquery]  # the rows as of a year
     properties: tuple[str, ...]
     has_geometry: bool = True
+    # What vector tiles carry: scalar properties, and array ones joined with ';'.
+    tile_properties: tuple[str, ...] = ()
+    tile_arrays: tuple[str, ...] = ()
     by_year: bool = False  # do its properties depend on the year asked for?
     keywords: tuple[str, ...] = field(default_factory=tuple)
 
@@ -44,6 +47,20 @@ LAYERS: dict[str, Layer] = {
             ),
             rows=project_rows,
             properties=PROJECT_PROPERTIES,
+            tile_properties=(
+                "name",
+                "category",
+                "status",
+                "status_year",
+                "milestone",
+                "target_status",
+                "target_year",
+                "behind_plan",
+                "geometry_quality",
+                "townships",
+                "programmes",
+            ),
+            tile_arrays=("townships", "programmes"),
             by_year=True,
             keywords=("通州", "城市副中心", "projects", *vocab.CATEGORIES),
         ),
@@ -57,6 +74,7 @@ LAYERS: dict[str, Layer] = {
             ),
             rows=township_rows,
             properties=TOWNSHIP_PROPERTIES,
+            tile_properties=tuple(p for p in TOWNSHIP_PROPERTIES if p != "source"),
             by_year=True,
         ),
         Layer(
@@ -68,6 +86,14 @@ LAYERS: dict[str, Layer] = {
             ),
             rows=lambda year: programme_rows(),
             properties=PROGRAMME_PROPERTIES,
+            tile_properties=(
+                "name",
+                "category",
+                "unit",
+                "target_count",
+                "target_year",
+                "located_count",
+            ),
         ),
         Layer(
             id="indicators",

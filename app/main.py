@@ -9,7 +9,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from app.db import make_engine
 from app.migrate import head_revisions
-from app.routes import features, health
+from app.routes import features, health, tiles
 from app.routes.problems import add_exception_handlers
 from app.settings import Settings
 
@@ -47,4 +47,5 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
         )
     app.include_router(health.router)
     app.include_router(features.router)
+    app.include_router(tiles.router)
     return app

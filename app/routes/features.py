@@ -1,25 +1,34 @@
 """OGC API – Features: landing page, conformance, collections, items, one item, queryables."""
 
-import hashlib
 import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from sqlalchemy import Connection, func, select
 
 from app.crs import CRS84, DEFAULT_CRS, SUPPORTED_CRS, OutputCrs, parse_crs
 from app.deps import EngineDep
 from app.errors import InvalidParameter, NotFound
 from app.exports import EXPORT_FORMATS, ExportError, export_features, export_format
 from app.layers import LAYERS, Layer
-from app.models import AuditLog, District, StatusEvent
 from app.params import COMMON_PARAMETERS, ItemsQueryDep, reject_unknown
 from app.queries.features import Page, feature_page, single_feature
-from app.queries.filters import order_by, queryables, township_codes, where_clauses
+from app.queries.filters import order_by, queryables
 from app.query import MAX_LIMIT, ItemsQuery, parse_year, split_list
+from app.routes.common import (
+    LayerDep,
+    base_url,
+    cached,
+    data_version,
+    default_year,
+    district_bbox,
+    etag_for,
+    link,
+    not_modified,
+    select_features,
+)
 
 router = APIRouter(tags=["OGC API – Features"])
 
@@ -43,60 +52,10 @@ CONFORMANCE = [
 PLAN_PERIOD = ("2021-01-01T00:00:00Z", "2026-12-31T23:59:59Z")
 
 
-def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
-
-
-def _link(href: str, rel: str, type_: str, title: str | None = None) -> dict[str, str]:
-    link = {"href": href, "rel": rel, "type": type_}
-    if title:
-        link["title"] = title
-    return link
-
-
-def get_layer(collection_id: Annotated[str, Path(alias="collectionId")]) -> Layer:
-    layer = LAYERS.get(collection_id)
-    if layer is None:
-        raise NotFound(
-            f"collection '{collection_id}' does not exist; collections: {', '.join(LAYERS)}"
-        )
-    return layer
-
-
-LayerDep = Annotated[Layer, Depends(get_layer)]
-
-
-def data_version(conn: Connection) -> int:
-    """Every change to the data leaves an audit row, so the newest audit id versions the data."""
-    return int(conn.execute(select(func.coalesce(func.max(AuditLog.id), 0))).scalar_one())
-
-
-def _etag(request: Request, version: int) -> str:
-    key = f"{version}|{request.url.path}?{request.url.query}|{request.headers.get('accept', '')}"
-    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
-
-
-def _not_modified(request: Request, etag: str) -> bool:
-    tags = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
-    return etag in tags or "*" in tags
-
-
-def _cached(request: Request, etag: str, response: Response) -> Response:
-    response.headers["ETag"] = etag
-    response.headers["Cache-Control"] = "no-cache"  # may be stored, but revalidated each time
-    return response
-
-
-def default_year(conn: Connection) -> int:
-    """Without year or datetime, statuses are as of the latest year the reports cover."""
-    latest = conn.execute(select(func.max(StatusEvent.year))).scalar_one()
-    return int(latest) if latest is not None else 2022
-
-
 @router.get("/", summary="Landing page")
 def landing(request: Request) -> JSONResponse:
     reject_unknown(request, {"f"})
-    base = _base(request)
+    base = base_url(request)
     return JSONResponse(
         {
             "title": "通州副中心重点项目地图 Tongzhou sub-centre project map",
@@ -105,11 +64,11 @@ def landing(request: Request) -> JSONResponse:
                 "year, targets and evidence, as OGC API – Features."
             ),
             "links": [
-                _link(f"{base}/", "self", JSON, "This document"),
-                _link(f"{base}/openapi.json", "service-desc", OPENAPI, "API definition"),
-                _link(f"{base}/docs", "service-doc", "text/html", "API documentation"),
-                _link(f"{base}/conformance", "conformance", JSON, "Conformance classes"),
-                _link(f"{base}/collections", "data", JSON, "Collections"),
+                link(f"{base}/", "self", JSON, "This document"),
+                link(f"{base}/openapi.json", "service-desc", OPENAPI, "API definition"),
+                link(f"{base}/docs", "service-doc", "text/html", "API documentation"),
+                link(f"{base}/conformance", "conformance", JSON, "Conformance classes"),
+                link(f"{base}/collections", "data", JSON, "Collections"),
             ],
         }
     )  # fmt: skip
@@ -121,29 +80,17 @@ def conformance(request: Request) -> JSONResponse:
     return JSONResponse({"conformsTo": CONFORMANCE})
 
 
-def _district_bbox(conn: Connection) -> list[float]:
-    extent = conn.execute(
-        select(
-            func.ST_XMin(func.ST_Extent(District.geom)),
-            func.ST_YMin(func.ST_Extent(District.geom)),
-            func.ST_XMax(func.ST_Extent(District.geom)),
-            func.ST_YMax(func.ST_Extent(District.geom)),
-        )
-    ).one()
-    return [round(v, 6) for v in extent] if extent[0] is not None else [-180, -90, 180, 90]
-
-
 def _collection(base: str, layer: Layer, bbox: list[float]) -> dict[str, Any]:
     href = f"{base}/collections/{layer.id}"
     links = [
-        _link(href, "self", JSON, layer.title),
-        _link(f"{href}/items", "items", GEOJSON, "Features as GeoJSON"),
-        _link(f"{href}/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+        link(href, "self", JSON, layer.title),
+        link(f"{href}/items", "items", GEOJSON, "Features as GeoJSON"),
+        link(f"{href}/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables",
               "application/schema+json", "Queryable properties"),
     ]  # fmt: skip
     for fmt in EXPORT_FORMATS.values():
         if fmt.key != "geojson":
-            links.append(_link(f"{href}/items?f={fmt.key}&limit=10000", "enclosure",
+            links.append(link(f"{href}/items?f={fmt.key}&limit=10000", "enclosure",
                                fmt.media_type, f"Download as {fmt.title}"))  # fmt: skip
     collection: dict[str, Any] = {
         "id": layer.id,
@@ -166,12 +113,12 @@ def _collection(base: str, layer: Layer, bbox: list[float]) -> dict[str, Any]:
 @router.get("/collections", summary="The published collections")
 def collections(request: Request, engine: EngineDep) -> JSONResponse:
     reject_unknown(request, {"f"})
-    base = _base(request)
+    base = base_url(request)
     with engine.connect() as conn:
-        bbox = _district_bbox(conn)
+        bbox = district_bbox(conn)
     return JSONResponse(
         {
-            "links": [_link(f"{base}/collections", "self", JSON)],
+            "links": [link(f"{base}/collections", "self", JSON)],
             "collections": [_collection(base, layer, bbox) for layer in LAYERS.values()],
         }
     )
@@ -181,8 +128,8 @@ def collections(request: Request, engine: EngineDep) -> JSONResponse:
 def collection(request: Request, layer: LayerDep, engine: EngineDep) -> JSONResponse:
     reject_unknown(request, {"f"})
     with engine.connect() as conn:
-        bbox = _district_bbox(conn)
-    return JSONResponse(_collection(_base(request), layer, bbox))
+        bbox = district_bbox(conn)
+    return JSONResponse(_collection(base_url(request), layer, bbox))
 
 
 @router.get("/collections/{collectionId}/queryables", summary="Queryable properties")
@@ -201,7 +148,7 @@ def collection_queryables(request: Request, layer: LayerDep) -> JSONResponse:
             properties[name]["enum"] = list(q.values)
     body = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"{_base(request)}/collections/{layer.id}/queryables",
+        "$id": f"{base_url(request)}/collections/{layer.id}/queryables",
         "type": "object",
         "title": layer.title,
         "properties": properties,
@@ -213,19 +160,17 @@ def collection_queryables(request: Request, layer: LayerDep) -> JSONResponse:
 def _page_links(
     request: Request, query: ItemsQuery, returned: int, matched: int
 ) -> list[dict[str, str]]:
-    url = f"{_base(request)}{request.url.path}"
+    url = f"{base_url(request)}{request.url.path}"
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
 
     def at(offset: int) -> str:
         return f"{url}?{urlencode([*params, ('offset', str(offset))])}"
 
-    links = [_link(at(query.offset), "self", GEOJSON)]
+    links = [link(at(query.offset), "self", GEOJSON)]
     if query.offset + returned < matched:
-        links.append(_link(at(query.offset + query.limit), "next", GEOJSON, "Next page"))
+        links.append(link(at(query.offset + query.limit), "next", GEOJSON, "Next page"))
     if query.offset > 0:
-        links.append(
-            _link(at(max(0, query.offset - query.limit)), "prev", GEOJSON, "Previous page")
-        )
+        links.append(link(at(max(0, query.offset - query.limit)), "prev", GEOJSON, "Previous page"))
     return links
 
 
@@ -254,16 +199,14 @@ def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: Engin
         if "limit" not in request.query_params:  # a download is the whole filtered set
             page = Page(MAX_LIMIT, query.offset)
     with engine.connect() as conn:
-        etag = _etag(request, data_version(conn))
-        if _not_modified(request, etag):
-            return _cached(request, etag, Response(status_code=304))
-        years = parse_year(query.year_given, query.datetime, default_year(conn))
-        rows = layer.rows(years.year)
-        codes = township_codes(conn, query.townships) if query.townships else []
-        where = where_clauses(layer.id, rows, query, years, codes)
+        etag = etag_for(request, data_version(conn))
+        if not_modified(request, etag):
+            return cached(request, etag, Response(status_code=304))
+        selection = select_features(conn, layer, query)
+        years, rows = selection.years, selection.rows
         statement = feature_page(
             rows,
-            where,
+            selection.where,
             order_by(layer.id, rows, query.sortby),
             page,
             _properties(layer, query.properties),
@@ -279,7 +222,7 @@ def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: Engin
             raise InvalidParameter(str(exc)) from exc
         response = Response(file.content, media_type=file.media_type)
         response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-        return _cached(request, etag, response)
+        return cached(request, etag, response)
     head = {
         "type": "FeatureCollection",
         "numberMatched": result.matched,
@@ -288,7 +231,7 @@ def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: Engin
         "year": years.year,
     }
     response = _stream_collection(head, result.features, query.crs)
-    return _cached(request, etag, response)
+    return cached(request, etag, response)
 
 
 def _stream_collection(head: dict[str, Any], features: str, crs: OutputCrs) -> Response:
@@ -318,9 +261,9 @@ def item(
     reject_unknown(request, COMMON_PARAMETERS)
     output_crs = parse_crs(crs)
     with engine.connect() as conn:
-        etag = _etag(request, data_version(conn))
-        if _not_modified(request, etag):
-            return _cached(request, etag, Response(status_code=304))
+        etag = etag_for(request, data_version(conn))
+        if not_modified(request, etag):
+            return cached(request, etag, Response(status_code=304))
         years = parse_year(year, datetime, default_year(conn))
         rows = layer.rows(years.year)
         names = _properties(layer, split_list([properties]) if properties is not None else None)
@@ -329,12 +272,12 @@ def item(
         ).scalar()
     if feature is None:
         raise NotFound(f"no feature '{feature_id}' in collection '{layer.id}'")
-    base = _base(request)
+    base = base_url(request)
     links = [
-        _link(f"{base}/collections/{layer.id}/items/{feature_id}", "self", GEOJSON),
-        _link(f"{base}/collections/{layer.id}", "collection", JSON, layer.title),
+        link(f"{base}/collections/{layer.id}/items/{feature_id}", "self", GEOJSON),
+        link(f"{base}/collections/{layer.id}", "collection", JSON, layer.title),
     ]
     body = feature[:-1] + ',"links":' + json.dumps(links) + "}"
     response = Response(body, media_type=GEOJSON)
     response.headers["Content-Crs"] = f"<{output_crs.uri}>"
-    return _cached(request, etag, response)
+    return cached(request, etag, response)

@@ -1,0 +1,44 @@
+"""Mapbox vector tiles built in PostGIS: tile envelope -> ST_AsMVTGeom -> ST_AsMVT."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, literal_column, select
+from sqlalchemy.sql.selectable import Subquery
+
+EXTENT = 4096
+BUFFER = 64  # pixels of geometry kept beyond the tile edge, so lines and labels join up
+
+
+def tile(
+    rows: Subquery,
+    where: Sequence[ColumnElement[bool]],
+    z: int,
+    x: int,
+    y: int,
+    layer: str,
+    properties: Sequence[str],
+    arrays: Sequence[str],
+) -> Select[Any]:
+    """One tile of a layer; array properties are joined with ';' (MVT values are scalars)."""
+    envelope = func.ST_TileEnvelope(z, x, y)
+    columns = [
+        func.array_to_string(rows.c[name], ";").label(name) if name in arrays else rows.c[name]
+        for name in properties
+    ]
+    features = (
+        select(
+            rows.c.id,
+            func.ST_AsMVTGeom(
+                func.ST_Transform(rows.c.geom, 3857), envelope, EXTENT, BUFFER, True
+            ).label("geom"),
+            *columns,
+        )
+        .where(*where, func.ST_Intersects(rows.c.geom, func.ST_Transform(envelope, 4326)))
+        .cte("features")
+    )
+    # ST_AsMVT aggregates whole rows: pass the row of the CTE, not its columns. MVT feature ids
+    # must be integers, so the slug id travels as an ordinary "id" property.
+    return select(func.ST_AsMVT(literal_column("features.*"), layer, EXTENT, "geom")).select_from(
+        features
+    )

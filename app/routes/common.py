@@ -1,0 +1,94 @@
+"""What the feature, tile and other data routes share: layer lookup, links, data versions."""
+
+import hashlib
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.responses import Response
+from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy.sql.selectable import Subquery
+
+from app.errors import NotFound
+from app.layers import LAYERS, Layer
+from app.models import AuditLog, District, StatusEvent
+from app.queries.filters import township_codes, where_clauses
+from app.query import ItemsQuery, YearRange, parse_year
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def link(href: str, rel: str, type_: str, title: str | None = None) -> dict[str, str]:
+    result = {"href": href, "rel": rel, "type": type_}
+    if title:
+        result["title"] = title
+    return result
+
+
+def get_layer(collection_id: Annotated[str, Path(alias="collectionId")]) -> Layer:
+    layer = LAYERS.get(collection_id)
+    if layer is None:
+        raise NotFound(
+            f"collection '{collection_id}' does not exist; collections: {', '.join(LAYERS)}"
+        )
+    return layer
+
+
+LayerDep = Annotated[Layer, Depends(get_layer)]
+
+
+def data_version(conn: Connection) -> int:
+    """Every change to the data leaves an audit row, so the newest audit id versions the data."""
+    return int(conn.execute(select(func.coalesce(func.max(AuditLog.id), 0))).scalar_one())
+
+
+def etag_for(request: Request, version: int) -> str:
+    key = f"{version}|{request.url.path}?{request.url.query}|{request.headers.get('accept', '')}"
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def not_modified(request: Request, etag: str) -> bool:
+    tags = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
+    return etag in tags or "*" in tags
+
+
+def cached(request: Request, etag: str, response: Response) -> Response:
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = "no-cache"  # may be stored, but revalidated each time
+    return response
+
+
+def default_year(conn: Connection) -> int:
+    """Without year or datetime, statuses are as of the latest year the reports cover."""
+    latest = conn.execute(select(func.max(StatusEvent.year))).scalar_one()
+    return int(latest) if latest is not None else 2022
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The rows of a layer as of the requested year, and the WHERE clauses of the request."""
+
+    years: YearRange
+    rows: Subquery
+    where: list[ColumnElement[bool]]
+
+
+def select_features(conn: Connection, layer: Layer, query: ItemsQuery) -> Selection:
+    years = parse_year(query.year_given, query.datetime, default_year(conn))
+    rows = layer.rows(years.year)
+    codes = township_codes(conn, query.townships) if query.townships else []
+    return Selection(years, rows, where_clauses(layer.id, rows, query, years, codes))
+
+
+def district_bbox(conn: Connection) -> list[float]:
+    extent = conn.execute(
+        select(
+            func.ST_XMin(func.ST_Extent(District.geom)),
+            func.ST_YMin(func.ST_Extent(District.geom)),
+            func.ST_XMax(func.ST_Extent(District.geom)),
+            func.ST_YMax(func.ST_Extent(District.geom)),
+        )
+    ).one()
+    return [round(v, 6) for v in extent] if extent[0] is not None else [-180, -90, 180, 90]

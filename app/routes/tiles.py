@@ -1,0 +1,99 @@
+"""Vector tiles of a collection (WebMercatorQuad) with the same filters as its items, and their
+TileJSON."""
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse, Response
+
+from app.deps import EngineDep
+from app.errors import InvalidParameter, NotFound
+from app.params import ItemsQueryDep
+from app.queries.tiles import tile
+from app.routes.common import (
+    LayerDep,
+    base_url,
+    cached,
+    data_version,
+    district_bbox,
+    etag_for,
+    not_modified,
+    select_features,
+)
+
+router = APIRouter(tags=["Vector tiles"])
+
+MVT = "application/vnd.mapbox-vector-tile"
+MAX_ZOOM = 22
+TILE_PARAMETERS_IGNORED = {"limit", "offset", "sortby", "properties", "crs", "f"}
+
+
+def _tiled(layer: LayerDep) -> None:
+    if not layer.tile_properties:
+        raise NotFound(f"the {layer.id} collection has no geometry and so no tiles")
+
+
+@router.get(
+    "/collections/{collectionId}/tiles/WebMercatorQuad/{z}/{x}/{y}",
+    summary="A vector tile",
+    response_class=Response,
+    responses={200: {"content": {MVT: {}}}},
+)
+def vector_tile(
+    request: Request,
+    layer: LayerDep,
+    query: ItemsQueryDep,
+    engine: EngineDep,
+    z: Annotated[int, Path(ge=0, le=MAX_ZOOM)],
+    x: Annotated[int, Path(ge=0)],
+    y: Annotated[int, Path(ge=0)],
+) -> Response:
+    _tiled(layer)
+    if x >= 2**z or y >= 2**z:
+        raise InvalidParameter(f"tile {z}/{x}/{y} does not exist: x and y must be below {2**z}")
+    with engine.connect() as conn:
+        etag = etag_for(request, data_version(conn))
+        if not_modified(request, etag):
+            return cached(request, etag, Response(status_code=304))
+        selection = select_features(conn, layer, query)
+        statement = tile(
+            selection.rows,
+            selection.where,
+            z,
+            x,
+            y,
+            layer.id,
+            layer.tile_properties,
+            layer.tile_arrays,
+        )
+        content = conn.execute(statement).scalar() or b""
+    return cached(request, etag, Response(bytes(content), media_type=MVT))
+
+
+@router.get("/collections/{collectionId}/tiles/WebMercatorQuad/tilejson.json", summary="TileJSON")
+def tilejson(
+    request: Request, layer: LayerDep, query: ItemsQueryDep, engine: EngineDep
+) -> JSONResponse:
+    _tiled(layer)
+    with engine.connect() as conn:
+        bbox = district_bbox(conn)
+    filters = [
+        (k, v) for k, v in request.query_params.multi_items() if k not in TILE_PARAMETERS_IGNORED
+    ]
+    suffix = f"?{urlencode(filters)}" if filters else ""
+    url = f"{base_url(request)}/collections/{layer.id}/tiles/WebMercatorQuad/{{z}}/{{x}}/{{y}}"
+    fields = {name: name for name in layer.tile_properties}
+    return JSONResponse(
+        {
+            "tilejson": "3.0.0",
+            "name": layer.title,
+            "description": layer.description,
+            "tiles": [url + suffix],
+            "minzoom": 0,
+            "maxzoom": MAX_ZOOM,
+            "bounds": bbox,
+            "center": [(bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2, 11],
+            "vector_layers": [{"id": layer.id, "fields": fields}],
+        }
+    )
