@@ -88,6 +88,9 @@ def _collection(base: str, layer: Layer, bbox: list[float]) -> dict[str, Any]:
         link(f"{href}/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables",
               "application/schema+json", "Queryable properties"),
     ]  # fmt: skip
+    if layer.tile_properties:
+        links.append(link(f"{href}/tiles/WebMercatorQuad/tilejson.json", "describedby",
+                          JSON, "TileJSON of the vector tiles (WebMercatorQuad)"))  # fmt: skip
     for fmt in EXPORT_FORMATS.values():
         if fmt.key != "geojson":
             links.append(link(f"{href}/items?f={fmt.key}&limit=10000", "enclosure",

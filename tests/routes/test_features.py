@@ -265,3 +265,62 @@ def test_gzip(client: TestClient) -> None:
         "/collections/projects/items", params={"limit": 1000}, headers={"Accept-Encoding": "gzip"}
     )
     assert response.headers.get("content-encoding") == "gzip"
+
+
+def test_cql2_filters_over_http(client: TestClient) -> None:
+    text = items(client, filter="category = 'rail' AND status_year >= 2022", limit=1000)
+    as_json = items(
+        client,
+        filter='{"op": "and", "args": [{"op": "=", "args": [{"property": "category"}, "rail"]},'
+        ' {"op": ">=", "args": [{"property": "status_year"}, 2022]}]}',
+        **{"filter-lang": "cql2-json", "limit": 1000},
+    )
+    assert text["numberMatched"] == as_json["numberMatched"] > 0
+    for feature in text["features"]:
+        assert feature["properties"]["category"] == "rail"
+    in_songzhuang = items(client, filter="townships = '宋庄镇'", limit=1000)
+    assert in_songzhuang["numberMatched"] == items(client, township="宋庄镇")["numberMatched"]
+    near_hub = items(
+        client, filter="S_INTERSECTS(geometry, BBOX(116.70, 39.89, 116.72, 39.91))", limit=1000
+    )
+    assert (
+        near_hub["numberMatched"]
+        == items(client, bbox="116.70,39.89,116.72,39.91")["numberMatched"]
+    )
+
+
+@pytest.mark.parametrize(
+    "bad_filter",
+    [
+        "category = ",
+        "colour = 'red'",
+        "status_year LIKE '20%'",
+        "name = 'x'; DROP TABLE project; --",
+        "T_AFTER(updated, TIMESTAMP('2020-01-01T00:00:00Z'))",
+    ],
+)
+def test_bad_filters_are_400(client: TestClient, bad_filter: str, catalogue_size: int) -> None:
+    response = client.get("/collections/projects/items", params={"filter": bad_filter})
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert items(client, limit=1)["numberMatched"] == catalogue_size
+
+
+def test_an_edit_changes_the_etag_at_once(engine: Any, tmp_path: Any) -> None:
+    from app.geodata.load import load_catalogue
+    from app.main import create_app
+    from app.settings import REPO_ROOT, Settings
+    from tests.conftest import SEEDS_DIR
+
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    load_catalogue(engine, REPO_ROOT / "geodata", SEEDS_DIR)
+    with TestClient(create_app(Settings(), url)) as own:
+        etag = own.get("/collections/projects/items/m101-line").headers["etag"]
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO audit_log (actor, action, entity, entity_id) "
+                "VALUES ('test', 'update', 'project', 'm101-line')"
+            )
+        response = own.get("/collections/projects/items/m101-line", headers={"If-None-Match": etag})
+        assert response.status_code == 200
+        assert response.headers["etag"] != etag
