@@ -33,6 +33,10 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
         title="通州副中心项目地图 Tongzhou sub-centre project map",
         version="0.1.0",
         lifespan=lifespan,
+        # FastAPI's interactive docs load their scripts from a public CDN, which an intranet
+        # does not reach; the OpenAPI document itself is served at /openapi.json.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.head_revisions = head_revisions()

@@ -66,7 +66,6 @@ def landing(request: Request) -> JSONResponse:
             "links": [
                 link(f"{base}/", "self", JSON, "This document"),
                 link(f"{base}/openapi.json", "service-desc", OPENAPI, "API definition"),
-                link(f"{base}/docs", "service-doc", "text/html", "API documentation"),
                 link(f"{base}/conformance", "conformance", JSON, "Conformance classes"),
                 link(f"{base}/collections", "data", JSON, "Collections"),
             ],
