@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 
 VENV=.venv
 # Debian packages the tests need beyond Python; `tzmap` installs PostgreSQL/PostGIS itself.
-TEST_DEBIAN_PACKAGES=(postgresql postgresql-15-postgis-3)
+TEST_DEBIAN_PACKAGES=(postgresql postgresql-15-postgis-3 gdal-bin)
 
 as_root() { [ "$(id -u)" -eq 0 ]; }
 

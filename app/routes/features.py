@@ -13,7 +13,7 @@ from app.deps import EngineDep
 from app.errors import InvalidParameter, NotFound
 from app.exports import EXPORT_FORMATS, ExportError, export_features, export_format
 from app.layers import LAYERS, Layer
-from app.params import COMMON_PARAMETERS, ItemsQueryDep, reject_unknown
+from app.params import COMMON_PARAMETERS, ITEMS_PARAMETERS, ItemsQueryDep, reject_unknown
 from app.queries.features import Page, feature_page, single_feature
 from app.queries.filters import order_by, queryables
 from app.query import MAX_LIMIT, ItemsQuery, parse_year, split_list
@@ -49,12 +49,15 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
     "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
 ]
+# GDAL's OAPIF driver repeats the query string of its connection URL on every request, the
+# landing page and collections included: accept the item filters there (and ignore them).
+METADATA_PARAMETERS = ITEMS_PARAMETERS
 PLAN_PERIOD = ("2021-01-01T00:00:00Z", "2026-12-31T23:59:59Z")
 
 
 @router.get("/", summary="Landing page")
 def landing(request: Request) -> JSONResponse:
-    reject_unknown(request, {"f"})
+    reject_unknown(request, METADATA_PARAMETERS)
     base = base_url(request)
     return JSONResponse(
         {
@@ -75,7 +78,7 @@ def landing(request: Request) -> JSONResponse:
 
 @router.get("/conformance", summary="Conformance classes")
 def conformance(request: Request) -> JSONResponse:
-    reject_unknown(request, {"f"})
+    reject_unknown(request, METADATA_PARAMETERS)
     return JSONResponse({"conformsTo": CONFORMANCE})
 
 
@@ -91,9 +94,8 @@ def _collection(base: str, layer: Layer, bbox: list[float]) -> dict[str, Any]:
         links.append(link(f"{href}/tiles/WebMercatorQuad/tilejson.json", "describedby",
                           JSON, "TileJSON of the vector tiles (WebMercatorQuad)"))  # fmt: skip
     for fmt in EXPORT_FORMATS.values():
-        if fmt.key != "geojson":
-            links.append(link(f"{href}/items?f={fmt.key}&limit=10000", "enclosure",
-                               fmt.media_type, f"Download as {fmt.title}"))  # fmt: skip
+        links.append(link(f"{href}/items?f={fmt.key}", "enclosure", fmt.media_type,
+                          f"Download as {fmt.title}"))  # fmt: skip
     collection: dict[str, Any] = {
         "id": layer.id,
         "title": layer.title,
@@ -114,7 +116,7 @@ def _collection(base: str, layer: Layer, bbox: list[float]) -> dict[str, Any]:
 
 @router.get("/collections", summary="The published collections")
 def collections(request: Request, engine: EngineDep) -> JSONResponse:
-    reject_unknown(request, {"f"})
+    reject_unknown(request, METADATA_PARAMETERS)
     base = base_url(request)
     with engine.connect() as conn:
         bbox = district_bbox(conn)
@@ -128,7 +130,7 @@ def collections(request: Request, engine: EngineDep) -> JSONResponse:
 
 @router.get("/collections/{collectionId}", summary="One collection")
 def collection(request: Request, layer: LayerDep, engine: EngineDep) -> JSONResponse:
-    reject_unknown(request, {"f"})
+    reject_unknown(request, METADATA_PARAMETERS)
     with engine.connect() as conn:
         bbox = district_bbox(conn)
     return JSONResponse(_collection(base_url(request), layer, bbox))
@@ -136,7 +138,7 @@ def collection(request: Request, layer: LayerDep, engine: EngineDep) -> JSONResp
 
 @router.get("/collections/{collectionId}/queryables", summary="Queryable properties")
 def collection_queryables(request: Request, layer: LayerDep) -> JSONResponse:
-    reject_unknown(request, {"f"})
+    reject_unknown(request, METADATA_PARAMETERS)
     rows = layer.rows(2022)
     properties: dict[str, Any] = {}
     for name, q in queryables(layer.id, rows).items():
@@ -189,7 +191,7 @@ def _properties(layer: Layer, asked: list[str] | None) -> tuple[str, ...]:
 
 @router.get("/collections/{collectionId}/items", summary="Features of a collection")
 def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: EngineDep) -> Response:
-    export = query.f not in (None, "json", "geojson")
+    export = query.f not in (None, "json")  # f=geojson is a download of the whole filtered set
     crs, page = query.crs, Page(query.limit, query.offset)
     if export:
         try:
