@@ -37,6 +37,8 @@ class ExportFile:
     content: bytes
     media_type: str
     filename: str
+    # Features left out because the format needs a geometry they lack (unplaced projects).
+    left_out: int = 0
 
 
 class ExportError(ValueError):
@@ -108,6 +110,10 @@ class _Table:
         return any(g is not None for g in self.geometries)
 
 
+# Formats that cannot hold a feature without geometry: such features are left out and counted.
+NEEDS_GEOMETRY = {"shp", "kml", "fgb"}
+
+
 def export_format(key: str) -> ExportFormat:
     """The format for an `f=` value; raises ExportError naming the valid ones."""
     try:
@@ -126,9 +132,19 @@ def export_features(
     filename = ascii_name(basename, "export") + spec.extension
     if spec.key == "geojson":
         return ExportFile(_geojson(collection), spec.media_type, filename)
-    table = _table(_features(collection))
-    content = _WRITERS[spec.key](table, layer)
-    return ExportFile(content, spec.media_type, filename)
+    features = _features(collection)
+    left_out = 0
+    if spec.key in NEEDS_GEOMETRY:
+        located = [f for f in features if f.get("geometry") is not None]
+        left_out = len(features) - len(located)
+        if features and not located:
+            raise ExportError(
+                f"format {spec.key} needs geometries and none of the {len(features)} features "
+                "has one; gpkg, csv and geojson keep such features"
+            )
+        features = located
+    content = _WRITERS[spec.key](_table(features), layer)
+    return ExportFile(content, spec.media_type, filename, left_out)
 
 
 def ascii_name(name: str, fallback: str) -> str:
@@ -246,15 +262,6 @@ def _write(frame: gpd.GeoDataFrame, path: Path, driver: str, layer: str, **optio
     )
 
 
-def _require_geometries(table: _Table, key: str) -> None:
-    missing = sum(g is None for g in table.geometries)
-    if missing:
-        raise ExportError(
-            f"format {key} needs geometries: {missing} of {len(table.geometries)} features "
-            "have none; gpkg, csv and geojson keep such features"
-        )
-
-
 def _in_tempdir(write: Callable[[Path], Path]) -> bytes:
     with tempfile.TemporaryDirectory(prefix="tzmap-export-") as tmp:
         return write(Path(tmp)).read_bytes()
@@ -276,7 +283,6 @@ def _gpkg(table: _Table, layer: str) -> bytes:
 
 
 def _fgb(table: _Table, layer: str) -> bytes:
-    _require_geometries(table, "fgb")
 
     def write(tmp: Path) -> Path:
         path = tmp / "export.fgb"
@@ -287,7 +293,6 @@ def _fgb(table: _Table, layer: str) -> bytes:
 
 
 def _kml(table: _Table, layer: str) -> bytes:
-    _require_geometries(table, "kml")
 
     def write(tmp: Path) -> Path:
         path = tmp / "export.kml"
@@ -343,7 +348,6 @@ def _unique_field(name: str, taken: set[str]) -> str:
 
 
 def _shp(table: _Table, layer: str) -> bytes:
-    _require_geometries(table, "shp")
     stem = ascii_name(layer, "layer")
     fields = shapefile_fields(table.columns)
     frame = _frame(table, fields)

@@ -147,6 +147,9 @@ class Project(Base):
         ),
         CheckConstraint(_valid_geometry("geom"), name="geom_valid"),
         CheckConstraint(_one_of("GeometryType(geom)", vocab.GEOMETRY_TYPES), name="geom_kind"),
+        CheckConstraint(
+            "(geom IS NULL) = (geometry_quality = 'unplaced')", name="unplaced_has_no_geom"
+        ),
         Index(None, "category"),
     )
 
@@ -154,7 +157,7 @@ class Project(Base):
     name: Mapped[str] = mapped_column(Text, unique=True)
     category: Mapped[str] = mapped_column(String(32))
     description: Mapped[str] = mapped_column(Text, server_default="")
-    geom: Mapped[WKBElement] = mapped_column(Geometry("GEOMETRY", srid=4326))
+    geom: Mapped[WKBElement | None] = mapped_column(Geometry("GEOMETRY", srid=4326))
     geometry_quality: Mapped[str] = mapped_column(String(16))
     placement: Mapped[str | None] = mapped_column(Text)
     cross_border: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))

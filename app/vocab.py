@@ -2,7 +2,9 @@
 
 STATUSES = ("planned", "under_construction", "completed", "in_service")
 
-GEOMETRY_QUALITIES = ("surveyed", "approximate", "schematic")
+# "unplaced": a project the documents name whose site no public source gives; it has no geometry,
+# is listed and counted, but not drawn.
+GEOMETRY_QUALITIES = ("surveyed", "approximate", "schematic", "unplaced")
 
 BOUNDARY_QUALITIES = ("approximate", "official")
 

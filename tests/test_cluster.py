@@ -67,6 +67,8 @@ def test_moves_to_a_free_port_when_its_port_was_taken(cluster: LocalCluster) -> 
     cluster.start()
     cluster.stop()
     with socket.socket() as squatter:
+        # The stopped server's connections may linger in TIME_WAIT on that port.
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         squatter.bind(("127.0.0.1", cluster.port))
         squatter.listen()
         old_port = cluster.port

@@ -52,7 +52,10 @@ REJECTED = {
     "geometry collection": project(
         "ST_GeomFromText('GEOMETRYCOLLECTION(POINT(116.7 39.9))', 4326)"
     ),
-    "missing geometry": project("NULL"),
+    "missing geometry of a placed project": project("NULL"),
+    "geometry on an unplaced project": project(
+        "ST_Point(116.7, 39.9, 4326)", geometry_quality="'unplaced'"
+    ),
     "unknown category": project("ST_Point(116.7, 39.9, 4326)", category="'spaceport'"),
     "unknown geometry quality": project("ST_Point(116.7, 39.9, 4326)", geometry_quality="'exact'"),
     "id not a slug": project("ST_Point(116.7, 39.9, 4326)", pid="M101 Line"),

@@ -378,8 +378,7 @@ def test_geopackage_keeps_features_without_geometry(tmp_path: Path) -> None:
     collection["features"][1]["geometry"] = None
     frame = pyogrio.read_dataframe(_save(_export("gpkg", collection), tmp_path))
     assert frame.geometry.isna().sum() == 1
-    with pytest.raises(ExportError, match="1 of 3 features have none"):
-        _export("shp", collection)
+    assert _export("shp", collection).left_out == 1  # a shapefile cannot hold it: counted
 
 
 @pytest.mark.parametrize("fmt", ["gpkg", "fgb", "kml"])
@@ -434,3 +433,24 @@ def test_long_text_in_a_shapefile_is_cut_on_a_character_boundary(tmp_path: Path)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         archive.extractall(tmp_path)
     assert pyogrio.read_dataframe(tmp_path / "projects_point.shp")["descr"][0] == "副中心" * 28
+
+
+@pytest.mark.parametrize("fmt", ["shp", "kml", "fgb"])
+def test_unplaced_features_are_left_out_and_counted(fmt: str, tmp_path: Path) -> None:
+    unplaced = {
+        "type": "Feature",
+        "id": "somewhere",
+        "geometry": None,
+        "properties": {"name": "未定位项目", "geometry_quality": "unplaced"},
+    }
+    mixed = {**PROJECTS, "features": [*PROJECTS["features"], unplaced]}
+    file = export_features(mixed, fmt, "projects", "projects")
+    assert file.left_out == 1
+    assert file.content
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "csv"])
+def test_unplaced_features_are_kept_where_the_format_allows(fmt: str) -> None:
+    unplaced = {"type": "Feature", "id": "somewhere", "geometry": None, "properties": {"name": "x"}}
+    mixed = {**PROJECTS, "features": [*PROJECTS["features"], unplaced]}
+    assert export_features(mixed, fmt, "projects", "projects").left_out == 0

@@ -84,10 +84,10 @@ def test_all_of_geodata_loads_and_its_evidence_checks(engine: Engine) -> None:
     assert report.counts["townships"] == 22
     assert query(engine, "SELECT count(*) FROM project")[0][0] == len(catalogue.projects)
     assert query(engine, "SELECT count(*) FROM document WHERE text IS NOT NULL")[0][0] == 2
-    # every project's geometry touches at least one township (all lie in the district)
+    # every placed project touches at least one township (all lie in the district)
     orphans = query(
         engine,
-        "SELECT id FROM project p WHERE NOT EXISTS"
+        "SELECT id FROM project p WHERE geom IS NOT NULL AND NOT EXISTS"
         " (SELECT 1 FROM project_township pt WHERE pt.project_id = p.id)",
     )
     assert orphans == []
@@ -322,6 +322,16 @@ MALFORMED: dict[str, tuple[Callable[[Path], None], str, str]] = {
         "sub-centre-hub",
         "unsupported geometry type",
     ),
+    "null geometry without unplaced quality": (
+        _mutate_project(1, geometry=None),
+        "sub-centre-hub",
+        "only an 'unplaced' project",
+    ),
+    "unplaced project with a geometry": (
+        _mutate_project(1, geometry_quality="unplaced"),
+        "sub-centre-hub",
+        "must have geometry null",
+    ),
     "missing id": (_mutate_project(1, id=None), "#1", "no string 'id'"),
     "unknown property": (_mutate_project(1, colour="red"), "sub-centre-hub", "colour"),
     "file in GBK encoding": (
@@ -370,3 +380,16 @@ def test_every_bad_record_is_listed(catalogue_dir: Path) -> None:
         read_catalogue(catalogue_dir, SEEDS_DIR)
     records = {p.record for p in raised.value.problems}
     assert {"a-1", "b-2"} <= records
+
+
+def test_unplaced_project_loads_without_geometry(engine: Engine, catalogue_dir: Path) -> None:
+    unplaced = feature("somewhere", "副中心综合交通枢纽", None, geometry_quality="unplaced")  # type: ignore[arg-type]
+    write_projects(catalogue_dir, [M101, unplaced])
+    load_catalogue(engine, catalogue_dir, SEEDS_DIR)
+    rows = query(
+        engine, "SELECT geom IS NULL, geometry_quality FROM project WHERE id = 'somewhere'"
+    )
+    assert rows == [(True, "unplaced")]
+    assert query(
+        engine, "SELECT count(*) FROM project_township WHERE project_id = 'somewhere'"
+    ) == [(0,)]

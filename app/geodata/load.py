@@ -488,7 +488,7 @@ class _Writer:
                 "geometry_quality": p.geometry_quality,
                 "placement": p.placement,
                 "cross_border": p.cross_border,
-                "geometry": mapping(project.geometry),
+                "geometry": _mapping(project.geometry),
                 "events": sorted(
                     ([e.year, e.status, e.milestone, *_evidence_key(e.evidence)] for e in p.events),
                     key=repr,
@@ -510,7 +510,7 @@ class _Writer:
                 "geometry_quality": p.geometry_quality,
                 "placement": p.placement,
                 "cross_border": p.cross_border,
-                "geom": _geom_sql(mapping(record.geometry)),
+                "geom": _geom_sql(_mapping(record.geometry)),
             }
             if exists:
                 # Names move between projects within one load: free this one's first.
@@ -625,6 +625,10 @@ class _Writer:
             self.conn.execute(delete(Indicator).where(Indicator.id == key))
 
         self._sync("indicator", desired, current, write, remove)
+
+
+def _mapping(geom: BaseGeometry | None) -> Any:
+    return mapping(geom) if geom is not None else None
 
 
 def _geom_sql(geojson: Any) -> Any:

@@ -65,7 +65,7 @@ class ProjectProperties(Record):
     name: Name
     aliases: list[Name] = []
     category: Category
-    geometry_quality: Literal["surveyed", "approximate", "schematic"]
+    geometry_quality: Literal["surveyed", "approximate", "schematic", "unplaced"]
     placement: str | None = None
     description: str = ""
     cross_border: bool = False

@@ -79,7 +79,7 @@ class Located:
 
     id: str
     properties: Any
-    geometry: BaseGeometry
+    geometry: BaseGeometry | None  # None only for an unplaced project
     file: Path = Path()
 
 
@@ -326,11 +326,23 @@ def _read_projects(reader: _Reader, directory: Path) -> list[Located]:
                 reader.problem(path, record, "feature has no string 'id'")
                 continue
             props = reader.model(path, record, ProjectProperties, feature.get("properties"))
+            if props is None:
+                continue
+            if props.geometry_quality == "unplaced":
+                if feature.get("geometry") is not None:
+                    reader.problem(path, record, "an unplaced project must have geometry null")
+                else:
+                    projects.append(Located(record, props, None, path))
+                continue
+            if feature.get("geometry") is None:
+                reader.problem(
+                    path, record, "geometry is null; only an 'unplaced' project may have none"
+                )
+                continue
             geom = reader.geometry(path, record, feature.get("geometry"))
             if geom is not None and geom.geom_type not in PROJECT_GEOMETRY_TYPES:
                 reader.problem(path, record, f"unsupported geometry type {geom.geom_type}")
-                geom = None
-            if props is not None and geom is not None:
+            elif geom is not None:
                 projects.append(Located(record, props, geom, path))
     return projects
 
@@ -389,6 +401,11 @@ def _check_places(reader: _Reader, catalogue: Catalogue) -> None:
     townships |= {t.id: t for t in catalogue.townships}
     for project in catalogue.projects:
         path, props = project.file, project.properties
+        if project.geometry is None:
+            if props.townships:
+                reason = "an unplaced project names no townships: place it there instead"
+                reader.problem(path, project.id, reason)
+            continue
         geom_m = _metric(project.geometry)
         if props.cross_border:
             if not geom_m.intersects(district_m):
@@ -408,7 +425,7 @@ def _check_places(reader: _Reader, catalogue: Catalogue) -> None:
             if township is None:
                 known = ", ".join(t.properties.name for t in catalogue.townships)
                 reader.problem(path, project.id, f"unknown township '{name}'; known: {known}")
-            elif not township.geometry.intersects(project.geometry):
+            elif township.geometry is None or not township.geometry.intersects(project.geometry):
                 reader.problem(path, project.id, f"geometry does not touch the township '{name}'")
 
 

@@ -226,6 +226,8 @@ def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: Engin
             raise InvalidParameter(str(exc)) from exc
         response = Response(file.content, media_type=file.media_type)
         response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+        if file.left_out:  # unplaced projects a shapefile, KML or FlatGeobuf cannot hold
+            response.headers["X-Features-Left-Out"] = str(file.left_out)
         return cached(request, etag, response)
     head = {
         "type": "FeatureCollection",

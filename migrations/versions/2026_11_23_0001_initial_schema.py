@@ -110,9 +110,9 @@ def upgrade() -> None:
                 spatial_index=False,
                 from_text="ST_GeomFromEWKT",
                 name="geometry",
-                nullable=False,
+                nullable=True,
             ),
-            nullable=False,
+            nullable=True,
         ),
         sa.Column("geometry_quality", sa.String(length=16), nullable=False),
         sa.Column("placement", sa.Text(), nullable=True),
@@ -132,7 +132,7 @@ def upgrade() -> None:
             name=op.f("ck_project_category"),
         ),
         sa.CheckConstraint(
-            "geometry_quality IN ('surveyed', 'approximate', 'schematic')",
+            "geometry_quality IN ('surveyed', 'approximate', 'schematic', 'unplaced')",
             name=op.f("ck_project_geometry_quality"),
         ),
         sa.CheckConstraint(
@@ -140,6 +140,10 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint(
             "ST_IsValid(geom) AND NOT ST_IsEmpty(geom)", name=op.f("ck_project_geom_valid")
+        ),
+        sa.CheckConstraint(
+            "(geom IS NULL) = (geometry_quality = 'unplaced')",
+            name=op.f("ck_project_unplaced_has_no_geom"),
         ),
         sa.CheckConstraint("length(btrim(name)) > 0", name=op.f("ck_project_name_not_blank")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_project")),

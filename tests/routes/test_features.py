@@ -33,7 +33,7 @@ class ProjectProperties(BaseModel):
     behind_plan: bool
     townships: list[str]
     township_codes: list[str]
-    geometry_quality: Literal["surveyed", "approximate", "schematic"]
+    geometry_quality: Literal["surveyed", "approximate", "schematic", "unplaced"]
     placement: str | None
     cross_border: bool
     length_km: float | None
