@@ -9,7 +9,9 @@ cd "$(dirname "$0")"
 
 VENV=.venv
 # Debian packages the tests need beyond Python; `tzmap` installs PostgreSQL/PostGIS itself.
-TEST_DEBIAN_PACKAGES=(postgresql postgresql-15-postgis-3 gdal-bin)
+TEST_DEBIAN_PACKAGES=(postgresql postgresql-15-postgis-3 gdal-bin chromium)
+# The web page's libraries (Leaflet) come from npm, pinned in package-lock.json.
+WEB_DEBIAN_PACKAGES=(nodejs npm)
 
 as_root() { [ "$(id -u)" -eq 0 ]; }
 
@@ -44,11 +46,19 @@ ensure_venv() {  # $1: pip extras ("" or "test")
   fi
 }
 
+ensure_web_assets() {
+  if [ ! -d node_modules/leaflet ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    command -v npm >/dev/null || apt_install "${WEB_DEBIAN_PACKAGES[@]}"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
 case "${1:-}" in
   test)
     shift
     apt_install "${TEST_DEBIAN_PACKAGES[@]}"
     ensure_venv test
+    ensure_web_assets
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
     "$VENV/bin/mypy"
@@ -57,12 +67,14 @@ case "${1:-}" in
   deps)
     apt_install "${TEST_DEBIAN_PACKAGES[@]}"
     ensure_venv test
+    ensure_web_assets
     ;;
   "" | -h | --help)
     sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
     ;;
   *)
     ensure_venv ""
+    ensure_web_assets
     exec "$VENV/bin/tzmap" "$@"
     ;;
 esac

@@ -6,12 +6,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from app.db import make_engine
 from app.migrate import head_revisions
-from app.routes import features, health, tiles
+from app.routes import features, health, tiles, web
 from app.routes.problems import add_exception_handlers
 from app.settings import Settings
+from app.webmap.page import LEAFLET_DIR, STATIC_DIR
 
 
 def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
@@ -52,4 +54,13 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(features.router)
     app.include_router(tiles.router)
+    app.include_router(web.router)
+    # Leaflet comes from the npm install (package-lock.json), our own assets from static/.
+    # check_dir=False: the app (and its API) still starts before `npm ci` has run.
+    app.mount(
+        "/static/vendor/leaflet",
+        StaticFiles(directory=LEAFLET_DIR, check_dir=False),
+        name="leaflet",
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     # By default the shared seed folder beside the clone, when there is one.
     documents_dir: Path | None = REPO_ROOT.parent / "shared" / "seeds"
 
+    # Key of the Tianditu (天地图) tile service; without it that base map is not offered.
+    tianditu_key: str | None = None
     # Origins allowed to call the API from other web pages (CORS); empty: same origin only.
     cors_origins: list[str] = []
 

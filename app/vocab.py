@@ -53,6 +53,9 @@ AUDIT_ACTIONS = ("create", "update", "delete", "load", "import")
 # Beijing but is the CM 114E zone: 2.6° off, it would overstate lengths by about 0.06 %.
 METRIC_SRID = 4548
 
+# The plan period the map's year control covers (the 14th five-year plan and its 2026 goals).
+PLAN_YEARS = tuple(range(2021, 2027))
+
 # Years a plan or report of the sub-centre can speak of.
 YEAR_MIN, YEAR_MAX = 2000, 2050
 

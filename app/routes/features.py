@@ -17,6 +17,7 @@ from app.params import COMMON_PARAMETERS, ITEMS_PARAMETERS, ItemsQueryDep, rejec
 from app.queries.features import Page, feature_page, single_feature
 from app.queries.filters import order_by, queryables
 from app.query import MAX_LIMIT, ItemsQuery, parse_year, split_list
+from app.routes import web
 from app.routes.common import (
     LayerDep,
     base_url,
@@ -56,7 +57,9 @@ PLAN_PERIOD = ("2021-01-01T00:00:00Z", "2026-12-31T23:59:59Z")
 
 
 @router.get("/", summary="Landing page")
-def landing(request: Request) -> JSONResponse:
+def landing(request: Request) -> Response:
+    if web.wants_html(request):  # a browser: the landing page is the map, its state in the URL
+        return web.page(request)
     reject_unknown(request, METADATA_PARAMETERS)
     base = base_url(request)
     return JSONResponse(

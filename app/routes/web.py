@@ -1,0 +1,46 @@
+"""The web map: the page, its static files, a project's timeline, and the standalone export."""
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy import select
+
+from app.deps import EngineDep
+from app.errors import NotFound
+from app.models import Project
+from app.params import ItemsQueryDep
+from app.webmap.export import embedded_data, timeline_rows
+from app.webmap.page import map_page
+
+router = APIRouter(tags=["Web map"])
+
+
+def wants_html(request: Request) -> bool:
+    """Browsers ask for text/html; GIS clients for JSON (or anything): they get the OGC page."""
+    if request.query_params.get("f") in ("json", "application/json"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def page(request: Request) -> HTMLResponse:
+    settings = request.app.state.settings
+    return HTMLResponse(map_page(tianditu_key=settings.tianditu_key, print_url="/print"))
+
+
+@router.get("/api/projects/{project_id}/timeline", summary="A project's events and targets")
+def project_timeline(project_id: str, engine: EngineDep) -> JSONResponse:
+    with engine.connect() as conn:
+        if conn.execute(select(Project.id).where(Project.id == project_id)).first() is None:
+            raise NotFound(f"no project '{project_id}'")
+        rows = timeline_rows(conn, project_id)
+    return JSONResponse(rows)
+
+
+@router.get("/export.html", summary="The map as one self-contained HTML file")
+def export_html(request: Request, query: ItemsQueryDep, engine: EngineDep) -> Response:
+    with engine.connect() as conn:
+        data = embedded_data(conn, query)
+    html = map_page(tianditu_key=None, print_url=None, embedded=data)
+    filename = f"tongzhou-projects-{date.today().isoformat()}.html"
+    return HTMLResponse(html, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,54 @@
+"""The data a standalone map file embeds: what the page would fetch, for the chosen filters."""
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection
+
+from app import vocab
+from app.crs import DEFAULT_CRS
+from app.layers import LAYERS
+from app.queries.features import Page, feature_page
+from app.queries.filters import order_by, township_codes, where_clauses
+from app.queries.timeline import timeline
+from app.query import MAX_LIMIT, ItemsQuery, YearRange
+
+
+def _collection(conn: Connection, layer_id: str, query: ItemsQuery, year: int) -> dict[str, Any]:
+    layer = LAYERS[layer_id]
+    rows = layer.rows(year)
+    codes = township_codes(conn, query.townships) if query.townships else []
+    where = where_clauses(layer_id, rows, query, YearRange(year), codes)
+    statement = feature_page(
+        rows,
+        where,
+        order_by(layer_id, rows, []),
+        Page(MAX_LIMIT, 0),
+        layer.properties,
+        DEFAULT_CRS,
+        layer.has_geometry,
+    )
+    result = conn.execute(statement).one()
+    return {"type": "FeatureCollection", "features": json.loads(result.features)}
+
+
+def timeline_rows(conn: Connection, project_id: str) -> list[dict[str, Any]]:
+    return [dict(row._mapping) for row in conn.execute(timeline(project_id))]
+
+
+def embedded_data(conn: Connection, query: ItemsQuery) -> dict[str, Any]:
+    """Keys are what static/map.js asks for: projects:YEAR, townships:YEAR, programmes,
+    timeline:ID. The project filters of `query` apply; townships and programmes are whole."""
+    unfiltered = ItemsQuery(limit=MAX_LIMIT, offset=0, year_given=None, datetime=None, bbox=None,
+                            crs=DEFAULT_CRS)  # fmt: skip
+    data: dict[str, Any] = {}
+    ids: set[str] = set()
+    for year in vocab.PLAN_YEARS:
+        projects = _collection(conn, "projects", query, year)
+        ids |= {f["id"] for f in projects["features"]}
+        data[f"projects:{year}"] = projects
+        data[f"townships:{year}"] = _collection(conn, "townships", unfiltered, year)
+    data["programmes"] = _collection(conn, "programmes", unfiltered, vocab.PLAN_YEARS[-1])
+    for project_id in sorted(ids):
+        data[f"timeline:{project_id}"] = timeline_rows(conn, project_id)
+    return data

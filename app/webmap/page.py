@@ -1,0 +1,222 @@
+"""The web map page: Folium builds the map, its base layers and controls; static/map.js does the
+interactive parts from the project's own API. Every script and stylesheet comes from this server,
+or is inlined for the standalone export; nothing is fetched from a CDN."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import folium
+
+from app.settings import REPO_ROOT
+
+STATIC_DIR = REPO_ROOT / "static"
+LEAFLET_DIR = REPO_ROOT / "node_modules" / "leaflet" / "dist"
+CENTRE = (39.80, 116.72)
+
+
+class OfflineMap(folium.Map):
+    """Folium's map with Leaflet from our own server instead of its CDN defaults (which also pull
+    jQuery, Bootstrap and Font Awesome the page does not need)."""
+
+    default_js = [("leaflet", "/static/vendor/leaflet/leaflet.js")]  # noqa: RUF012
+    default_css = [("leaflet_css", "/static/vendor/leaflet/leaflet.css")]  # noqa: RUF012
+
+
+@dataclass(frozen=True)
+class BaseLayer:
+    key: str
+    name_zh: str
+    name_en: str
+    url: str
+    attribution: str
+    gcj02: bool = False  # Chinese web maps are drawn in GCJ-02: overlays must be shifted
+    subdomains: str = "abc"
+
+
+def base_layers(tianditu_key: str | None) -> list[BaseLayer]:
+    layers = [
+        BaseLayer(
+            "osm",
+            "OpenStreetMap",
+            "OpenStreetMap",
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "© OpenStreetMap contributors",
+        ),
+        BaseLayer(
+            "amap",
+            "高德地图",
+            "AMap",
+            "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+            "© 高德地图 AMap",
+            gcj02=True,
+            subdomains="1234",
+        ),
+        BaseLayer(
+            "tencent",
+            "腾讯地图",
+            "Tencent Maps",
+            "https://rt{s}.map.gtimg.com/realtimerender?z={z}&x={x}&y={-y}&type=vector&style=0",
+            "© 腾讯地图 Tencent",
+            gcj02=True,
+            subdomains="0123",
+        ),
+    ]
+    if tianditu_key:
+        layers.append(
+            BaseLayer(
+                "tianditu",
+                "天地图",
+                "Tianditu",
+                "https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                "&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+                f"&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={tianditu_key}",
+                "© 天地图 Tianditu",
+                subdomains="01234567",
+            )
+        )
+    return layers
+
+
+PANEL = """
+<div id="tz-panel" class="tz-panel" role="complementary">
+  <header class="tz-head">
+    <h1 id="tz-title" data-i18n="title"></h1>
+    <button id="tz-lang" type="button" class="tz-small" aria-label="English / 中文"></button>
+    <button id="tz-collapse" type="button" class="tz-small" data-i18n-label="collapse">☰</button>
+  </header>
+  <section class="tz-block" aria-labelledby="tz-year-label">
+    <label id="tz-year-label" for="tz-year" data-i18n="year"></label>
+    <div class="tz-row">
+      <button id="tz-play" type="button" class="tz-small" data-i18n-label="play">▶</button>
+      <input id="tz-year" type="range" min="2021" max="2026" step="1">
+      <output id="tz-year-value" for="tz-year"></output>
+    </div>
+    <div class="tz-row" role="radiogroup" aria-labelledby="tz-mode-label">
+      <span id="tz-mode-label" data-i18n="mode"></span>
+      <label><input type="radio" name="tz-mode" value="actual">
+        <span data-i18n="actual"></span></label>
+      <label><input type="radio" name="tz-mode" value="plan">
+        <span data-i18n="plan"></span></label>
+    </div>
+    <label class="tz-row"><input id="tz-behind" type="checkbox">
+      <span data-i18n="behindOnly"></span></label>
+  </section>
+  <section class="tz-block">
+    <label for="tz-township" data-i18n="township"></label>
+    <select id="tz-township"></select>
+    <div id="tz-township-summary" class="tz-summary" aria-live="polite"></div>
+  </section>
+  <section class="tz-block">
+    <label for="tz-search" data-i18n="search"></label>
+    <div class="tz-row">
+      <input id="tz-search" type="search" autocomplete="off" list="tz-search-list">
+      <datalist id="tz-search-list"></datalist>
+    </div>
+    <div id="tz-search-result" class="tz-note" aria-live="polite"></div>
+  </section>
+  <section class="tz-block">
+    <fieldset id="tz-status-filter"><legend data-i18n="status"></legend></fieldset>
+    <fieldset id="tz-category-filter"><legend data-i18n="category"></legend></fieldset>
+    <label for="tz-programme" data-i18n="programme"></label>
+    <select id="tz-programme"></select>
+    <div id="tz-programme-note" class="tz-note" aria-live="polite"></div>
+  </section>
+  <section id="tz-project" class="tz-block tz-project" aria-live="polite" hidden></section>
+  <footer class="tz-block tz-foot">
+    <div id="tz-count" class="tz-note"></div>
+    <a id="tz-print" href="/print" data-i18n="print"></a>
+    <a id="tz-export" href="#" data-i18n="exportHtml"></a>
+    <a id="tz-share" href="#" data-i18n="share"></a>
+  </footer>
+</div>
+<div id="tz-legend" class="tz-legend leaflet-control" aria-label="legend"></div>
+"""
+
+
+def _script_json(value: Any) -> str:
+    """JSON inside a <script> element: '</' is escaped so data cannot close the element."""
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+
+
+def map_page(
+    *,
+    tianditu_key: str | None = None,
+    print_url: str | None = None,
+    embedded: dict[str, Any] | None = None,
+) -> str:
+    """The page as HTML. With `embedded` (API responses by URL), the page reads its data from
+    itself and every asset is inlined: one file that opens with no server and no network."""
+    fmap = OfflineMap(
+        location=CENTRE, zoom_start=11, tiles=None, control_scale=True, prefer_canvas=True
+    )
+    layers = base_layers(tianditu_key)
+    names = {}
+    for layer in layers:
+        tile = folium.TileLayer(
+            layer.url,
+            attr=layer.attribution,
+            name=layer.name_zh,
+            show=False,
+            subdomains=layer.subdomains,
+            max_zoom=18,
+        )
+        tile.add_to(fmap)
+        names[layer.key] = tile.get_name()
+    root: Any = fmap.get_root()  # a branca Figure: header, html and script sections
+    root.header.add_child(
+        folium.Element(
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<link rel="icon" href="data:,">'
+            '<link rel="stylesheet" href="/static/map.css">'
+        )
+    )
+    root.html.add_child(folium.Element(PANEL))
+    config = {
+        "map": fmap.get_name(),
+        "baseLayers": [
+            {"key": b.key, "var": names[b.key], "zh": b.name_zh, "en": b.name_en, "gcj02": b.gcj02}
+            for b in layers
+        ],
+        "printUrl": print_url,
+        "embedded": embedded is not None,
+    }
+    script = f"window.TZMAP_CONFIG = {_script_json(config)};"
+    if embedded is not None:
+        script += f"\nwindow.TZMAP_DATA = {_script_json(embedded)};"
+    root.script.add_child(folium.Element(script))
+    root.html.add_child(folium.Element('<script src="/static/map.js" defer></script>'))
+    html = root.render()
+    return _inline_assets(html) if embedded is not None else html
+
+
+def _asset(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _inline_assets(html: str) -> str:
+    """Replace the links to our scripts and stylesheets with their contents."""
+    leaflet_css = _asset(LEAFLET_DIR / "leaflet.css")
+    replacements = {
+        '<script src="/static/vendor/leaflet/leaflet.js"></script>': (
+            f"<script>{_asset(LEAFLET_DIR / 'leaflet.js')}</script>"
+        ),
+        '<link rel="stylesheet" href="/static/vendor/leaflet/leaflet.css"/>': (
+            f"<style>{leaflet_css}</style>"
+        ),
+        '<link rel="stylesheet" href="/static/map.css">': (
+            f"<style>{_asset(STATIC_DIR / 'map.css')}</style>"
+        ),
+        '<script src="/static/map.js" defer></script>': (
+            # Inline scripts cannot be deferred: run it once the document has been parsed.
+            "<script>document.addEventListener('DOMContentLoaded', function () {"
+            f"{_asset(STATIC_DIR / 'map.js')}"
+            "});</script>"
+        ),
+    }
+    for link, inline in replacements.items():
+        if link not in html:
+            raise RuntimeError(f"asset link not found in the page: {link}")
+        html = html.replace(link, inline)
+    return html

@@ -1,0 +1,745 @@
+/* The interactive parts of the project map. Folium made the map, its base layers and the scale;
+   this script adds the townships, the projects, the controls and the project panel, fed by the
+   app's own API (or, in a standalone export, by the data embedded in the page).
+   Text that comes from data is always set with textContent, never parsed as HTML. */
+(function () {
+  'use strict';
+
+  var CFG = window.TZMAP_CONFIG;
+  var DATA = window.TZMAP_DATA || null;
+  var map = window[CFG.map];
+  var YEARS = [2021, 2022, 2023, 2024, 2025, 2026];
+  var STATUSES = ['planned', 'under_construction', 'completed', 'in_service'];
+  var NOT_REPORTED = 'not_reported';
+  // Viridis steps: safe for colour-blind readers and ordered by lightness, so grey print keeps
+  // the order; line style and marker outline tell them apart too.
+  var COLOURS = {
+    not_reported: '#b0b0b0', planned: '#e3cf1c', under_construction: '#35b779',
+    completed: '#31688e', in_service: '#440154'
+  };
+  var DASHES = {
+    not_reported: '2 6', planned: '8 6', under_construction: '12 4', completed: null,
+    in_service: null
+  };
+  var BEHIND = '#d7301f';
+  var CHORO = ['#f7fbff', '#deebf7', '#c6dbef', '#9ecae1', '#6baed6'];
+  var CHORO_BREAKS = [1, 4, 8, 13];
+
+  var T = {
+    zh: {
+      title: '通州副中心重点项目地图', year: '年份', mode: '视图', actual: '实际进展',
+      plan: '计划目标', behindOnly: '只看滞后于计划的项目', township: '乡镇 / 街道',
+      allTownships: '全区（22个乡镇街道）', search: '搜索项目（名称或简称）', status: '状态',
+      category: '类别', programme: '计划任务', allProgrammes: '全部', print: '打印此视图',
+      exportHtml: '导出离线地图', share: '分享链接', play: '播放', pause: '暂停',
+      collapse: '收起/展开', offlineBase: '离线底图（区界与乡镇）', townships: '乡镇街道',
+      projects: '重点项目', legend: '图例', behind: '滞后于计划', notFound: '未找到项目',
+      shown: '显示 {n} / {total} 个项目', unplaced: '（{n} 个未定位）', located: '已定位 {n} / {target} 个',
+      locatedNoTarget: '已定位 {n} 个', counts: '{year}年底项目数', behindList: '滞后于计划',
+      none: '无', aliases: '别名', townshipsOf: '所在乡镇', quality: '位置精度',
+      statusAsOf: '{year}年状态', target: '目标', programmes: '所属计划', size: '规模',
+      timeline: '进展与计划', evidence: '依据', event: '实际', targetKind: '计划',
+      noText: '（原文未加载）', close: '关闭', unplacedNote: '未定位：公开资料未给出位置',
+      choropleth: '乡镇项目数', gcj: '已按GCJ-02坐标偏移叠加', chars: '字符',
+      notReportedYet: '尚无报告', yes: '是', no: '否', length: '长度', area: '面积'
+    },
+    en: {
+      title: 'Tongzhou sub-centre project map', year: 'Year', mode: 'View', actual: 'Actual',
+      plan: 'Plan', behindOnly: 'Only projects behind plan', township: 'Township / street',
+      allTownships: 'Whole district (22 townships)', search: 'Search projects (name or alias)',
+      status: 'Status', category: 'Category', programme: 'Programme', allProgrammes: 'All',
+      print: 'Print this view', exportHtml: 'Export offline map', share: 'Link to this view',
+      play: 'Play', pause: 'Pause', collapse: 'Collapse / expand',
+      offlineBase: 'Offline base (district and townships)', townships: 'Townships',
+      projects: 'Projects', legend: 'Legend', behind: 'Behind plan', notFound: 'No project found',
+      shown: 'Showing {n} of {total} projects', unplaced: ' ({n} unplaced)',
+      located: '{n} of {target} located', locatedNoTarget: '{n} located',
+      counts: 'Projects at the end of {year}', behindList: 'Behind plan', none: 'none',
+      aliases: 'Aliases', townshipsOf: 'Townships', quality: 'Geometry', statusAsOf: 'Status in {year}',
+      target: 'Target', programmes: 'Programmes', size: 'Size', timeline: 'Progress and plans',
+      evidence: 'Source', event: 'reported', targetKind: 'planned',
+      noText: '(document text not loaded)', close: 'Close',
+      unplacedNote: 'Unplaced: no public source gives the site', choropleth: 'Projects per township',
+      gcj: 'overlays shifted to GCJ-02', chars: 'characters', notReportedYet: 'not reported yet',
+      yes: 'yes', no: 'no', length: 'length', area: 'area'
+    }
+  };
+  var STATUS_NAMES = {
+    zh: { not_reported: '尚无报告', planned: '规划/前期', under_construction: '在建',
+          completed: '完工/建成', in_service: '投入使用' },
+    en: { not_reported: 'Not reported', planned: 'Planned', under_construction: 'Under construction',
+          completed: 'Completed', in_service: 'In service' }
+  };
+  var CATEGORY_NAMES = {
+    zh: { rail: '轨道交通', road: '道路', hub: '交通枢纽', administration: '行政办公',
+          business: '商务', culture: '文化', heritage: '文物保护', tourism: '文化旅游',
+          town: '特色小镇', education: '教育', health: '医疗卫生', elderly_care: '养老',
+          sport: '体育', public_service: '公共服务', ecology: '生态绿化', water: '水务',
+          utility: '市政能源', housing: '住房', industry: '产业', renewal: '城市更新' },
+    en: { rail: 'Rail', road: 'Roads', hub: 'Transport hubs', administration: 'Administration',
+          business: 'Business', culture: 'Culture', heritage: 'Heritage', tourism: 'Tourism',
+          town: 'Characteristic towns', education: 'Education', health: 'Health',
+          elderly_care: 'Elderly care', sport: 'Sport', public_service: 'Public services',
+          ecology: 'Ecology', water: 'Water', utility: 'Utilities', housing: 'Housing',
+          industry: 'Industry', renewal: 'Urban renewal' }
+  };
+  var QUALITY_NAMES = {
+    zh: { surveyed: '测绘', approximate: '近似位置', schematic: '示意位置', unplaced: '未定位' },
+    en: { surveyed: 'surveyed', approximate: 'approximate', schematic: 'schematic',
+          unplaced: 'unplaced' }
+  };
+
+  // --- state, kept in the URL ----------------------------------------------------------------
+
+  var state = {
+    year: 2022, mode: 'actual', township: '', statuses: STATUSES.concat([NOT_REPORTED]),
+    categories: [], programme: '', behind: false, project: '', lang: 'zh', base: 'offline'
+  };
+  var allCategories = [];
+
+  function readUrl() {
+    var p = new URLSearchParams(window.location.search);
+    var year = parseInt(p.get('year'), 10);
+    if (YEARS.indexOf(year) >= 0) { state.year = year; }
+    if (p.get('mode') === 'plan') { state.mode = 'plan'; }
+    if (p.get('township')) { state.township = p.get('township'); }
+    if (p.get('status')) { state.statuses = p.get('status').split(','); }
+    if (p.get('category')) { state.categories = p.get('category').split(','); }
+    if (p.get('programme')) { state.programme = p.get('programme'); }
+    if (p.get('behind') === '1') { state.behind = true; }
+    if (p.get('project')) { state.project = p.get('project'); }
+    if (p.get('lang') === 'en') { state.lang = 'en'; }
+    if (p.get('base')) { state.base = p.get('base'); }
+    var view = (p.get('view') || '').split(',').map(Number);
+    if (view.length === 3 && view.every(isFinite)) { map.setView([view[0], view[1]], view[2]); }
+  }
+
+  function stateQuery(includeView) {
+    var p = new URLSearchParams();
+    p.set('year', state.year);
+    if (state.mode !== 'actual') { p.set('mode', state.mode); }
+    if (state.township) { p.set('township', state.township); }
+    if (state.statuses.length !== STATUSES.length + 1) { p.set('status', state.statuses.join(',')); }
+    if (state.categories.length && state.categories.length !== allCategories.length) {
+      p.set('category', state.categories.join(','));
+    }
+    if (state.programme) { p.set('programme', state.programme); }
+    if (state.behind) { p.set('behind', '1'); }
+    if (state.project) { p.set('project', state.project); }
+    if (state.lang !== 'zh') { p.set('lang', state.lang); }
+    if (state.base !== 'offline') { p.set('base', state.base); }
+    if (includeView) {
+      var c = map.getCenter();
+      p.set('view', [c.lat.toFixed(5), c.lng.toFixed(5), map.getZoom()].join(','));
+    }
+    return p;
+  }
+
+  function writeUrl() {
+    if (CFG.embedded && window.location.protocol === 'file:') { return; }
+    window.history.replaceState(null, '', '?' + stateQuery(true).toString());
+    updateLinks();
+  }
+
+  // --- data --------------------------------------------------------------------------------
+
+  var cache = {};
+  function api(key, url) {
+    if (DATA) { return Promise.resolve(DATA[key] || null); }
+    if (!cache[key]) {
+      cache[key] = fetch(url, { headers: { Accept: 'application/json' } }).then(function (r) {
+        if (!r.ok) { throw new Error(url + ': ' + r.status); }
+        return r.json();
+      });
+    }
+    return cache[key];
+  }
+  function projectsOf(year) {
+    return api('projects:' + year, '/collections/projects/items?limit=10000&year=' + year);
+  }
+  function townshipsOf(year) {
+    return api('townships:' + year, '/collections/townships/items?limit=100&year=' + year);
+  }
+  function programmes() { return api('programmes', '/collections/programmes/items?limit=1000'); }
+  function timelineOf(id) {
+    return api('timeline:' + id, '/api/projects/' + encodeURIComponent(id) + '/timeline');
+  }
+
+  // --- text --------------------------------------------------------------------------------
+
+  function t(key, values) {
+    var text = (T[state.lang] && T[state.lang][key]) || T.zh[key] || key;
+    Object.keys(values || {}).forEach(function (k) { text = text.replace('{' + k + '}', values[k]); });
+    return text;
+  }
+  function statusName(s) { return STATUS_NAMES[state.lang][s || NOT_REPORTED] || s; }
+  function categoryName(c) { return CATEGORY_NAMES[state.lang][c] || c; }
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+
+  function applyLanguage() {
+    document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh-CN';
+    document.querySelectorAll('[data-i18n]').forEach(function (node) {
+      node.textContent = t(node.getAttribute('data-i18n'));
+    });
+    document.querySelectorAll('[data-i18n-label]').forEach(function (node) {
+      node.setAttribute('aria-label', t(node.getAttribute('data-i18n-label')));
+      node.title = t(node.getAttribute('data-i18n-label'));
+    });
+    document.getElementById('tz-lang').textContent = state.lang === 'zh' ? 'English' : '中文';
+    document.getElementById('tz-search').placeholder = state.lang === 'zh' ? '东六环、M101线…' : 'e.g. 东六环, M101线';
+    document.title = t('title');
+  }
+
+  // --- GCJ-02: Chinese base maps are drawn in a shifted datum; overlays must follow them ------
+
+  var shiftToGcj = false;
+  function outOfChina(lon, lat) { return lon < 72.004 || lon > 137.8347 || lat < 0.8293 || lat > 55.8271; }
+  function gcjDelta(lon, lat) {
+    var a = 6378245.0, ee = 0.00669342162296594323, pi = Math.PI;
+    var x = lon - 105.0, y = lat - 35.0;
+    var common = (20 * Math.sin(6 * x * pi) + 20 * Math.sin(2 * x * pi)) * 2 / 3;
+    var dLat = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x)) + common +
+      (20 * Math.sin(y * pi) + 40 * Math.sin(y / 3 * pi)) * 2 / 3 +
+      (160 * Math.sin(y / 12 * pi) + 320 * Math.sin(y * pi / 30)) * 2 / 3;
+    var dLon = 300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x)) + common +
+      (20 * Math.sin(x * pi) + 40 * Math.sin(x / 3 * pi)) * 2 / 3 +
+      (150 * Math.sin(x / 12 * pi) + 300 * Math.sin(x / 30 * pi)) * 2 / 3;
+    var radLat = lat / 180 * pi, magic = 1 - ee * Math.sin(radLat) * Math.sin(radLat);
+    var sqrtMagic = Math.sqrt(magic);
+    dLat = (dLat * 180) / ((a * (1 - ee)) / (magic * sqrtMagic) * pi);
+    dLon = (dLon * 180) / (a / sqrtMagic * Math.cos(radLat) * pi);
+    return [dLon, dLat];
+  }
+  function toLatLng(coords) {
+    var lon = coords[0], lat = coords[1];
+    if (shiftToGcj && !outOfChina(lon, lat)) {
+      var d = gcjDelta(lon, lat);
+      return L.latLng(lat + d[1], lon + d[0]);
+    }
+    return L.latLng(lat, lon);
+  }
+
+  // --- layers ------------------------------------------------------------------------------
+
+  var townshipLayer = L.featureGroup();
+  var projectLayer = L.featureGroup();
+  var offlineBase = L.layerGroup();
+  var layersByProject = {};
+  var current = { projects: [], townships: [], programmes: [] };
+
+  function shownStatus(p) {
+    return (state.mode === 'plan' ? p.properties.planned_status : p.properties.status) || NOT_REPORTED;
+  }
+
+  function choroClass(count) {
+    var i = 0;
+    while (i < CHORO_BREAKS.length && count >= CHORO_BREAKS[i]) { i += 1; }
+    return i;
+  }
+
+  function projectStyle(feature) {
+    var status = shownStatus(feature);
+    var behind = feature.properties.behind_plan;
+    return {
+      color: behind ? BEHIND : COLOURS[status], weight: feature.geometry.type.indexOf('Line') >= 0 ? 5 : 2,
+      dashArray: DASHES[status], fillColor: COLOURS[status], fillOpacity: 0.55, opacity: 0.95
+    };
+  }
+
+  function visible(p) {
+    var props = p.properties;
+    if (state.statuses.indexOf(shownStatus(p)) < 0) { return false; }
+    if (state.categories.length && state.categories.indexOf(props.category) < 0) { return false; }
+    if (state.township && props.township_codes.indexOf(state.township) < 0) { return false; }
+    if (state.programme && props.programmes.indexOf(state.programme) < 0) { return false; }
+    if (state.behind && !props.behind_plan) { return false; }
+    return true;
+  }
+
+  function drawTownships() {
+    townshipLayer.clearLayers();
+    L.geoJSON({ type: 'FeatureCollection', features: current.townships }, {
+      coordsToLatLng: toLatLng,
+      style: function (f) {
+        var selected = f.properties.code === state.township;
+        return {
+          color: selected ? '#08306b' : '#6b6b6b', weight: selected ? 3 : 1,
+          fillColor: CHORO[choroClass(f.properties.count_total)], fillOpacity: 0.6
+        };
+      },
+      onEachFeature: function (f, layer) {
+        layer.bindTooltip(f.properties.name, { permanent: true, direction: 'center', className: 'tz-label' });
+        layer.on('click', function () { selectTownship(f.properties.code, true); });
+      }
+    }).eachLayer(function (layer) { townshipLayer.addLayer(layer); });
+  }
+
+  function drawProjects() {
+    projectLayer.clearLayers();
+    layersByProject = {};
+    var shown = current.projects.filter(function (p) { return p.geometry && visible(p); });
+    L.geoJSON({ type: 'FeatureCollection', features: shown }, {
+      coordsToLatLng: toLatLng,
+      style: projectStyle,
+      pointToLayer: function (f, latlng) {
+        var style = projectStyle(f);
+        style.radius = f.properties.behind_plan ? 8 : 6;
+        style.weight = f.properties.behind_plan ? 3 : 1.5;
+        style.color = f.properties.behind_plan ? BEHIND : '#222';
+        return L.circleMarker(latlng, style);
+      },
+      onEachFeature: function (f, layer) {
+        layersByProject[f.id] = layer;
+        layer.bindTooltip(f.properties.name);
+        layer.on('click', function () { openProject(f.id, false); });
+      }
+    }).eachLayer(function (layer) { projectLayer.addLayer(layer); });
+    var unplaced = current.projects.filter(function (p) { return !p.geometry && visible(p); }).length;
+    var count = document.getElementById('tz-count');
+    count.textContent = t('shown', { n: shown.length, total: current.projects.length }) +
+      (unplaced ? t('unplaced', { n: unplaced }) : '');
+    count.setAttribute('data-shown', shown.length);
+  }
+
+  // --- controls ----------------------------------------------------------------------------
+
+  function fillTownshipSelect() {
+    var select = document.getElementById('tz-township');
+    clear(select);
+    select.appendChild(new Option(t('allTownships'), ''));
+    current.townships.slice().sort(function (a, b) { return a.properties.code < b.properties.code ? -1 : 1; })
+      .forEach(function (f) { select.appendChild(new Option(f.properties.name, f.properties.code)); });
+    select.value = state.township;
+  }
+
+  function checkboxes(containerId, values, selected, label, onChange) {
+    var box = document.getElementById(containerId);
+    Array.prototype.slice.call(box.querySelectorAll('label')).forEach(function (n) { box.removeChild(n); });
+    values.forEach(function (value) {
+      var input = el('input');
+      input.type = 'checkbox';
+      input.value = value;
+      input.checked = selected.indexOf(value) >= 0;
+      input.addEventListener('change', function () {
+        onChange(Array.prototype.slice.call(box.querySelectorAll('input:checked')).map(function (i) { return i.value; }));
+      });
+      var wrap = el('label', null, 'tz-check');
+      wrap.appendChild(input);
+      var swatch = el('span', null, 'tz-swatch');
+      if (COLOURS[value]) { swatch.style.background = COLOURS[value]; } else { swatch.style.display = 'none'; }
+      wrap.appendChild(swatch);
+      wrap.appendChild(el('span', label(value)));
+      box.appendChild(wrap);
+    });
+  }
+
+  function fillFilters() {
+    checkboxes('tz-status-filter', [NOT_REPORTED].concat(STATUSES), state.statuses, statusName, function (v) {
+      state.statuses = v; refresh();
+    });
+    allCategories = [];
+    current.projects.forEach(function (p) {
+      if (allCategories.indexOf(p.properties.category) < 0) { allCategories.push(p.properties.category); }
+    });
+    allCategories.sort();
+    var chosen = state.categories.length ? state.categories : allCategories;
+    checkboxes('tz-category-filter', allCategories, chosen, categoryName, function (v) {
+      state.categories = v.length === allCategories.length ? [] : v; refresh();
+    });
+    var select = document.getElementById('tz-programme');
+    clear(select);
+    select.appendChild(new Option(t('allProgrammes'), ''));
+    current.programmes.forEach(function (f) { select.appendChild(new Option(f.properties.name, f.id)); });
+    select.value = state.programme;
+    var list = document.getElementById('tz-search-list');
+    clear(list);
+    current.projects.forEach(function (p) {
+      [p.properties.name].concat(p.properties.aliases).forEach(function (name) {
+        var option = el('option');
+        option.value = name;
+        list.appendChild(option);
+      });
+    });
+  }
+
+  function programmeNote() {
+    var note = document.getElementById('tz-programme-note');
+    var p = current.programmes.filter(function (f) { return f.id === state.programme; })[0];
+    if (!p) { note.textContent = ''; return; }
+    var located = current.projects.filter(function (f) {
+      return f.geometry && f.properties.programmes.indexOf(p.id) >= 0;
+    }).length;
+    note.textContent = p.properties.target_count
+      ? t('located', { n: located, target: p.properties.target_count })
+      : t('locatedNoTarget', { n: located });
+  }
+
+  function townshipSummary() {
+    var box = document.getElementById('tz-township-summary');
+    clear(box);
+    var town = current.townships.filter(function (f) { return f.properties.code === state.township; })[0];
+    if (!town) { return; }
+    var props = town.properties;
+    box.appendChild(el('h2', props.name + ' · ' + t('counts', { year: state.year })));
+    var table = el('table', null, 'tz-counts');
+    [NOT_REPORTED].concat(STATUSES).forEach(function (s) {
+      var key = s === NOT_REPORTED ? 'count_not_reported' : 'count_' + s;
+      var row = el('tr');
+      row.setAttribute('data-status', s);
+      row.appendChild(el('th', statusName(s)));
+      row.appendChild(el('td', props[key]));
+      table.appendChild(row);
+    });
+    box.appendChild(table);
+    box.appendChild(el('h3', t('behindList')));
+    var behind = current.projects.filter(function (p) {
+      return p.properties.behind_plan && p.properties.township_codes.indexOf(state.township) >= 0;
+    });
+    var list = el('ul', null, 'tz-behind');
+    if (!behind.length) { list.appendChild(el('li', t('none'))); }
+    behind.forEach(function (p) {
+      var item = el('li');
+      var button = el('button', p.properties.name, 'tz-link');
+      button.type = 'button';
+      button.addEventListener('click', function () { openProject(p.id, true); });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+  }
+
+  function selectTownship(code, zoom) {
+    state.township = code;
+    document.getElementById('tz-township').value = code;
+    drawTownships();
+    refresh();
+    if (zoom) {
+      var layer = null;
+      townshipLayer.eachLayer(function (l) { if (l.feature.properties.code === code) { layer = l; } });
+      map.fitBounds(layer ? layer.getBounds() : townshipLayer.getBounds(), { padding: [20, 20] });
+    }
+  }
+
+  function search(text) {
+    var q = (text || '').trim().toLowerCase();
+    var result = document.getElementById('tz-search-result');
+    if (!q) { result.textContent = ''; return; }
+    var names = function (p) { return [p.properties.name].concat(p.properties.aliases); };
+    var exact = current.projects.filter(function (p) {
+      return names(p).some(function (n) { return n.toLowerCase() === q; });
+    });
+    var partial = exact.length ? exact : current.projects.filter(function (p) {
+      return names(p).some(function (n) { return n.toLowerCase().indexOf(q) >= 0 || q.indexOf(n.toLowerCase()) >= 0; });
+    });
+    if (!partial.length) { result.textContent = t('notFound'); return; }
+    result.textContent = '';
+    openProject(partial[0].id, true);
+  }
+
+  // --- the project panel -------------------------------------------------------------------
+
+  function field(list, label, value) {
+    list.appendChild(el('dt', label));
+    list.appendChild(el('dd', value));
+  }
+
+  function openProject(id, zoom) {
+    var p = current.projects.filter(function (f) { return f.id === id; })[0];
+    if (!p) { return; }
+    state.project = id;
+    var props = p.properties;
+    var panel = document.getElementById('tz-project');
+    clear(panel);
+    panel.hidden = false;
+    var head = el('div', null, 'tz-row');
+    head.appendChild(el('h2', props.name, 'tz-project-name'));
+    var close = el('button', '×', 'tz-small');
+    close.type = 'button';
+    close.setAttribute('aria-label', t('close'));
+    close.addEventListener('click', function () { state.project = ''; panel.hidden = true; writeUrl(); });
+    head.appendChild(close);
+    panel.appendChild(head);
+    var dl = el('dl', null, 'tz-fields');
+    if (props.aliases.length) { field(dl, t('aliases'), props.aliases.join('、')); }
+    field(dl, t('category'), categoryName(props.category));
+    field(dl, t('statusAsOf', { year: state.year }), statusName(props.status) +
+      (props.milestone ? '（' + props.milestone + '）' : ''));
+    if (props.target_status) {
+      field(dl, t('target'), props.target_year + ' · ' + statusName(props.target_status));
+    }
+    field(dl, t('behind'), props.behind_plan ? t('yes') : t('no'));
+    field(dl, t('townshipsOf'), props.townships.join('、') || '—');
+    field(dl, t('quality'), QUALITY_NAMES[state.lang][props.geometry_quality] +
+      (props.placement ? ' — ' + props.placement : ''));
+    if (props.programmes.length) {
+      var names = props.programmes.map(function (pid) {
+        var prog = current.programmes.filter(function (f) { return f.id === pid; })[0];
+        return prog ? prog.properties.name : pid;
+      });
+      field(dl, t('programmes'), names.join('、'));
+    }
+    if (props.length_km !== null) { field(dl, t('size'), t('length') + ' ' + props.length_km + ' km'); }
+    if (props.area_ha !== null) { field(dl, t('size'), t('area') + ' ' + props.area_ha + ' ha'); }
+    panel.appendChild(dl);
+    if (props.description) { panel.appendChild(el('p', props.description, 'tz-description')); }
+    panel.appendChild(el('h3', t('timeline')));
+    var list = el('ol', null, 'tz-timeline');
+    panel.appendChild(list);
+    timelineOf(id).then(function (rows) {
+      (rows || []).forEach(function (r) {
+        var item = el('li', null, 'tz-' + r.kind);
+        item.appendChild(el('strong', r.year + ' · ' + (r.kind === 'event' ? t('event') : t('targetKind')) +
+          ' · ' + statusName(r.status)));
+        if (r.milestone) { item.appendChild(el('span', '（' + r.milestone + '）')); }
+        var source = el('div', t('evidence') + '：' + r.title + '（' + r.date + '），' + t('chars') +
+          ' ' + r.start + '–' + r.end, 'tz-source');
+        item.appendChild(source);
+        item.appendChild(el('blockquote', r.quote || t('noText'), r.quote ? 'tz-quote' : 'tz-quote tz-missing'));
+        list.appendChild(item);
+      });
+    });
+    var layer = layersByProject[id];
+    if (zoom && layer) {
+      if (layer.getBounds) { map.fitBounds(layer.getBounds(), { maxZoom: 15, padding: [30, 30] }); }
+      else { map.setView(layer.getLatLng(), 15); }
+    }
+    if (!p.geometry) { panel.appendChild(el('p', t('unplacedNote'), 'tz-note')); }
+    writeUrl();
+  }
+
+  // --- legend, links, fullscreen -------------------------------------------------------------
+
+  function drawLegend() {
+    var box = document.getElementById('tz-legend');
+    clear(box);
+    box.appendChild(el('strong', t('legend') + ' · ' + (state.mode === 'plan' ? t('plan') : t('actual'))));
+    [NOT_REPORTED].concat(STATUSES).forEach(function (s) {
+      var row = el('div', null, 'tz-legend-row');
+      row.setAttribute('data-status', s);
+      var swatch = el('span', null, 'tz-line');
+      swatch.style.borderTopColor = COLOURS[s];
+      swatch.style.borderTopStyle = DASHES[s] ? 'dashed' : 'solid';
+      row.appendChild(swatch);
+      var dot = el('span', null, 'tz-dot');
+      dot.style.background = COLOURS[s];
+      row.appendChild(dot);
+      row.appendChild(el('span', statusName(s)));
+      box.appendChild(row);
+    });
+    var behind = el('div', null, 'tz-legend-row');
+    var ring = el('span', null, 'tz-dot tz-behind-dot');
+    behind.appendChild(ring);
+    behind.appendChild(el('span', t('behind')));
+    box.appendChild(behind);
+    box.appendChild(el('div', t('choropleth'), 'tz-legend-sub'));
+    var scale = el('div', null, 'tz-choro');
+    CHORO.forEach(function (colour, i) {
+      var cell = el('span', (i === 0 ? '0' : CHORO_BREAKS[i - 1]) + (i === CHORO.length - 1 ? '+' : ''));
+      cell.style.background = colour;
+      scale.appendChild(cell);
+    });
+    box.appendChild(scale);
+    if (shiftToGcj) { box.appendChild(el('div', t('gcj'), 'tz-legend-sub')); }
+  }
+
+  function filterParams() {
+    var p = new URLSearchParams();
+    if (state.township) { p.set('township', state.township); }
+    if (state.categories.length) { p.set('category', state.categories.join(',')); }
+    var statuses = state.statuses.filter(function (s) { return s !== NOT_REPORTED || state.mode === 'actual'; });
+    if (state.statuses.length !== STATUSES.length + 1 && state.mode === 'actual') { p.set('status', statuses.join(',')); }
+    if (state.programme) { p.set('programme', state.programme); }
+    if (state.behind) { p.set('behind_plan', 'true'); }
+    return p;
+  }
+
+  function updateLinks() {
+    var printLink = document.getElementById('tz-print');
+    var exportLink = document.getElementById('tz-export');
+    var share = document.getElementById('tz-share');
+    share.href = window.location.href;
+    if (CFG.embedded) { printLink.hidden = true; exportLink.hidden = true; return; }
+    var p = filterParams();
+    p.set('year', state.year);
+    if (state.mode === 'plan') { p.set('mode', 'plan'); }
+    var b = map.getBounds();
+    p.set('bbox', [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(','));
+    if (state.lang === 'en') { p.set('lang', 'en'); }
+    if (CFG.printUrl) { printLink.href = CFG.printUrl + '?' + p.toString(); } else { printLink.hidden = true; }
+    exportLink.href = '/export.html?' + filterParams().toString();
+  }
+
+  function addFullscreen() {
+    var Full = L.Control.extend({
+      options: { position: 'topleft' },
+      onAdd: function () {
+        var button = L.DomUtil.create('button', 'tz-fullscreen leaflet-bar');
+        button.type = 'button';
+        button.textContent = state.lang === 'zh' ? '全屏' : 'Full';
+        button.title = state.lang === 'zh' ? '全屏' : 'Full screen';
+        button.setAttribute('aria-label', button.title);
+        L.DomEvent.on(button, 'click', function (e) {
+          L.DomEvent.stop(e);
+          if (document.fullscreenElement) { document.exitFullscreen(); }
+          else if (document.documentElement.requestFullscreen) { document.documentElement.requestFullscreen(); }
+        });
+        return button;
+      }
+    });
+    map.addControl(new Full());
+  }
+
+  function addLegendControl() {
+    var Legend = L.Control.extend({
+      options: { position: 'bottomright' },
+      onAdd: function () { return document.getElementById('tz-legend'); }
+    });
+    map.addControl(new Legend());
+  }
+
+  function addLayerControl() {
+    var bases = {};
+    bases[t('offlineBase')] = offlineBase;
+    var byName = {};
+    CFG.baseLayers.forEach(function (b) {
+      var layer = window[b.var];
+      layer.tzKey = b.key;
+      layer.tzGcj = b.gcj02;
+      bases[b[state.lang] || b.zh] = layer;
+      byName[b.key] = layer;
+    });
+    offlineBase.tzKey = 'offline';
+    var overlays = {};
+    overlays[t('townships')] = townshipLayer;
+    overlays[t('projects')] = projectLayer;
+    L.control.layers(bases, overlays, { collapsed: true }).addTo(map);
+    (byName[state.base] || offlineBase).addTo(map);
+    shiftToGcj = Boolean((byName[state.base] || {}).tzGcj);
+    map.on('baselayerchange', function (e) {
+      state.base = e.layer.tzKey || 'offline';
+      shiftToGcj = Boolean(e.layer.tzGcj);
+      drawTownships();
+      drawProjects();
+      drawLegend();
+      writeUrl();
+    });
+  }
+
+  // --- refresh cycle -------------------------------------------------------------------------
+
+  function loadYear() {
+    return Promise.all([projectsOf(state.year), townshipsOf(state.year), programmes()]).then(function (r) {
+      current.projects = (r[0] && r[0].features) || [];
+      current.townships = (r[1] && r[1].features) || [];
+      current.programmes = (r[2] && r[2].features) || [];
+    });
+  }
+
+  function refresh() {
+    drawProjects();
+    townshipSummary();
+    programmeNote();
+    drawLegend();
+    writeUrl();
+  }
+
+  function setYear(year) {
+    state.year = year;
+    document.getElementById('tz-year').value = year;
+    document.getElementById('tz-year-value').textContent = year;
+    return loadYear().then(function () {
+      drawTownships();
+      refresh();
+      if (state.project) { openProject(state.project, false); }
+      document.body.setAttribute('data-year-drawn', year);
+    });
+  }
+
+  var player = null;
+  function togglePlay() {
+    var button = document.getElementById('tz-play');
+    if (player) { clearInterval(player); player = null; button.textContent = '▶'; return; }
+    button.textContent = '❚❚';
+    if (state.year === YEARS[YEARS.length - 1]) { setYear(YEARS[0]); }
+    player = setInterval(function () {
+      var i = YEARS.indexOf(state.year);
+      if (i >= YEARS.length - 1) { togglePlay(); return; }
+      setYear(YEARS[i + 1]);
+    }, 1500);
+  }
+
+  function bind() {
+    document.getElementById('tz-year').addEventListener('input', function (e) { setYear(parseInt(e.target.value, 10)); });
+    document.getElementById('tz-play').addEventListener('click', togglePlay);
+    document.querySelectorAll('input[name="tz-mode"]').forEach(function (radio) {
+      radio.checked = radio.value === state.mode;
+      radio.addEventListener('change', function (e) { state.mode = e.target.value; refresh(); });
+    });
+    var behind = document.getElementById('tz-behind');
+    behind.checked = state.behind;
+    behind.addEventListener('change', function (e) { state.behind = e.target.checked; refresh(); });
+    document.getElementById('tz-township').addEventListener('change', function (e) { selectTownship(e.target.value, true); });
+    document.getElementById('tz-programme').addEventListener('change', function (e) { state.programme = e.target.value; refresh(); });
+    var searchBox = document.getElementById('tz-search');
+    searchBox.addEventListener('change', function (e) { search(e.target.value); });
+    searchBox.addEventListener('keydown', function (e) { if (e.key === 'Enter') { search(e.target.value); } });
+    document.getElementById('tz-lang').addEventListener('click', function () {
+      state.lang = state.lang === 'zh' ? 'en' : 'zh';
+      applyLanguage();
+      fillFilters();
+      fillTownshipSelect();
+      refresh();
+      if (state.project) { openProject(state.project, false); }
+    });
+    document.getElementById('tz-collapse').addEventListener('click', function () {
+      document.body.classList.toggle('tz-panel-collapsed');
+      map.invalidateSize();
+    });
+    map.on('moveend', writeUrl);
+  }
+
+  // --- start -------------------------------------------------------------------------------
+
+  readUrl();
+  applyLanguage();
+  townshipLayer.addTo(map);
+  projectLayer.addTo(map);
+  addLayerControl();
+  addFullscreen();
+  addLegendControl();
+  bind();
+  var hadView = new URLSearchParams(window.location.search).has('view');
+  setYear(state.year).then(function () {
+    fillTownshipSelect();
+    fillFilters();
+    refresh();
+    if (!hadView) {
+      if (state.township) { selectTownship(state.township, true); }
+      else { map.fitBounds(townshipLayer.getBounds()); }
+    }
+    if (state.project) { openProject(state.project, !hadView); }
+    document.body.setAttribute('data-ready', 'true');
+  }).catch(function (error) {
+    document.getElementById('tz-count').textContent = String(error);
+  });
+
+  // For tests and the curious: what is drawn right now.
+  window.tzmap = {
+    state: state,
+    visibleProjectIds: function () { return Object.keys(layersByProject).sort(); },
+    projectColour: function (id) {
+      var p = current.projects.filter(function (f) { return f.id === id; })[0];
+      return p ? COLOURS[shownStatus(p)] : null;
+    },
+    townshipFill: function (code) {
+      var t = current.townships.filter(function (f) { return f.properties.code === code; })[0];
+      return t ? { count: t.properties.count_total, fill: CHORO[choroClass(t.properties.count_total)] } : null;
+    }
+  };
+})();
