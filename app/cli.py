@@ -157,6 +157,50 @@ def import_boundaries_command(
     click.echo("Projects reassigned to townships.")
 
 
+@main.command("export-html")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--township", multiple=True, help="Township name or code (repeatable).")
+@click.option("--category", multiple=True, help="Project category (repeatable).")
+@click.option("--programme", multiple=True, help="Programme id (repeatable).")
+@click.option("--behind-plan", is_flag=True, help="Only projects behind plan.")
+def export_html_command(
+    output: Path,
+    township: tuple[str, ...],
+    category: tuple[str, ...],
+    programme: tuple[str, ...],
+    behind_plan: bool,
+) -> None:
+    """Write the map of a filtered view as one self-contained HTML file that opens offline."""
+    from app.crs import DEFAULT_CRS
+    from app.errors import TzmapError
+    from app.query import MAX_LIMIT, ItemsQuery
+    from app.webmap.export import embedded_data
+    from app.webmap.page import map_page
+
+    query = ItemsQuery(
+        limit=MAX_LIMIT,
+        offset=0,
+        year_given=None,
+        datetime=None,
+        bbox=None,
+        crs=DEFAULT_CRS,
+        townships=list(township),
+        categories=list(category),
+        programmes=list(programme),
+        behind_plan=True if behind_plan else None,
+    )
+    engine = make_engine(_database_url_or_fail(_settings()))
+    try:
+        with engine.connect() as conn:
+            data = embedded_data(conn, query)
+    except TzmapError as exc:
+        raise click.ClickException(exc.detail) from exc
+    finally:
+        engine.dispose()
+    output.write_text(map_page(embedded=data), encoding="utf-8")
+    click.echo(f"Wrote {output} ({output.stat().st_size // 1024} KiB); it opens with no server.")
+
+
 @main.group()
 def db() -> None:
     """The private local PostGIS cluster (used when DATABASE_URL is not set)."""

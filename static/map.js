@@ -136,8 +136,10 @@
   }
 
   function writeUrl() {
-    if (CFG.embedded && window.location.protocol === 'file:') { return; }
-    window.history.replaceState(null, '', '?' + stateQuery(true).toString());
+    // A standalone file opened from disk keeps its own URL: history cannot change file URLs.
+    if (window.location.protocol !== 'file:') {
+      window.history.replaceState(null, '', '?' + stateQuery(true).toString());
+    }
     updateLinks();
   }
 
@@ -564,7 +566,12 @@
     var exportLink = document.getElementById('tz-export');
     var share = document.getElementById('tz-share');
     share.href = window.location.href;
-    if (CFG.embedded) { printLink.hidden = true; exportLink.hidden = true; return; }
+    if (CFG.embedded) {  // no server behind a standalone file: nothing to print or export
+      printLink.hidden = true;
+      exportLink.hidden = true;
+      share.hidden = window.location.protocol === 'file:';
+      return;
+    }
     var p = filterParams();
     p.set('year', state.year);
     if (state.mode === 'plan') { p.set('mode', 'plan'); }

@@ -2,7 +2,9 @@
 interactive parts from the project's own API. Every script and stylesheet comes from this server,
 or is inlined for the standalone export; nothing is fetched from a CDN."""
 
+import base64
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,13 +193,22 @@ def map_page(
     return _inline_assets(html) if embedded is not None else html
 
 
+def _base64(path: Path) -> str:
+    return base64.b64encode(path.read_bytes()).decode("ascii")
+
+
 def _asset(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
 def _inline_assets(html: str) -> str:
     """Replace the links to our scripts and stylesheets with their contents."""
-    leaflet_css = _asset(LEAFLET_DIR / "leaflet.css")
+    # Leaflet's stylesheet points at its images by relative URL: embed them as data URLs.
+    leaflet_css = re.sub(
+        r"url\(images/([\w.-]+)\)",
+        lambda m: f"url(data:image/png;base64,{_base64(LEAFLET_DIR / 'images' / m.group(1))})",
+        _asset(LEAFLET_DIR / "leaflet.css"),
+    )
     replacements = {
         '<script src="/static/vendor/leaflet/leaflet.js"></script>': (
             f"<script>{_asset(LEAFLET_DIR / 'leaflet.js')}</script>"
