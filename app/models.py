@@ -182,6 +182,7 @@ class StatusEvent(Base):
 
     __tablename__ = "status_event"
     __table_args__ = (
+        CheckConstraint(_one_of("origin", vocab.ORIGINS), name="origin"),
         CheckConstraint(_year("year"), name="year_range"),
         CheckConstraint(_one_of("status", vocab.STATUSES), name="status"),
         UniqueConstraint("project_id", "year", "status"),
@@ -194,6 +195,7 @@ class StatusEvent(Base):
     status: Mapped[str] = mapped_column(String(24))
     milestone: Mapped[str | None] = mapped_column(Text)
     evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id", ondelete="RESTRICT"))
+    origin: Mapped[str] = mapped_column(String(16), server_default="catalogue")
 
 
 class Target(Base):
@@ -201,6 +203,7 @@ class Target(Base):
 
     __tablename__ = "target"
     __table_args__ = (
+        CheckConstraint(_one_of("origin", vocab.ORIGINS), name="origin"),
         CheckConstraint(_year("year"), name="year_range"),
         CheckConstraint(_one_of("status", vocab.STATUSES), name="status"),
         UniqueConstraint("project_id", "year", "status"),
@@ -212,6 +215,7 @@ class Target(Base):
     year: Mapped[int] = mapped_column(SmallInteger)
     status: Mapped[str] = mapped_column(String(24))
     evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id", ondelete="RESTRICT"))
+    origin: Mapped[str] = mapped_column(String(16), server_default="catalogue")
 
 
 class Programme(Base):
@@ -260,6 +264,7 @@ class ProgrammeProgress(Base):
 
     __tablename__ = "programme_progress"
     __table_args__ = (
+        CheckConstraint(_one_of("origin", vocab.ORIGINS), name="origin"),
         CheckConstraint(_year("year"), name="year_range"),
         CheckConstraint(_one_of("kind", vocab.PROGRAMME_VALUE_KINDS), name="kind"),
         CheckConstraint("count >= 0", name="count_not_negative"),
@@ -273,6 +278,7 @@ class ProgrammeProgress(Base):
     count: Mapped[float] = mapped_column(Double)
     note: Mapped[str | None] = mapped_column(Text)
     evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id", ondelete="RESTRICT"))
+    origin: Mapped[str] = mapped_column(String(16), server_default="catalogue")
 
 
 class Indicator(Base):
@@ -291,6 +297,7 @@ class Indicator(Base):
 class IndicatorValue(Base):
     __tablename__ = "indicator_value"
     __table_args__ = (
+        CheckConstraint(_one_of("origin", vocab.ORIGINS), name="origin"),
         CheckConstraint(_year("year"), name="year_range"),
         CheckConstraint(_one_of("kind", vocab.INDICATOR_VALUE_KINDS), name="kind"),
         CheckConstraint(
@@ -307,6 +314,7 @@ class IndicatorValue(Base):
     qualifier: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id", ondelete="RESTRICT"))
+    origin: Mapped[str] = mapped_column(String(16), server_default="catalogue")
 
 
 class ProjectTownship(Base):

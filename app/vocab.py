@@ -46,6 +46,9 @@ PROGRAMME_VALUE_KINDS = ("actual", "target")
 INDICATOR_VALUE_KINDS = ("baseline", "actual", "estimate", "target")
 QUALIFIERS = ("about", "at_least", "at_most")
 USER_ROLES = ("admin", "editor", "viewer")
+# Where a status event, target or figure came from: the authored catalogue (geodata/, which
+# `tzmap load` keeps in sync), a report read by `tzmap extract --apply`, or an edit in the app.
+ORIGINS = ("catalogue", "report", "edit")
 AUDIT_ACTIONS = ("create", "update", "delete", "load", "import")
 
 # Lengths and areas are measured in CGCS2000 / 3-degree Gauss-Krüger CM 117E (zone 39 without the

@@ -393,3 +393,27 @@ def test_unplaced_project_loads_without_geometry(engine: Engine, catalogue_dir: 
     assert query(
         engine, "SELECT count(*) FROM project_township WHERE project_id = 'somewhere'"
     ) == [(0,)]
+
+
+def test_reload_keeps_facts_from_reports_and_adopts_them_once_authored(
+    engine: Engine, catalogue_dir: Path
+) -> None:
+    load_catalogue(engine, catalogue_dir, SEEDS_DIR)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO status_event (project_id, year, status, evidence_id, origin)"
+            " SELECT 'm101-line', 2024, 'under_construction', min(id), 'report' FROM evidence"
+        )
+    before = fingerprint(engine)
+    assert not load_catalogue(engine, catalogue_dir, SEEDS_DIR).changed
+    assert fingerprint(engine) == before, "a reload leaves reported facts alone"
+
+    authored = json.loads(json.dumps(M101))
+    authored["properties"]["events"] = [_event(2024, "under_construction")]
+    write_projects(catalogue_dir, [authored, HUB])
+    load_catalogue(engine, catalogue_dir, SEEDS_DIR)
+    rows = query(
+        engine, "SELECT origin FROM status_event WHERE project_id = 'm101-line' AND year = 2024"
+    )
+    assert rows == [("catalogue",)]
+    assert not load_catalogue(engine, catalogue_dir, SEEDS_DIR).changed

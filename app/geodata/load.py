@@ -18,6 +18,7 @@ import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from app import vocab
 from app.geodata.records import EvidenceRef
@@ -41,6 +42,7 @@ from app.models import (
 )
 
 Canonical = dict[str, Any]
+CATALOGUE = "catalogue"  # the origin of the rows this loader owns
 
 # Which townships each project touches, with its length (lines) or area (polygons) in each,
 # measured in metres in vocab.METRIC_SRID. A line merely touching a border is not in
@@ -345,7 +347,7 @@ class _Writer:
     def _programmes(self, catalogue: Catalogue) -> None:
         evidence = self._evidence_keys()
         progress: dict[str, list[Any]] = {}
-        for row in self.conn.execute(select(ProgrammeProgress)):
+        for row in self.conn.execute(select(ProgrammeProgress).filter_by(origin=CATALOGUE)):
             progress.setdefault(row.programme_id, []).append(
                 [row.year, row.kind, row.count, row.note, *evidence[row.evidence_id]]
             )
@@ -405,7 +407,9 @@ class _Writer:
                 }
             if exists:
                 self.conn.execute(update(Programme).where(Programme.id == key).values(**row))
-                self.conn.execute(delete(ProgrammeProgress).filter_by(programme_id=key))
+                self.conn.execute(
+                    delete(ProgrammeProgress).filter_by(programme_id=key, origin=CATALOGUE)
+                )
             else:
                 self.conn.execute(insert(Programme).values(id=key, **row))
             for g in record.progress:
@@ -440,11 +444,11 @@ class _Writer:
             select(ProjectAlias.alias, ProjectAlias.project_id)
         ):
             child(project_id)["aliases"].append(alias)
-        for e in self.conn.execute(select(StatusEvent)):
+        for e in self.conn.execute(select(StatusEvent).filter_by(origin=CATALOGUE)):
             child(e.project_id)["events"].append(
                 [e.year, e.status, e.milestone, *evidence[e.evidence_id]]
             )
-        for t in self.conn.execute(select(Target)):
+        for t in self.conn.execute(select(Target).filter_by(origin=CATALOGUE)):
             child(t.project_id)["targets"].append([t.year, t.status, *evidence[t.evidence_id]])
         for m in self.conn.execute(select(ProgrammeMember)):
             child(m.project_id)["programmes"].append(m.programme_id)
@@ -519,31 +523,21 @@ class _Writer:
                     .where(Project.id == key)
                     .values(row | {"updated_at": text("now()")})
                 )
-                for table in (ProjectAlias, StatusEvent, Target, ProgrammeMember):
+                for table in (ProjectAlias, ProgrammeMember):
                     self.conn.execute(delete(table).filter_by(project_id=key))
+                # Facts read from later reports or edited in the app are not the files' to remove.
+                for fact in (StatusEvent, Target):
+                    self.conn.execute(delete(fact).filter_by(project_id=key, origin=CATALOGUE))
             else:
                 self.conn.execute(insert(Project).values(id=key, **row))
             for alias in values["aliases"]:
                 self.conn.execute(insert(ProjectAlias).values(alias=alias, project_id=key))
             for e in p.events:
-                self.conn.execute(
-                    insert(StatusEvent).values(
-                        project_id=key,
-                        year=e.year,
-                        status=e.status,
-                        milestone=e.milestone,
-                        evidence_id=self._evidence(e.evidence),
-                    )
+                self._catalogue_fact(
+                    StatusEvent, key, e.year, e.status, e.evidence, {"milestone": e.milestone}
                 )
             for t in p.targets:
-                self.conn.execute(
-                    insert(Target).values(
-                        project_id=key,
-                        year=t.year,
-                        status=t.status,
-                        evidence_id=self._evidence(t.evidence),
-                    )
-                )
+                self._catalogue_fact(Target, key, t.year, t.status, t.evidence, {})
             for programme_id in values["programmes"]:
                 self.conn.execute(
                     insert(ProgrammeMember).values(programme_id=programme_id, project_id=key)
@@ -558,12 +552,30 @@ class _Writer:
             self._audit("delete", "project", key, current.pop(key), None)
         self._sync("project", desired, current, write)
 
+    def _catalogue_fact(
+        self,
+        model: type[StatusEvent] | type[Target],
+        project_id: str,
+        year: int,
+        status: str,
+        evidence: EvidenceRef,
+        extra: dict[str, Any],
+    ) -> None:
+        """Insert an authored event or target. If a report or an edit recorded the same fact
+        before, the file now holds it: that row becomes the catalogue's."""
+        values = {"evidence_id": self._evidence(evidence), "origin": CATALOGUE, **extra}
+        self.conn.execute(
+            pg_insert(model)
+            .values(project_id=project_id, year=year, status=status, **values)
+            .on_conflict_do_update(index_elements=["project_id", "year", "status"], set_=values)
+        )
+
     # --- indicators --------------------------------------------------------------------------
 
     def _indicators(self, catalogue: Catalogue) -> None:
         evidence = self._evidence_keys()
         values: dict[str, list[Any]] = {}
-        for v in self.conn.execute(select(IndicatorValue)):
+        for v in self.conn.execute(select(IndicatorValue).filter_by(origin=CATALOGUE)):
             values.setdefault(v.indicator_id, []).append(
                 [v.year, v.kind, v.value, v.qualifier, v.note, *evidence[v.evidence_id]]
             )
@@ -605,7 +617,9 @@ class _Writer:
             }
             if exists:
                 self.conn.execute(update(Indicator).where(Indicator.id == key).values(**row))
-                self.conn.execute(delete(IndicatorValue).filter_by(indicator_id=key))
+                self.conn.execute(
+                    delete(IndicatorValue).filter_by(indicator_id=key, origin=CATALOGUE)
+                )
             else:
                 self.conn.execute(insert(Indicator).values(id=key, **row))
             for v in record.values:

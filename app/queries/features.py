@@ -58,7 +58,9 @@ def feature_page(
     crs: OutputCrs,
     geometry: bool = True,
 ) -> Select[Any]:
-    filtered = select(rows).where(*where).cte("filtered")
+    # NOT MATERIALIZED lets PostgreSQL fold the CTEs into each use: the count computes none of
+    # the costly properties, and the page computes them only for its own rows (not every match).
+    filtered = select(rows).where(*where).cte("filtered").prefix_with("NOT MATERIALIZED")
     paged = (
         select(filtered).order_by(*order_by(filtered.c)).limit(page.limit).offset(page.offset)
     ).cte("paged")

@@ -350,6 +350,10 @@ def upgrade() -> None:
         sa.Column("qualifier", sa.String(length=16), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("evidence_id", sa.BigInteger(), nullable=False),
+        sa.Column("origin", sa.String(length=16), server_default="catalogue", nullable=False),
+        sa.CheckConstraint(
+            "origin IN ('catalogue', 'report', 'edit')", name=op.f("ck_indicator_value_origin")
+        ),
         sa.CheckConstraint(
             "kind IN ('baseline', 'actual', 'estimate', 'target')",
             name=op.f("ck_indicator_value_kind"),
@@ -425,6 +429,10 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=24), nullable=False),
         sa.Column("milestone", sa.Text(), nullable=True),
         sa.Column("evidence_id", sa.BigInteger(), nullable=False),
+        sa.Column("origin", sa.String(length=16), server_default="catalogue", nullable=False),
+        sa.CheckConstraint(
+            "origin IN ('catalogue', 'report', 'edit')", name=op.f("ck_status_event_origin")
+        ),
         sa.CheckConstraint(
             "status IN ('planned', 'under_construction', 'completed', 'in_service')",
             name=op.f("ck_status_event_status"),
@@ -457,6 +465,10 @@ def upgrade() -> None:
         sa.Column("year", sa.SmallInteger(), nullable=False),
         sa.Column("status", sa.String(length=24), nullable=False),
         sa.Column("evidence_id", sa.BigInteger(), nullable=False),
+        sa.Column("origin", sa.String(length=16), server_default="catalogue", nullable=False),
+        sa.CheckConstraint(
+            "origin IN ('catalogue', 'report', 'edit')", name=op.f("ck_target_origin")
+        ),
         sa.CheckConstraint(
             "status IN ('planned', 'under_construction', 'completed', 'in_service')",
             name=op.f("ck_target_status"),
@@ -510,6 +522,10 @@ def upgrade() -> None:
         sa.Column("count", sa.Double(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("evidence_id", sa.BigInteger(), nullable=False),
+        sa.Column("origin", sa.String(length=16), server_default="catalogue", nullable=False),
+        sa.CheckConstraint(
+            "origin IN ('catalogue', 'report', 'edit')", name=op.f("ck_programme_progress_origin")
+        ),
         sa.CheckConstraint("kind IN ('actual', 'target')", name=op.f("ck_programme_progress_kind")),
         sa.CheckConstraint("count >= 0", name=op.f("ck_programme_progress_count_not_negative")),
         sa.CheckConstraint(

@@ -1,0 +1,732 @@
+"""Feed benchmark: the projects feeds over HTTP, and the raw SQL behind them, per catalogue size.
+
+For each size a scratch database gets the real catalogue plus N synthetic projects generated in
+SQL; the app is served by uvicorn in a subprocess and driven by an async client, then the SQL
+statements the routes execute are timed directly. Prints one table per size, writes the figures
+to bench/results-<date>.json. It measures; it never asserts a time. See bench/README.md.
+"""
+
+import argparse
+import asyncio
+import datetime as dt
+import itertools
+import json
+import math
+import os
+import platform
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import psycopg
+from psycopg import sql
+from sqlalchemy import Connection, Engine, Select, text
+from sqlalchemy.engine import make_url
+
+from app import migrate, vocab
+from app.cluster import LocalCluster, free_port
+from app.crs import parse_crs
+from app.db import make_engine
+from app.geodata.load import assign_townships, load_catalogue
+from app.layers import LAYERS
+from app.queries.features import Page, feature_page
+from app.queries.filters import order_by
+from app.queries.tiles import tile
+from app.query import ItemsQuery
+from app.routes.common import select_features
+from app.settings import REPO_ROOT, Settings
+
+BENCH_DIR = Path(__file__).resolve().parent
+CENTRE = (116.70, 39.90)  # lon, lat: the middle of the sub-centre
+BOX_KM = 5.0
+TOWNSHIP = "潞源街道"
+DOCUMENT = "tongzhou-2022-plan"
+SEED = 2022
+ROTATION = 64  # distinct offsets, ids and boxes a case cycles through
+WARMUP_S = 1.0
+LAYER = LAYERS["projects"]
+COMPARED = ("items limit=100", "items limit=1000", "tile z14")  # also timed as raw SQL
+
+# The app in a subprocess; the database URL travels in the environment, not on the command line.
+SERVER = """
+import sys
+
+import uvicorn
+
+from app.main import create_app
+from app.settings import Settings
+
+app = create_app(Settings())
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), workers=1, log_level="warning")
+"""
+
+
+# --- the database -----------------------------------------------------------------------------
+
+
+def server_url() -> str:
+    """The same server the tests use."""
+    url = os.environ.get("TZMAP_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    cluster = LocalCluster(Settings().data_dir)
+    cluster.start()
+    return cluster.url()
+
+
+def with_database(url: str, database: str) -> str:
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+@contextmanager
+def scratch_database(server: str) -> Iterator[str]:
+    """A new database with PostGIS, dropped afterwards (as in tests/conftest.py)."""
+    name = f"tzmap_bench_{uuid.uuid4().hex[:10]}"
+    admin = with_database(server, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = with_database(server, name)
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        yield url
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+EVIDENCE_SQL = text(
+    """
+    INSERT INTO evidence (document_id, char_start, char_end)
+    SELECT :document, 1000 * k + 7, 1000 * k + 67 FROM generate_series(1, 20) AS k
+    ON CONFLICT DO NOTHING
+    """
+)
+
+PROJECTS_SQL = text(
+    """
+    INSERT INTO project (id, name, category, geom, geometry_quality, description)
+    SELECT format('bench-%s', lpad(n::text, 6, '0')),
+           format('基准项目 %s', lpad(n::text, 6, '0')),
+           (CAST(:categories AS text[]))[1 + floor(pick * :n_categories)::int],
+           CASE n % 3
+               WHEN 0 THEN geom
+               WHEN 1 THEN ST_MakeLine(ARRAY[
+                   geom,
+                   ST_Translate(geom, d * cos(a), d * sin(a)),
+                   ST_Translate(geom, d * cos(a) + d / 2 * cos(a + 0.6),
+                                      d * sin(a) + d / 2 * sin(a + 0.6))])
+               ELSE ST_Buffer(geom, d / 4, 'quad_segs=2')
+           END,
+           'schematic',
+           'Synthetic project of the feed benchmark.'
+    FROM (
+        SELECT row_number() OVER () AS n, geom, random() AS pick,
+               2 * pi() * random() AS a, 0.002 + 0.006 * random() AS d
+        FROM ST_Dump(ST_GeneratePoints((SELECT ST_Union(geom) FROM district), :size, :seed))
+    ) AS points
+    """
+)
+
+EVENTS_SQL = text(
+    """
+    INSERT INTO status_event (project_id, year, status, milestone, evidence_id)
+    SELECT p.id, 2021 + k,
+           (CAST(:statuses AS text[]))[least(p.first + k, 3) + 1],
+           CASE WHEN random() < 0.2 THEN '主体结构封顶' END,
+           (CAST(:evidence AS bigint[]))[1 + floor(random() * :n_evidence)::int]
+    FROM (
+        SELECT id, floor(3 * random())::int AS extra, floor(2 * random())::int AS first
+        FROM project WHERE id LIKE 'bench-%'
+    ) AS p, generate_series(0, p.extra) AS k
+    """
+)
+
+TARGETS_SQL = text(
+    """
+    INSERT INTO target (project_id, year, status, evidence_id)
+    SELECT id, 2024 + floor(3 * random())::int,
+           CASE WHEN random() < 0.5 THEN 'completed' ELSE 'in_service' END,
+           (CAST(:evidence AS bigint[]))[1 + floor(random() * :n_evidence)::int]
+    FROM project WHERE id LIKE 'bench-%'
+    """
+)
+
+ALIASES_SQL = text(
+    """
+    INSERT INTO project_alias (alias, project_id)
+    SELECT format('%s 别名%s', name, k), id
+    FROM project, generate_series(1, 2) AS k
+    WHERE id LIKE 'bench-%' AND random() < 0.25
+    """
+)
+
+MEMBERS_SQL = text(
+    """
+    INSERT INTO programme_member (programme_id, project_id)
+    SELECT (CAST(:programmes AS text[]))[1 + floor(random() * :n_programmes)::int], id
+    FROM project, generate_series(1, 2) AS k
+    WHERE id LIKE 'bench-%' AND random() < 0.08
+    ON CONFLICT DO NOTHING
+    """
+)
+
+
+def add_synthetic(conn: Connection, size: int) -> None:
+    """`size` projects inside the district, a third each points, short lines, small polygons."""
+    conn.execute(text("SELECT setseed(:seed)"), {"seed": SEED / 10_000})  # setseed wants -1..1
+    conn.execute(EVIDENCE_SQL, {"document": DOCUMENT})
+    evidence = conn.execute(
+        text("SELECT array_agg(id ORDER BY id) FROM evidence WHERE document_id = :document"),
+        {"document": DOCUMENT},
+    ).scalar_one()
+    programmes = conn.execute(text("SELECT array_agg(id ORDER BY id) FROM programme")).scalar_one()
+    per_evidence = {"evidence": evidence, "n_evidence": len(evidence)}
+    categories = {"categories": list(vocab.CATEGORIES), "n_categories": len(vocab.CATEGORIES)}
+    conn.execute(PROJECTS_SQL, {**categories, "size": size, "seed": SEED})
+    conn.execute(EVENTS_SQL, {"statuses": list(vocab.STATUSES), **per_evidence})
+    conn.execute(TARGETS_SQL, per_evidence)
+    conn.execute(ALIASES_SQL)
+    conn.execute(MEMBERS_SQL, {"programmes": programmes, "n_programmes": len(programmes)})
+
+
+@contextmanager
+def timed(into: dict[str, float], name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    into[name] = round(time.perf_counter() - start, 2)
+
+
+def build_database(url: str, size: int) -> dict[str, float]:
+    """Migrate, load the real catalogue, add the synthetic one; the seconds each step took."""
+    seconds: dict[str, float] = {}
+    engine = make_engine(url)
+    try:
+        with timed(seconds, "migrate"):
+            migrate.upgrade(url)
+        with timed(seconds, "load_catalogue"):
+            load_catalogue(engine, REPO_ROOT / "geodata", None)
+        with timed(seconds, "synthetic"), engine.begin() as conn:
+            add_synthetic(conn, size)
+        with timed(seconds, "assign_townships"), engine.begin() as conn:
+            assign_townships(conn)
+        with timed(seconds, "analyze"), engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    finally:
+        engine.dispose()
+    seconds["total"] = round(sum(seconds.values()), 2)
+    return seconds
+
+
+# --- what the cases ask for -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The rotations the cases cycle through, the same for HTTP and raw SQL."""
+
+    total: int
+    ids: list[str]
+    offsets_100: list[int]
+    offsets_1000: list[int]
+    boxes: list[tuple[float, float, float, float]]
+    tiles_12: list[tuple[int, int]]
+    tiles_14: list[tuple[int, int]]
+
+
+def tile_xy(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
+
+def around(z: int) -> list[tuple[int, int]]:
+    """The tile over the centre and its eight neighbours."""
+    x, y = tile_xy(*CENTRE, z)
+    return [(x + dx, y + dy) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+
+
+def boxes(rng: random.Random) -> list[tuple[float, float, float, float]]:
+    """~5 km boxes around the centre, jittered by up to ~800 m."""
+    lon, lat = CENTRE
+    half_lon = BOX_KM / 2 / (111.32 * math.cos(math.radians(lat)))
+    half_lat = BOX_KM / 2 / 110.57
+    result = []
+    for _ in range(ROTATION):
+        x, y = lon + rng.uniform(-0.01, 0.01), lat + rng.uniform(-0.007, 0.007)
+        box = (
+            round(x - half_lon, 6),
+            round(y - half_lat, 6),
+            round(x + half_lon, 6),
+            round(y + half_lat, 6),
+        )
+        result.append(box)
+    return result
+
+
+def make_plan(url: str) -> Plan:
+    rng = random.Random(SEED)
+    with psycopg.connect(url) as conn:
+        total = conn.execute("SELECT count(*) FROM project").fetchall()[0][0]
+        ids = [
+            r[0]
+            for r in conn.execute("SELECT id FROM project ORDER BY md5(id) LIMIT %s", (ROTATION,))
+        ]
+
+    def offsets(limit: int) -> list[int]:
+        return [rng.randrange(0, max(total - limit, 0) + 1) for _ in range(ROTATION)]
+
+    return Plan(total, ids, offsets(100), offsets(1000), boxes(rng), around(12), around(14))
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    url: Callable[[int], str]  # the path of the i-th request
+
+
+ITEMS = "/collections/projects/items"
+TILES = "/collections/projects/tiles/WebMercatorQuad"
+
+
+def cases(plan: Plan) -> list[Case]:
+    def pick(values: list[Any], i: int) -> Any:
+        return values[i % len(values)]
+
+    def bbox(i: int) -> str:
+        box = ",".join(str(v) for v in pick(plan.boxes, i))
+        return f"{ITEMS}?{urlencode({'bbox': box, 'township': TOWNSHIP})}"
+
+    def tile_url(z: int, tiles: list[tuple[int, int]]) -> Callable[[int], str]:
+        return lambda i: f"{TILES}/{z}/{pick(tiles, i)[0]}/{pick(tiles, i)[1]}"
+
+    return [
+        Case("items limit=100", lambda i: f"{ITEMS}?limit=100&offset={pick(plan.offsets_100, i)}"),
+        Case(
+            "items limit=1000", lambda i: f"{ITEMS}?limit=1000&offset={pick(plan.offsets_1000, i)}"
+        ),
+        Case("items bbox+township", bbox),
+        Case("item by id", lambda i: f"{ITEMS}/{pick(plan.ids, i)}"),
+        Case("tile z12", tile_url(12, plan.tiles_12)),
+        Case("tile z14", tile_url(14, plan.tiles_14)),
+    ]
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+
+@dataclass
+class Measure:
+    latencies_ms: list[float] = field(default_factory=list)
+    wire_bytes: int = 0
+    body_bytes: int = 0
+    errors: int = 0
+    first_error: str | None = None
+    seconds: float = 0.0
+
+    def fail(self, reason: str) -> None:
+        self.errors += 1
+        self.first_error = self.first_error or reason
+
+    def summary(self) -> dict[str, Any]:
+        n = len(self.latencies_ms)
+        return {
+            "requests": n,
+            "per_second": round(n / self.seconds, 2) if self.seconds else 0.0,
+            "p50_ms": percentile(self.latencies_ms, 50),
+            "p99_ms": percentile(self.latencies_ms, 99),
+            "wire_bytes": round(self.wire_bytes / n) if n else 0,
+            "body_bytes": round(self.body_bytes / n) if n else 0,
+            "errors": self.errors,
+            "first_error": self.first_error,
+        }
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)], 2)
+
+
+async def drive_http(
+    client: httpx.AsyncClient, case: Case, concurrency: int, duration: float
+) -> Measure:
+    """`concurrency` clients in a closed loop for `duration` seconds; in-flight ones finish."""
+    measure, counter = Measure(), itertools.count()
+    deadline = time.perf_counter() + duration
+
+    async def worker() -> None:
+        while time.perf_counter() < deadline:
+            url = case.url(next(counter))
+            start = time.perf_counter()
+            try:
+                response = await client.get(url)
+            except httpx.HTTPError as exc:
+                measure.fail(f"{url}: {exc!r}")
+                continue
+            elapsed = time.perf_counter() - start
+            if response.status_code != 200:
+                measure.fail(f"{url}: {response.status_code} {response.text[:200]}")
+                continue
+            measure.latencies_ms.append(elapsed * 1000)
+            measure.wire_bytes += response.num_bytes_downloaded
+            measure.body_bytes += len(response.content)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    measure.seconds = time.perf_counter() - start
+    return measure
+
+
+async def warm_up(client: httpx.AsyncClient, case: Case, concurrency: int) -> None:
+    """One untimed request per client first."""
+    # Failures are left to the measured run, which counts them.
+    await asyncio.gather(
+        *(client.get(case.url(i)) for i in range(concurrency)), return_exceptions=True
+    )
+
+
+def levels(concurrency: int) -> list[int]:
+    return sorted({1, concurrency})
+
+
+async def run_http(
+    base: str, stats: psycopg.Connection[Any], plan: Plan, concurrency: int, duration: float
+) -> dict[str, dict[str, Any]]:
+    """Every case at `concurrency`; those compared with raw SQL also at 1."""
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    results: dict[str, dict[str, Any]] = {}
+    async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as client:
+        for case in cases(plan):
+            results[case.name] = {}
+            for level in levels(concurrency) if case.name in COMPARED else [concurrency]:
+                await warm_up(client, case, level)
+                before = sessions(stats)
+                summary = (await drive_http(client, case, level, duration)).summary()
+                await asyncio.sleep(0.5)  # backends report their stats when idle
+                summary["db_sessions_opened"] = sessions(stats) - before
+                results[case.name][f"c{level}"] = summary
+                print(f"  http {case.name:<20} c={level:<3} {describe(summary)}", flush=True)
+    return results
+
+
+def sessions(stats: psycopg.Connection[Any]) -> int:
+    """Connections ever opened to this database: the app's pool opening new ones shows here."""
+    row = stats.execute(
+        "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A statement compiled once, so the loop times PostgreSQL and the driver only."""
+
+    sql: str
+    params: dict[str, Any]
+
+
+def items_statement(conn: Connection, limit: int, offset: int) -> Select[Any]:
+    """What the items route executes for ?limit=&offset= (app/routes/features.py `items`)."""
+    query = ItemsQuery(
+        limit, offset, year_given=None, datetime=None, bbox=None, crs=parse_crs(None)
+    )
+    selection = select_features(conn, LAYER, query)
+    rows = selection.rows
+    return feature_page(
+        rows,
+        selection.where,
+        order_by(LAYER.id, rows, query.sortby),
+        Page(query.limit, query.offset),
+        LAYER.properties,
+        query.crs,
+        LAYER.has_geometry,
+    )
+
+
+def tile_statement(conn: Connection, z: int, x: int, y: int) -> Select[Any]:
+    """What the tile route executes without filters (app/routes/tiles.py `vector_tile`)."""
+    query = ItemsQuery(100, 0, year_given=None, datetime=None, bbox=None, crs=parse_crs(None))
+    selection = select_features(conn, LAYER, query)
+    return tile(
+        selection.rows, selection.where, z, x, y, LAYER.id, LAYER.tile_properties, LAYER.tile_arrays
+    )
+
+
+def prepare(engine: Engine, statements: list[Select[Any]]) -> list[Prepared]:
+    result = []
+    for statement in statements:
+        compiled = statement.compile(dialect=engine.dialect)
+        result.append(Prepared(str(compiled), dict(compiled.params)))
+    return result
+
+
+def raw_statements(url: str, plan: Plan) -> dict[str, list[Prepared]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {
+                "items limit=100": prepare(
+                    engine, [items_statement(conn, 100, o) for o in plan.offsets_100]
+                ),
+                "items limit=1000": prepare(
+                    engine, [items_statement(conn, 1000, o) for o in plan.offsets_1000]
+                ),
+                "tile z14": prepare(
+                    engine, [tile_statement(conn, 14, x, y) for x, y in plan.tiles_14]
+                ),
+            }
+    finally:
+        engine.dispose()
+
+
+def result_bytes(row: tuple[Any, ...] | None) -> int:
+    value = row[-1] if row else None
+    if isinstance(value, str):
+        return len(value.encode())
+    return len(value) if value is not None else 0
+
+
+def drive_sql(url: str, statements: list[Prepared], concurrency: int, duration: float) -> Measure:
+    """Each thread on its own connection runs the statements in turn for `duration` seconds."""
+    measure, counter, lock, stop = Measure(), itertools.count(), threading.Lock(), threading.Event()
+    connections = [psycopg.connect(url, autocommit=True) for _ in range(concurrency)]
+
+    def warm_up(conn: psycopg.Connection[Any]) -> None:
+        conn.execute(statements[0].sql, statements[0].params).fetchone()
+
+    def worker(conn: psycopg.Connection[Any], deadline: float) -> None:
+        while not stop.is_set() and time.perf_counter() < deadline:
+            statement = statements[next(counter) % len(statements)]
+            start = time.perf_counter()
+            row = conn.execute(statement.sql, statement.params).fetchone()
+            elapsed = time.perf_counter() - start
+            with lock:
+                measure.latencies_ms.append(elapsed * 1000)
+                measure.body_bytes += result_bytes(row)
+
+    pool = ThreadPoolExecutor(concurrency)
+    try:
+        # A new backend pays one-off costs (PROJ set-up on its first ST_Transform): not timed.
+        list(pool.map(warm_up, connections))
+        start = time.perf_counter()
+        futures = [pool.submit(worker, c, start + duration) for c in connections]
+        for future in futures:
+            future.result()
+        measure.seconds = time.perf_counter() - start
+    finally:
+        stop.set()
+        pool.shutdown(wait=True)
+        for conn in connections:
+            conn.close()
+    return measure
+
+
+def run_raw(url: str, plan: Plan, concurrency: int, duration: float) -> dict[str, dict[str, Any]]:
+    results: dict[str, dict[str, Any]] = {}
+    for name, statements in raw_statements(url, plan).items():
+        results[name] = {}
+        for level in levels(concurrency):
+            summary = drive_sql(url, statements, level, duration).summary()
+            results[name][f"c{level}"] = summary
+            print(f"  raw  {name:<20} c={level:<3} {describe(summary)}", flush=True)
+    return results
+
+
+def explain(url: str, plan: Plan) -> None:
+    """EXPLAIN ANALYZE of the first statement of each raw case, for diagnosis."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        for name, statements in raw_statements(url, plan).items():
+            first = statements[0]
+            rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + first.sql, first.params).fetchall()
+            print(f"\n--- EXPLAIN ANALYZE {name} ---")
+            print("\n".join(r[0] for r in rows))
+
+
+# --- the server -------------------------------------------------------------------------------
+
+
+def wait_healthy(process: subprocess.Popen[bytes], base: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited with {process.returncode} before answering")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the app did not answer 200 on {base}/healthz within {timeout:.0f} s")
+
+
+@contextmanager
+def serving(database_url: str) -> Iterator[str]:
+    """The app under uvicorn (1 worker) on a free loopback port; stopped on the way out."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "TZMAP_LOG_LEVEL": "warning"}
+    # Its own session: Ctrl-C reaches only us, and we stop the server once the case is unwound.
+    command = [sys.executable, "-c", SERVER, str(port)]
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_healthy(process, base)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# --- reporting --------------------------------------------------------------------------------
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def describe(s: dict[str, Any]) -> str:
+    shown = f"{s['per_second']:.1f}/s p50 {fmt(s['p50_ms'])} ms p99 {fmt(s['p99_ms'])} ms"
+    return shown + (f" · {s['errors']} errors, first: {s['first_error']}" if s["errors"] else "")
+
+
+def ratios(http: dict[str, dict[str, Any]], raw: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """HTTP p50 over raw SQL p50 of the same statement, at the same concurrency."""
+    result: dict[str, Any] = {}
+    for name, by_level in raw.items():
+        result[name] = {}
+        for level, s in by_level.items():
+            p50, base = http[name][level]["p50_ms"], s["p50_ms"]
+            result[name][level] = round(p50 / base, 2) if p50 and base else None
+    return result
+
+
+def line(first: str, *cells: str) -> str:
+    return f"{first:<22}" + "".join(f"{cell:>12}" for cell in cells)
+
+
+def print_table(result: dict[str, Any], concurrency: int) -> None:
+    n = f"c{concurrency}"
+    print(
+        f"\n== {result['projects']:,} projects ({result['synthetic']:,} synthetic) · "
+        f"setup {result['setup_s']['total']:.1f} s · HTTP at concurrency {concurrency}"
+    )
+    print(line("HTTP", "req/s", "p50 ms", "p99 ms", "KB wire", "KB body", "new conns", "errors"))
+    for name, by_level in result["http"].items():
+        s = by_level[n]
+        cells = (s["per_second"], s["p50_ms"], s["p99_ms"], s["wire_bytes"] / 1024,
+                 s["body_bytes"] / 1024)  # fmt: skip
+        print(line(name, *(fmt(v) for v in cells), str(s["db_sessions_opened"]), str(s["errors"])))
+    for level in levels(concurrency):
+        c = f"c{level}"
+        print(line(f"raw SQL vs HTTP, c={level}", "raw req/s", "raw p50", "raw p99",
+                   "http p50", "http p99", "http/raw"))  # fmt: skip
+        for name, by_level in result["raw"].items():
+            raw, http = by_level[c], result["http"][name][c]
+            cells = (raw["per_second"], raw["p50_ms"], raw["p99_ms"], http["p50_ms"],
+                     http["p99_ms"])  # fmt: skip
+            print(line(name, *(fmt(v) for v in cells), fmt(result["ratios"][name][c], 2)))
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def bench_size(server: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
+    with scratch_database(server) as url:
+        print(f"\n{size:,} synthetic projects: setting up …", flush=True)
+        setup = build_database(url, size)
+        print(f"  setup {setup}", flush=True)
+        plan = make_plan(url)
+        with serving(url) as base, psycopg.connect(url, autocommit=True) as stats:
+            http = asyncio.run(run_http(base, stats, plan, args.concurrency, args.duration))
+        raw = run_raw(url, plan, args.concurrency, args.duration)
+        if args.explain:
+            explain(url, plan)
+    return {
+        "synthetic": size,
+        "projects": plan.total,
+        "setup_s": setup,
+        "http": http,
+        "raw": raw,
+        "ratios": ratios(http, raw),
+    }
+
+
+def server_versions(server: str) -> dict[str, str]:
+    with psycopg.connect(with_database(server, "postgres")) as conn:
+        rows = conn.execute(
+            "SELECT current_setting('server_version'),"
+            " (SELECT default_version FROM pg_available_extensions WHERE name = 'postgis')"
+        ).fetchall()
+    return {"postgres": rows[0][0], "postgis": rows[0][1]}
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        default="1000,100000",
+        help="synthetic catalogue sizes, comma-separated (default 1000,100000)",
+    )
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per case")
+    parser.add_argument("--concurrency", type=int, default=8, help="clients at once")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print EXPLAIN ANALYZE of the raw statements for each size",
+    )
+    return parser.parse_args()
+
+
+def main() -> None:
+    # SIGTERM unwinds like Ctrl-C, so the server is stopped and the databases are dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    args = parse_args()
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    server = server_url()
+    started = dt.datetime.now().astimezone()
+    report: dict[str, Any] = {
+        "started": started.isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            **server_versions(server),
+        },
+        "duration_s": args.duration,
+        "concurrency": args.concurrency,
+        "sizes": [],
+    }
+    for size in sizes:
+        report["sizes"].append(bench_size(server, size, args))
+    for size_result in report["sizes"]:
+        print_table(size_result, args.concurrency)
+    out = BENCH_DIR / f"results-{started:%Y-%m-%dT%H%M%S}.json"
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nfigures written to {out.relative_to(REPO_ROOT)}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(130)
