@@ -18,7 +18,6 @@ from sqlalchemy import (
     func,
     literal,
     select,
-    true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, array
 from sqlalchemy.sql.selectable import Subquery
@@ -48,38 +47,42 @@ def last_reported_year() -> ColumnElement[int]:
     return select(func.max(StatusEvent.year)).scalar_subquery()
 
 
-def _status_as_of(year: Year) -> Any:
+def _first(columns: list[Any], where: list[Any], order_by: list[Any]) -> dict[str, Any]:
+    """The first row of a correlated, ordered query, one scalar subquery per column. Unlike a
+    LATERAL join, PostgreSQL skips those a statement does not use (say, counting a page's
+    matches), and evaluates the others only for the rows that are returned."""
+    return {
+        column.key: select(column).where(*where).order_by(*order_by).limit(1).scalar_subquery()
+        for column in columns
+    }
+
+
+def _status_as_of(year: Year) -> dict[str, Any]:
     e = StatusEvent
-    return (
-        select(e.status, e.year, e.milestone)
-        .where(e.project_id == Project.id, e.year <= year)
-        .order_by(e.year.desc(), status_rank(e.status).desc())
-        .limit(1)
-        .lateral("status_as_of")
+    return _first(
+        [e.status, e.year, e.milestone],
+        [e.project_id == Project.id, e.year <= year],
+        [e.year.desc(), status_rank(e.status).desc()],
     )
 
 
-def _planned_as_of(year: Year) -> Any:
+def _planned_as_of(year: Year) -> dict[str, Any]:
     """What the plans had promised by year Y: the highest target status with year <= Y."""
     t = Target
-    return (
-        select(t.status, t.year)
-        .where(t.project_id == Project.id, t.year <= year)
-        .order_by(status_rank(t.status).desc(), t.year.desc())
-        .limit(1)
-        .lateral("planned_as_of")
+    return _first(
+        [t.status, t.year],
+        [t.project_id == Project.id, t.year <= year],
+        [status_rank(t.status).desc(), t.year.desc()],
     )
 
 
-def _target_for(year: Year) -> Any:
+def _target_for(year: Year) -> dict[str, Any]:
     """The target that matters in year Y: the next one due (year >= Y), else the latest one."""
     t = Target
-    return (
-        select(t.status, t.year)
-        .where(t.project_id == Project.id)
-        .order_by(t.year < year, func.abs(t.year - year), status_rank(t.status).desc())
-        .limit(1)
-        .lateral("target_for")
+    return _first(
+        [t.status, t.year],
+        [t.project_id == Project.id],
+        [t.year < year, func.abs(t.year - year), status_rank(t.status).desc()],
     )
 
 
@@ -147,11 +150,10 @@ def project_status(year: Year) -> Subquery:
     return (
         select(
             Project.id,
-            status.c.status,
-            _behind_plan(year, status.c.status).label("behind_plan"),
+            status["status"].label("status"),
+            _behind_plan(year, status["status"]).label("behind_plan"),
         )
         .select_from(Project)
-        .join(status, true(), isouter=True)
         .subquery("project_status")
     )
 
@@ -174,14 +176,14 @@ def project_rows(year: Year) -> Subquery:
             .label("aliases"),
             Project.category,
             Project.description,
-            status.c.status,
-            status.c.year.label("status_year"),
-            status.c.milestone,
-            planned.c.status.label("planned_status"),
-            planned.c.year.label("planned_year"),
-            target.c.status.label("target_status"),
-            target.c.year.label("target_year"),
-            _behind_plan(year, status.c.status).label("behind_plan"),
+            status["status"].label("status"),
+            status["year"].label("status_year"),
+            status["milestone"].label("milestone"),
+            planned["status"].label("planned_status"),
+            planned["year"].label("planned_year"),
+            target["status"].label("target_status"),
+            target["year"].label("target_year"),
+            _behind_plan(year, status["status"]).label("behind_plan"),
             _array(
                 Township.name, Township.code, ProjectTownship.project_id == Project.id,
                 joins=township_join,
@@ -202,9 +204,6 @@ def project_rows(year: Year) -> Subquery:
             _evidence_refs().label("evidence"),
         )
         .select_from(Project)
-        .join(status, true(), isouter=True)
-        .join(planned, true(), isouter=True)
-        .join(target, true(), isouter=True)
         .subquery("projects")
     )  # fmt: skip
 
