@@ -276,7 +276,8 @@
         };
       },
       onEachFeature: function (f, layer) {
-        layer.bindTooltip(f.properties.name, { permanent: true, direction: 'center', className: 'tz-label' });
+        // Leaflet inserts a string tooltip as HTML: hand it an element holding plain text.
+        layer.bindTooltip(el('span', f.properties.name), { permanent: true, direction: 'center', className: 'tz-label' });
         layer.on('click', function () { selectTownship(f.properties.code, true); });
       }
     }).eachLayer(function (layer) { townshipLayer.addLayer(layer); });
@@ -298,7 +299,7 @@
       },
       onEachFeature: function (f, layer) {
         layersByProject[f.id] = layer;
-        layer.bindTooltip(f.properties.name);
+        layer.bindTooltip(el('span', f.properties.name));
         layer.on('click', function () { openProject(f.id, false); });
       }
     }).eachLayer(function (layer) { projectLayer.addLayer(layer); });
@@ -728,7 +729,7 @@
     refresh();
     if (!hadView) {
       if (state.township) { selectTownship(state.township, true); }
-      else { map.fitBounds(townshipLayer.getBounds()); }
+      else { map.fitBounds(townshipLayer.getBounds(), { animate: false }); }
     }
     if (state.project) { openProject(state.project, !hadView); }
     document.body.setAttribute('data-ready', 'true');

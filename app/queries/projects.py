@@ -52,7 +52,14 @@ def _first(columns: list[Any], where: list[Any], order_by: list[Any]) -> dict[st
     LATERAL join, PostgreSQL skips those a statement does not use (say, counting a page's
     matches), and evaluates the others only for the rows that are returned."""
     return {
-        column.key: select(column).where(*where).order_by(*order_by).limit(1).scalar_subquery()
+        # correlate(Project): inside the EXISTS of behind_plan, automatic correlation would bind
+        # to that EXISTS and compare with any project's status.
+        column.key: select(column)
+        .where(*where)
+        .order_by(*order_by)
+        .limit(1)
+        .correlate(Project)
+        .scalar_subquery()
         for column in columns
     }
 

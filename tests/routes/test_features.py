@@ -324,3 +324,29 @@ def test_an_edit_changes_the_etag_at_once(engine: Any, tmp_path: Any) -> None:
         response = own.get("/collections/projects/items/m101-line", headers={"If-None-Match": etag})
         assert response.status_code == 200
         assert response.headers["etag"] != etag
+
+
+def test_behind_plan_when_a_due_target_was_missed(engine: Any) -> None:
+    """A target due by the latest reported year that the status has not reached."""
+    from app.geodata.load import load_catalogue
+    from app.main import create_app
+    from app.settings import REPO_ROOT, Settings
+    from tests.conftest import SEEDS_DIR
+
+    load_catalogue(engine, REPO_ROOT / "geodata", SEEDS_DIR)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO target (project_id, year, status, evidence_id, origin)"
+            " SELECT 'east-6th-ring-road-undergrounding', 2022, 'in_service', min(id), 'edit'"
+            " FROM evidence"
+        )
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with TestClient(create_app(Settings(), url)) as own:
+        late = own.get("/collections/projects/items", params={"behind_plan": "true"}).json()
+        assert [f["id"] for f in late["features"]] == ["east-6th-ring-road-undergrounding"]
+        on_time = own.get("/collections/projects/items", params={"year": 2021}).json()
+        assert not any(f["properties"]["behind_plan"] for f in on_time["features"])
+        towns = own.get("/collections/townships/items", params={"year": 2022}).json()
+        assert sum(t["properties"]["count_behind_plan"] for t in towns["features"]) == len(
+            late["features"][0]["properties"]["townships"]
+        )
