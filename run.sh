@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 
 VENV=.venv
 # Debian packages the tests need beyond Python; `tzmap` installs PostgreSQL/PostGIS itself.
-TEST_DEBIAN_PACKAGES=(postgresql postgresql-15-postgis-3 gdal-bin chromium)
+TEST_DEBIAN_PACKAGES=(postgresql postgresql-15-postgis-3 gdal-bin chromium fonts-noto-cjk poppler-utils)
 # The web page's libraries (Leaflet) come from npm, pinned in package-lock.json.
 WEB_DEBIAN_PACKAGES=(nodejs npm)
 

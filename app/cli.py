@@ -201,6 +201,120 @@ def export_html_command(
     click.echo(f"Wrote {output} ({output.stat().st_size // 1024} KiB); it opens with no server.")
 
 
+@main.command("extract")
+@click.argument("report", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--report-year", type=int, help="Year the report reviews (default: read from it).")
+@click.option("--json", "output", flag_value="json", help="Print the proposals as a JSON list.")
+@click.option("--csv", "output", flag_value="csv", help="Print the proposals as CSV.")
+@click.option("--apply", "apply_", is_flag=True, help="Write the accepted proposals (audited).")
+def extract_command(
+    report: Path, report_year: int | None, output: str | None, apply_: bool
+) -> None:
+    """Propose status updates from a new annual REPORT (plain text) against the catalogue."""
+    from app.extract import output as formats
+    from app.extract.document import ExtractError
+    from app.extract.service import run_extract
+
+    engine = make_engine(_database_url_or_fail(_settings()))
+    try:
+        run = run_extract(engine, report.read_bytes(), report.name, report_year, apply_)
+    except ExtractError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        engine.dispose()
+    if output is None:
+        click.echo(formats.as_table(run))
+        return
+    click.echo(formats.as_json(run) if output == "json" else formats.as_csv(run), nl=False)
+    click.echo(formats.summary(run), err=True)
+
+
+@main.command("print")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write (.pdf or .png).",
+)
+@click.option("--year", type=int, help="Status as of this year (default: the latest reported).")
+@click.option("--mode", default="actual", help="actual (reported status) or plan (status due).")
+@click.option("--township", multiple=True, help="Township name or code (repeatable).")
+@click.option("--status", multiple=True, help="Status, or not_reported (repeatable).")
+@click.option("--category", multiple=True, help="Category (repeatable).")
+@click.option("--programme", multiple=True, help="Programme id (repeatable).")
+@click.option("--behind-plan/--on-schedule", default=None, help="Only late / only not late.")
+@click.option("--bbox", help="minx,miny,maxx,maxy (CRS84 unless --bbox-crs).")
+@click.option("--bbox-crs", help="CRS of --bbox, e.g. EPSG:4548.")
+@click.option("--format", "format_", help="pdf or png (default: from the file name).")
+@click.option("--size", default="A4", help="A4 or A3.")
+@click.option("--orientation", default="portrait", help="portrait or landscape.")
+@click.option("--dpi", type=int, help="PNG resolution (50–300, default 150).")
+@click.option("--page", type=int, help="The page a PNG shows (default 1).")
+@click.option("--lang", default="zh", help="zh or en, for the sheet's own words.")
+@click.option("--atlas", is_flag=True, help="Cover and one sheet per township.")
+def print_command(
+    output: Path,
+    year: int | None,
+    mode: str,
+    township: tuple[str, ...],
+    status: tuple[str, ...],
+    category: tuple[str, ...],
+    programme: tuple[str, ...],
+    behind_plan: bool | None,
+    bbox: str | None,
+    bbox_crs: str | None,
+    format_: str | None,
+    size: str,
+    orientation: str,
+    dpi: int | None,
+    page: int | None,
+    lang: str,
+    atlas: bool,
+) -> None:
+    """Print the map offline to a PDF or PNG: the same sheets as GET /print."""
+    from app.errors import TzmapError
+    from app.printing import Marking, cjk_font, fetch, print_request, render
+
+    settings = _settings()
+    fmt = format_ or ("png" if output.suffix.lower() == ".png" else "pdf")
+    try:
+        request = print_request(
+            year=year,
+            mode=mode,
+            townships=list(township),
+            statuses=list(status),
+            categories=list(category),
+            programmes=list(programme),
+            behind_plan=behind_plan,
+            bbox=bbox,
+            bbox_crs=bbox_crs,
+            format=fmt,
+            size=size,
+            orientation=orientation,
+            dpi=dpi,
+            lang=lang,
+            atlas="township" if atlas else None,
+            page=page,
+        )
+        cjk_font()
+        engine = make_engine(_database_url_or_fail(settings))
+        try:
+            with engine.connect() as conn:
+                data = fetch(conn, request)
+        finally:
+            engine.dispose()
+        marking = Marking(settings.print_approval_number, settings.print_internal_use)
+        rendered = render(request, data, marking)
+    except TzmapError as exc:
+        raise click.ClickException(exc.detail) from exc
+    output.write_bytes(rendered.content)
+    pages = (
+        f"page {request.page} of {rendered.pages}" if fmt == "png" else f"{rendered.pages} pages"
+    )
+    click.echo(f"Wrote {output} ({pages}, {len(rendered.content) // 1024} KiB).")
+
+
 @main.group()
 def db() -> None:
     """The private local PostGIS cluster (used when DATABASE_URL is not set)."""

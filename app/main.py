@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.db import make_engine
 from app.migrate import head_revisions
-from app.routes import features, health, tiles, web
+from app.routes import extract, features, health, printing, tiles, web
 from app.routes.problems import add_exception_handlers
 from app.settings import Settings
 from app.webmap.page import LEAFLET_DIR, STATIC_DIR
@@ -54,6 +54,8 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(features.router)
     app.include_router(tiles.router)
+    app.include_router(extract.router)
+    app.include_router(printing.router)
     app.include_router(web.router)
     # Leaflet comes from the npm install (package-lock.json), our own assets from static/.
     # check_dir=False: the app (and its API) still starts before `npm ci` has run.

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     tianditu_key: str | None = None
     # Origins allowed to call the API from other web pages (CORS); empty: same origin only.
     cors_origins: list[str] = []
+    # Printed sheets: the map approval number (审图号) when one was issued, and the
+    # "内部资料" marking for sheets that must not leave the office.
+    print_approval_number: str | None = None
+    print_internal_use: bool = False
 
     @field_validator("database_url")
     @classmethod

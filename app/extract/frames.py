@@ -1,0 +1,96 @@
+"""Which year a report looks back on, and whether each part of it reports or plans.
+
+A district report of January Y+1 reviews year Y (执行情况: what happened, status events of Y) and
+plans Y+1 (主要目标, 主要措施, 计划草案: targets for Y+1). A five-year plan written at the start of
+year P sets goals for P…P+4 (未来五年: targets for P+4). Headings switch between these frames.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from app.extract.sentences import Sentence
+
+Kind = Literal["event", "target"]
+
+FIVE_YEAR_SPAN = 4  # 未来五年 from P: P, P+1, …, P+4
+# Only short headings switch the frame: a long line that merely mentions 任务 is body text.
+FRAME_HEADING_MAX = 40
+
+_REVIEWED = re.compile(r"(20\d\d)年[^\n。]{0,24}?执行情况")
+_PLANNED = re.compile(r"(20\d\d)年[^\n。]{0,24}?(?:主要目标|计划草案|工作计划|计划安排|主要任务)")
+_YEAR = re.compile(r"(20\d\d)年")
+_REVIEW_WORDS = ("执行情况", "回顾", "工作总结", "完成情况")
+_PLAN_WORDS = ("目标", "任务", "措施", "安排", "草案", "思路", "重点工作", "计划")
+_FIVE_YEARS = ("未来五年", "五年")
+
+
+class YearUnknown(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ReportYears:
+    report: int  # the year reviewed; plans are for the year after
+
+    @property
+    def plan(self) -> int:
+        return self.report + 1
+
+
+@dataclass(frozen=True)
+class Frame:
+    kind: Kind
+    year: int
+
+
+def detect_report_year(text: str) -> int | None:
+    """2022年…计划执行情况 → 2022; else 2022年…主要目标 → 2021 (a plan for 2022); else None."""
+    reviewed = _REVIEWED.search(text)
+    if reviewed:
+        return int(reviewed.group(1))
+    planned = [int(m.group(1)) for m in _PLANNED.finditer(text)]
+    return min(planned) - 1 if planned else None
+
+
+def report_years(text: str, given: int | None = None) -> ReportYears:
+    year = given if given is not None else detect_report_year(text)
+    if year is None:
+        raise YearUnknown(
+            "cannot tell which year the report reviews (no '20XX年…执行情况' or '20XX年…主要目标' "
+            "in the text); give it with --report-year"
+        )
+    return ReportYears(year)
+
+
+def _heading_frame(heading: str, years: ReportYears) -> Frame | None:
+    reviews = any(word in heading for word in _REVIEW_WORDS)
+    plans = any(word in heading for word in _PLAN_WORDS) and not (
+        "计划执行情况" in heading and heading.count("计划") == 1
+    )
+    if any(word in heading for word in _FIVE_YEARS) and not reviews:
+        return Frame("target", years.plan + FIVE_YEAR_SPAN)
+    if reviews == plans:
+        return None  # a title naming both parts, or neither: no switch
+    stated = [int(y) for y in _YEAR.findall(heading)]
+    if reviews:
+        return Frame("event", stated[0] if stated else years.report)
+    return Frame("target", max(stated) if stated else years.plan)
+
+
+def default_frame(text: str, years: ReportYears) -> Frame:
+    """Before any heading: a review when the text reviews a year, else a plan."""
+    if _REVIEWED.search(text):
+        return Frame("event", years.report)
+    return Frame("target", years.plan)
+
+
+def sentence_frames(text: str, sentences: list[Sentence], years: ReportYears) -> list[Frame]:
+    """The frame each sentence is read in."""
+    frame = default_frame(text, years)
+    frames = []
+    for sentence in sentences:
+        if sentence.heading and len(sentence.text) <= FRAME_HEADING_MAX:
+            frame = _heading_frame(sentence.text, years) or frame
+        frames.append(frame)
+    return frames

@@ -1,0 +1,181 @@
+"""The words of plan reports that tell a project's stage, and what each one means.
+
+Roles:
+- status: says the stage outright (开工 under way, 建成 finished, 通车 in service);
+- partial: progress short of completion (基本完工, 结构封顶, 首段贯通): under construction, and
+  the phrase is kept as the milestone;
+- generic: a verb of progress (加快, 推进, 建设, 实施) that means construction unless the object is
+  preparatory work;
+- preparatory: work before construction (前期, 规划, 方案, 签约, 获批): planned;
+- clearance: site clearance (腾退, 拆迁): construction-side work, so 完成…腾退 finishes only that;
+- halt: work put off or stopped (暂缓, 停工): the clause states no stage to record.
+"""
+
+from typing import Literal
+
+Role = Literal["status", "partial", "generic", "preparatory", "clearance", "halt"]
+
+UNDER_CONSTRUCTION = "under_construction"
+STATUS_RANK = {"planned": 0, UNDER_CONSTRUCTION: 1, "completed": 2, "in_service": 3}
+
+STATUS_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "开工",
+            "开工建设",
+            "实现开工",
+            "新开工",
+            "进场施工",
+            "施工",
+            "在建",
+            "续建",
+            "启动建设",
+            "启动改造",
+            "启动实施",
+            "启动试点",
+        ),
+        UNDER_CONSTRUCTION,
+    ),
+    **dict.fromkeys(
+        (
+            "建成",
+            "完工",
+            "竣工",
+            "完成",
+            "全面完工",
+            "全面建成",
+            "修缮完成",
+            "改造建成",
+            "建设完成",
+            "新建",
+            "创建",
+        ),
+        "completed",
+    ),
+    **dict.fromkeys(
+        (
+            "投入使用",
+            "交付使用",
+            "建成投用",
+            "建成使用",
+            "建成投产",
+            "竣工投产",
+            "投用",
+            "投产",
+            "通车",
+            "通车运行",
+            "开通",
+            "打通",
+            "开园",
+            "开馆",
+            "开业",
+            "对外开放",
+            "开放",
+            "运营",
+            "投入运营",
+            "实现运行",
+            "运行",
+            "启用",
+            "开诊",
+            "开学",
+            "招生",
+            "入住",
+            "交付",
+            "入驻",
+            "迁址入驻",
+            "成立",
+            "组建",
+        ),
+        "in_service",
+    ),
+}
+
+PARTIAL_WORDS = (
+    "基本完成",
+    "主体施工",
+    "主体竣工",
+    "基本完工",
+    "基本建成",
+    "主体完工",
+    "主体结构封顶",
+    "结构封顶",
+    "封顶",
+    "首段贯通",
+    "贯通",
+    "即将通车",
+    "即将完工",
+    "初现雏形",
+    "建设过半",
+    "累计完工",
+)
+
+GENERIC_WORDS = (
+    "建设",
+    "加快",
+    "加速",
+    "推进",
+    "加快推进",
+    "加快建设",
+    "加速建设",
+    "全速推进",
+    "持续加快",
+    "加快实施",
+    "实施",
+    "启动",
+    "打造",
+    "改造",
+    "改建",
+    "协同建设",
+)
+
+PREPARATORY_WORDS = (
+    "前期",
+    "前期研究",
+    "前期手续",
+    "规划",
+    "规划编制",
+    "方案",
+    "方案征集",
+    "方案编制",
+    "深化方案",
+    "设计",
+    "研究",
+    "编制",
+    "手续",
+    "立项",
+    "签约",
+    "获批",
+    "拿地",
+    "落地条件",
+    "征集",
+    "进程",
+)
+
+CLEARANCE_WORDS = ("腾退", "申请式腾退", "拆迁", "征拆", "征收")
+
+HALT_WORDS = ("暂缓", "暂停", "停工", "缓建", "推迟", "延期", "延后")
+
+ROLES: dict[str, Role] = {
+    **{word: "status" for word in STATUS_WORDS},
+    **dict.fromkeys(PARTIAL_WORDS, "partial"),
+    **dict.fromkeys(GENERIC_WORDS, "generic"),
+    **dict.fromkeys(PREPARATORY_WORDS, "preparatory"),
+    **dict.fromkeys(CLEARANCE_WORDS, "clearance"),
+    **dict.fromkeys(HALT_WORDS, "halt"),
+}
+
+# Words of intent: in a report of the past year they announce next year's plan.
+FUTURE_WORDS = ("力争", "确保", "计划", "拟", "争取", "将于", "明年")
+
+# Before a stage word, within a few characters: 尚未开工, 未能如期完工, 没有投入使用.
+NEGATION_PATTERN = r"(?:尚未|仍未|暂未|未能|未|没有|无法|不能|不)(?:按期|如期|能|再)?$"
+
+# 新建项目, 改扩建工程: these verbs used as nouns name the project, they do not report a stage.
+NOUN_USE_AFTER = ("项目", "工程")
+NOUN_USE_WORDS = ("新建", "改建", "改造", "扩建")
+
+# Parts of a project: 三座车站完成主体施工, 西线隧道贯通 finish a part, not the whole.
+PART_WORDS = ("车站", "段", "区间", "西线", "东线", "南线", "北线", "部分", "主体", "土建")
+
+# Phase words after a project's name: 两河水网一期工程完成 finishes a phase, not the project.
+PHASE_WORDS = ("一期", "首期", "二期", "三期", "一阶段")

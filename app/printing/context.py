@@ -1,0 +1,45 @@
+"""What every page of a print shares: the request, the data, the font, the paper, the marking."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from matplotlib.font_manager import FontProperties
+
+from app.printing.data import PrintData
+from app.printing.fonts import CjkFont
+from app.printing.labels import Lang, text
+from app.printing.layout import Page
+from app.printing.request import PrintRequest
+
+
+@dataclass(frozen=True)
+class Marking:
+    """What the settings add to every page."""
+
+    approval_number: str | None = None  # 审图号
+    internal_use: bool = False  # 内部资料
+
+
+@dataclass(frozen=True)
+class Context:
+    request: PrintRequest
+    data: PrintData
+    font: CjkFont
+    page: Page
+    marking: Marking
+    printed: date
+
+    @property
+    def lang(self) -> Lang:
+        return self.request.lang
+
+    @property
+    def plan_mode(self) -> bool:
+        return self.request.mode == "plan"
+
+    def t(self, key: str, **values: object) -> str:
+        return text(self.lang, key, **values)
+
+    def props(self, size: float, bold: bool = False) -> FontProperties:
+        """The sheet font at `size` points given for A4, scaled to the paper."""
+        return self.font.props(self.page.pt(size), bold)

@@ -1,0 +1,233 @@
+"""The data a print shows, fetched with the feeds' own query builders and filters.
+
+Geometry comes back in EPSG:4548 (CGCS2000 / Gauss-Krüger CM 117E): Tongzhou lies within 0.4° of
+the central meridian, where the grid's scale factor differs from 1 by under 3 × 10⁻⁵, so a map
+drawn in these metres has a true scale bar.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Connection, case, func, select
+
+from app import vocab
+from app.errors import InvalidParameter
+from app.models import AuditLog, District, Document, Programme, Township
+from app.printing.request import PrintRequest
+from app.queries.filters import township_codes, where_clauses
+from app.queries.projects import last_reported_year, project_rows
+from app.query import parse_year
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+FALLBACK_YEAR = 2022  # the first plan year, when no report is loaded yet
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    id: str
+    name: str
+    category: str
+    status: str | None
+    status_year: int | None
+    milestone: str | None
+    planned_status: str | None
+    target_status: str | None
+    target_year: int | None
+    behind_plan: bool
+    townships: tuple[str, ...]
+    township_codes: tuple[str, ...]
+    geometry_quality: str
+    geometry: BaseGeometry | None  # EPSG:4548; None when unplaced
+    documents: frozenset[str]
+
+    def shown_status(self, plan_mode: bool) -> str | None:
+        """The status a print shows: as reported, or (plan mode) as the plans promised."""
+        return self.planned_status if plan_mode else self.status
+
+
+@dataclass(frozen=True)
+class TownshipRow:
+    code: str
+    name: str
+    kind: str
+    boundary_quality: str
+    geometry: BaseGeometry
+    label_point: BaseGeometry
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: str
+    title: str
+    date: str
+    publisher: str | None
+
+
+@dataclass(frozen=True)
+class PrintData:
+    year: int
+    reported_year: int | None  # the last year any report covers
+    projects: list[ProjectRow]
+    townships: list[TownshipRow]  # all of them, in code order
+    district_name: str
+    district: BaseGeometry
+    documents: list[DocumentRow]  # those the printed projects cite, by date
+    programme_names: dict[str, str]  # the programmes filtered on
+    township_filter: list[str]  # codes
+    bbox: tuple[float, float, float, float] | None  # EPSG:4548
+    updated: date | None  # the last change to the data
+
+
+def _metric(geom: Any) -> Any:
+    return func.ST_AsBinary(func.ST_Transform(geom, vocab.METRIC_SRID))
+
+
+def _shape(wkb: bytes | None) -> BaseGeometry | None:
+    return shapely.from_wkb(bytes(wkb)) if wkb is not None else None
+
+
+def _reported_year(conn: Connection) -> int | None:
+    latest = conn.execute(select(last_reported_year())).scalar()
+    return int(latest) if latest is not None else None
+
+
+def fetch_projects(
+    conn: Connection, request: PrintRequest, year: int, codes: list[str]
+) -> list[ProjectRow]:
+    rows = project_rows(year)
+    years = parse_year(year, None, year)
+    where = where_clauses("projects", rows, request.query, years, codes)
+    c = rows.c
+    statement = (
+        select(
+            c.id,
+            c.name,
+            c.category,
+            c.status,
+            c.status_year,
+            c.milestone,
+            c.planned_status,
+            c.target_status,
+            c.target_year,
+            c.behind_plan,
+            c.townships,
+            c.township_codes,
+            c.geometry_quality,
+            c.evidence,
+            _metric(c.geom).label("wkb"),
+        )
+        .where(*where)
+        .order_by(c.id)
+    )
+    return [
+        ProjectRow(
+            id=r.id,
+            name=r.name,
+            category=r.category,
+            status=r.status,
+            status_year=r.status_year,
+            milestone=r.milestone,
+            planned_status=r.planned_status,
+            target_status=r.target_status,
+            target_year=r.target_year,
+            behind_plan=bool(r.behind_plan),
+            townships=tuple(r.townships),
+            township_codes=tuple(r.township_codes),
+            geometry_quality=r.geometry_quality,
+            geometry=_shape(r.wkb),
+            documents=frozenset(e["document"] for e in r.evidence or []),
+        )
+        for r in conn.execute(statement)
+    ]
+
+
+def fetch_townships(conn: Connection) -> list[TownshipRow]:
+    t = Township
+    # The seat labels the township when it lies inside; otherwise a point surely inside.
+    label = case((func.ST_Intersects(t.seat, t.geom), t.seat), else_=func.ST_PointOnSurface(t.geom))
+    statement = select(
+        t.code,
+        t.name,
+        t.kind,
+        t.boundary_quality,
+        _metric(t.geom).label("wkb"),
+        _metric(label).label("label"),
+    ).order_by(t.code)
+    result = []
+    for r in conn.execute(statement):
+        geometry, point = _shape(r.wkb), _shape(r.label)
+        assert geometry is not None and point is not None
+        result.append(TownshipRow(r.code, r.name, r.kind, r.boundary_quality, geometry, point))
+    return result
+
+
+def _district(conn: Connection) -> tuple[str, BaseGeometry]:
+    row = conn.execute(select(District.name, _metric(District.geom).label("wkb"))).first()
+    if row is None:
+        raise InvalidParameter("the district boundary is not loaded; run tzmap load first")
+    geometry = _shape(row.wkb)
+    assert geometry is not None
+    return row.name, geometry
+
+
+def _documents(conn: Connection, projects: list[ProjectRow]) -> list[DocumentRow]:
+    cited = set().union(*(p.documents for p in projects)) if projects else set()
+    statement = select(Document.id, Document.title, Document.date, Document.publisher)
+    rows = conn.execute(statement.where(Document.id.in_(cited)).order_by(Document.date))
+    return [DocumentRow(r.id, r.title, r.date, r.publisher) for r in rows]
+
+
+def _programme_names(conn: Connection, asked: list[str]) -> dict[str, str]:
+    if not asked:
+        return {}
+    rows = conn.execute(select(Programme.id, Programme.name).order_by(Programme.id))
+    known: dict[str, str] = {r.id: r.name for r in rows}
+    for programme in asked:
+        if programme not in known:
+            valid = ", ".join(f"{pid} ({name})" for pid, name in known.items())
+            raise InvalidParameter(f"programme '{programme}' is unknown; valid programmes: {valid}")
+    return {p: known[p] for p in asked}
+
+
+def _bbox(conn: Connection, request: PrintRequest) -> tuple[float, float, float, float] | None:
+    if request.query.bbox is None:
+        return None
+    (minx, miny, maxx, maxy), crs = request.query.bbox
+    envelope = func.ST_MakeEnvelope(minx, miny, maxx, maxy, crs.srid)
+    box = func.ST_Transform(envelope, vocab.METRIC_SRID)
+    row = conn.execute(
+        select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box))
+    ).one()
+    return (row[0], row[1], row[2], row[3])
+
+
+def _updated(conn: Connection) -> date | None:
+    at = conn.execute(select(func.max(AuditLog.at))).scalar()
+    return at.astimezone(BEIJING).date() if at is not None else None
+
+
+def fetch(conn: Connection, request: PrintRequest) -> PrintData:
+    """Everything a print shows; raises InvalidParameter for unknown townships or programmes."""
+    reported = _reported_year(conn)
+    year = parse_year(request.query.year_given, None, reported or FALLBACK_YEAR).year
+    codes = township_codes(conn, request.query.townships) if request.query.townships else []
+    programme_names = _programme_names(conn, request.query.programmes)
+    projects = fetch_projects(conn, request, year, codes)
+    district_name, district = _district(conn)
+    return PrintData(
+        year=year,
+        reported_year=reported,
+        projects=projects,
+        townships=fetch_townships(conn),
+        district_name=district_name,
+        district=district,
+        documents=_documents(conn, projects),
+        programme_names=programme_names,
+        township_filter=codes,
+        bbox=_bbox(conn, request),
+        updated=_updated(conn),
+    )

@@ -1,0 +1,152 @@
+"""A print as a list of pages, drawn one at a time into a PDF (every page) or a PNG (one page)."""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import matplotlib
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from shapely.ops import unary_union
+
+from app.errors import InvalidParameter
+from app.printing.atlas import atlas_townships, draw_cover, township_projects
+from app.printing.context import Context, Marking
+from app.printing.data import BEIJING, PrintData
+from app.printing.fonts import cjk_font
+from app.printing.layout import new_figure, page_for
+from app.printing.marginalia import summary, title
+from app.printing.request import PrintRequest
+from app.printing.sheet import Sheet, draw_map_sheet, make_sheet
+from app.printing.table import draw_table_page, project_table, table_pages
+
+PageJob = Callable[[Figure, int, int], None]  # draws page `number` of `total` into a figure
+
+
+@dataclass(frozen=True)
+class Rendered:
+    content: bytes
+    media_type: str
+    filename: str
+    pages: int  # in the whole document, also when a PNG shows one of them
+
+
+def _job(draw: Callable[..., None], *args: object) -> PageJob:
+    """A page job calling draw(fig, *args, number, total)."""
+
+    def job(fig: Figure, number: int, total: int) -> None:
+        draw(fig, *args, number, total)
+
+    return job
+
+
+def sheet_jobs(ctx: Context, sheet: Sheet) -> list[PageJob]:
+    """The map sheet, then its project table over as many pages as it takes."""
+    table = project_table(ctx, sheet.projects, sheet.numbers)
+    heading = title(ctx, sheet.place, "table_title")
+    pages = table_pages(ctx, heading, summary(ctx, sheet.projects), table, ctx.t("table_footnote"))
+    return [_job(draw_map_sheet, ctx, sheet), *[_job(draw_table_page, ctx, p) for p in pages]]
+
+
+def single_sheet(ctx: Context) -> Sheet:
+    data = ctx.data
+    focus = [t for t in data.townships if t.code in data.township_filter]
+    place = ctx.t("list_sep").join(t.name for t in focus) or None
+    if data.bbox is not None:
+        bounds = data.bbox
+        place = place or ctx.t("selected_area")
+    elif focus:
+        bounds = unary_union([t.geometry for t in focus]).bounds
+    else:
+        bounds = data.district.bounds
+    inset = data.bbox is not None or bool(focus)
+    return make_sheet(ctx, data.projects, focus, bounds, place, inset)
+
+
+def atlas_jobs(ctx: Context) -> list[PageJob]:
+    data = ctx.data
+    sheets = [
+        sheet_jobs(
+            ctx,
+            make_sheet(
+                ctx, township_projects(data.projects, t), [t], t.geometry.bounds, t.name, inset=True
+            ),
+        )
+        for t in atlas_townships(ctx)
+    ]
+    elsewhere = [p for p in data.projects if not p.township_codes]
+    extra = []
+    if elsewhere:
+        table = project_table(
+            ctx,
+            make_sheet(
+                ctx, elsewhere, [], data.district.bounds, None, False, numbered=False
+            ).projects,
+            {},
+        )
+        extra = table_pages(
+            ctx, ctx.t("cover_unplaced"), summary(ctx, elsewhere), table, ctx.t("table_footnote")
+        )
+    first_pages, number = {}, 2 + len(extra)
+    for township, jobs in zip(atlas_townships(ctx), sheets, strict=True):
+        first_pages[township.code] = number
+        number += len(jobs)
+    jobs = [_job(draw_cover, ctx, first_pages), *[_job(draw_table_page, ctx, p) for p in extra]]
+    return jobs + [job for township_jobs in sheets for job in township_jobs]
+
+
+def _pdf(ctx: Context, jobs: list[PageJob]) -> bytes:
+    buffer = io.BytesIO()
+    metadata = {
+        "Title": title(ctx, None, "subject_atlas" if ctx.request.atlas else None),
+        "Subject": "通州区重点项目 Tongzhou sub-centre projects",
+        "Creator": "tzmap",
+    }
+    # Type 3 whatever a matplotlibrc says: Type 42 mislabels Noto CJK's CFF outlines (fonts.py).
+    with matplotlib.rc_context({"pdf.fonttype": 3}), PdfPages(buffer, metadata=metadata) as pdf:
+        for number, job in enumerate(jobs, start=1):
+            fig = new_figure(ctx.page)
+            job(fig, number, len(jobs))
+            pdf.savefig(fig)
+    return buffer.getvalue()
+
+
+def _png(ctx: Context, jobs: list[PageJob]) -> bytes:
+    number = ctx.request.page
+    if number > len(jobs):
+        raise InvalidParameter(f"page {number} does not exist; this print has {len(jobs)} pages")
+    fig = new_figure(ctx.page)
+    jobs[number - 1](fig, number, len(jobs))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=ctx.request.dpi, facecolor="white")
+    return buffer.getvalue()
+
+
+def filename(request: PrintRequest, data: PrintData) -> str:
+    parts = ["tongzhou", request.mode, str(data.year)]
+    if request.atlas:
+        parts.append("atlas")
+    elif data.township_filter:
+        parts += data.township_filter
+    if request.format == "png":
+        parts.append(f"p{request.page}")
+    return "-".join(parts) + f".{request.format}"
+
+
+def render(
+    request: PrintRequest, data: PrintData, marking: Marking, printed: date | None = None
+) -> Rendered:
+    """The document for `data` as fetched for `request`; raises CjkFontMissing without a font."""
+    ctx = Context(
+        request=request,
+        data=data,
+        font=cjk_font(),
+        page=page_for(request.paper_mm),
+        marking=marking,
+        printed=printed or datetime.now(BEIJING).date(),
+    )
+    jobs = atlas_jobs(ctx) if request.atlas else sheet_jobs(ctx, single_sheet(ctx))
+    if request.format == "png":
+        return Rendered(_png(ctx, jobs), "image/png", filename(request, data), len(jobs))
+    return Rendered(_pdf(ctx, jobs), "application/pdf", filename(request, data), len(jobs))

@@ -1,0 +1,138 @@
+"""What a print asks for, parsed and checked: the feeds' filters plus paper, format and language.
+
+The route and the CLI both build a PrintRequest here, so they accept and refuse the same things.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal, cast
+
+from app import vocab
+from app.crs import parse_crs
+from app.errors import InvalidParameter
+from app.printing.labels import LANGS, Lang
+from app.query import MAX_LIMIT, ItemsQuery, parse_bbox, parse_year, split_list
+
+Mode = Literal["actual", "plan"]
+Format = Literal["pdf", "png"]
+Size = Literal["A4", "A3"]
+Orientation = Literal["portrait", "landscape"]
+
+PAPER_MM: dict[Size, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
+DEFAULT_DPI = 150
+MIN_DPI = 50
+# A3 at 300 dpi is 3508 × 4961 pixels (70 MB as RGBA while drawn); more is refused.
+MAX_DPI = 300
+
+
+@dataclass(frozen=True)
+class PrintRequest:
+    query: ItemsQuery  # the filters, exactly as the feeds take them
+    mode: Mode = "actual"
+    format: Format = "pdf"
+    size: Size = "A4"
+    orientation: Orientation = "portrait"
+    dpi: int = DEFAULT_DPI
+    lang: Lang = "zh"
+    atlas: bool = False
+    page: int = 1  # the page a PNG shows
+
+    @property
+    def paper_mm(self) -> tuple[float, float]:
+        short, long = PAPER_MM[self.size]
+        return (short, long) if self.orientation == "portrait" else (long, short)
+
+
+def _choice(value: str, parameter: str, choices: Iterable[str], fold: bool = True) -> str:
+    options = tuple(choices)
+    key = value.strip()
+    for option in options:
+        if key == option or (fold and key.lower() == option.lower()):
+            return option
+    raise InvalidParameter(f"{parameter} '{value}' is not valid; use {' or '.join(options)}")
+
+
+def _statuses(values: list[str]) -> list[str]:
+    for s in values:
+        if s not in (*vocab.STATUSES, "not_reported"):
+            raise InvalidParameter(
+                f"status '{s}' is unknown; use {', '.join(vocab.STATUSES)} or not_reported"
+            )
+    return values
+
+
+def _categories(values: list[str]) -> list[str]:
+    for c in values:
+        if c not in vocab.CATEGORIES:
+            raise InvalidParameter(
+                f"category '{c}' is unknown; use one of {', '.join(vocab.CATEGORIES)}"
+            )
+    return values
+
+
+def _dpi(dpi: int | None, format: Format) -> int:
+    if dpi is None:
+        return DEFAULT_DPI
+    if format != "png":
+        raise InvalidParameter("dpi applies to PNG only; a PDF is vector")
+    if not MIN_DPI <= dpi <= MAX_DPI:
+        raise InvalidParameter(f"dpi {dpi} is out of range {MIN_DPI}–{MAX_DPI}")
+    return dpi
+
+
+def print_request(
+    *,
+    year: int | None = None,
+    mode: str = "actual",
+    townships: list[str] | None = None,
+    statuses: list[str] | None = None,
+    categories: list[str] | None = None,
+    programmes: list[str] | None = None,
+    behind_plan: bool | None = None,
+    bbox: str | None = None,
+    bbox_crs: str | None = None,
+    format: str = "pdf",
+    size: str = "A4",
+    orientation: str = "portrait",
+    dpi: int | None = None,
+    lang: str = "zh",
+    atlas: str | None = None,
+    page: int | None = None,
+) -> PrintRequest:
+    """Check every parameter; raises InvalidParameter naming what is valid. Townships and
+    programmes are checked against the database when the data is fetched."""
+    fmt = cast(Format, _choice(format, "format", ("pdf", "png")))
+    if year is not None:
+        parse_year(year, None, year)  # the range check; the default year needs the database
+    if atlas is not None:
+        _choice(atlas, "atlas", ("township",))
+    if page is not None and fmt != "png":
+        raise InvalidParameter("page applies to PNG only; a PDF holds every page")
+    if page is not None and page < 1:
+        raise InvalidParameter(f"page {page} is not valid; pages are numbered from 1")
+    query = ItemsQuery(
+        limit=MAX_LIMIT,
+        offset=0,
+        year_given=year,
+        datetime=None,
+        bbox=parse_bbox(bbox, bbox_crs),
+        crs=parse_crs(None),
+        townships=split_list(townships),
+        statuses=_statuses(split_list(statuses)),
+        categories=_categories(split_list(categories)),
+        programmes=split_list(programmes),
+        behind_plan=behind_plan,
+    )
+    return PrintRequest(
+        query=query,
+        mode=cast(Mode, _choice(mode, "mode", ("actual", "plan"))),
+        format=fmt,
+        size=cast(Size, _choice(size, "size", ("A4", "A3"))),
+        orientation=cast(
+            Orientation, _choice(orientation, "orientation", ("portrait", "landscape"))
+        ),
+        dpi=_dpi(dpi, fmt),
+        lang=cast(Lang, _choice(lang, "lang", LANGS)),
+        atlas=atlas is not None,
+        page=page or 1,
+    )

@@ -1,0 +1,165 @@
+"""How each status and category is drawn. The map and its legend both take their styles from
+here, so the legend shows exactly what the map draws.
+
+Status colours are the web map's: four stops of viridis (the planned yellow a shade darker so it
+shows on paper), colour-blind safe, their lightness falling steadily from planned to in service, so
+a grey photocopy keeps the order. Line dashes and marker fill say it a second time for grey print.
+Behind plan is the web map's red, drawn as a halo: a wide band or a ring, a shape as well as a
+colour.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from matplotlib import patheffects
+from matplotlib.colors import to_rgba
+
+from app import vocab
+
+# None: nothing reported (actual mode) or no target due (plan mode).
+STATUS_ORDER: tuple[str | None, ...] = (*reversed(vocab.STATUSES), None)
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    colour: str
+    dashes: tuple[float, ...] | None  # on/off lengths in points; None: solid
+    line_width: float  # points
+    marker_fill: str
+    marker_edge: str
+
+
+STATUS_STYLES: dict[str | None, StatusStyle] = {
+    "in_service": StatusStyle("#440154", None, 2.2, "#440154", "#1a1a1a"),
+    "completed": StatusStyle("#31688e", None, 1.8, "#31688e", "#1a1a1a"),
+    "under_construction": StatusStyle("#35b779", (4.5, 1.6), 1.8, "#35b779", "#1a1a1a"),
+    "planned": StatusStyle("#e3cf1c", (2.2, 1.6), 1.8, "#e3cf1c", "#1a1a1a"),
+    None: StatusStyle("#b0b0b0", (0.8, 1.4), 1.3, "#ffffff", "#7a7a7a"),
+}
+
+BEHIND_PLAN = "#d7301f"
+CASING = "#262626"
+DISTRICT_EDGE = "#3a3a3a"
+DISTRICT_HALO = "#d0d0d0"
+TOWNSHIP_EDGE = "#8c8c8c"
+TOWNSHIP_FILL = "#f4f4f2"
+OUTSIDE_FILL = "#ffffff"
+VEIL = (0.35, 0.35, 0.35, 0.16)  # over what lies outside the township a sheet is about
+LABEL_COLOUR = "#5a5a5a"
+TEXT_COLOUR = "#1a1a1a"
+MUTED_TEXT = "#555555"
+RULE_COLOUR = "#9a9a9a"
+INTERNAL_RED = "#c00000"
+
+# Point projects: one marker shape per family of categories (a legend of 20 shapes would not
+# be read). Sizes are in points; the star looks smaller than its box, so it is drawn larger.
+CATEGORY_GROUPS: dict[str, tuple[str, float, tuple[str, ...]]] = {
+    "transport": ("^", 7.5, ("rail", "road", "hub")),
+    "services": ("o", 6.5, ("education", "health", "elderly_care", "sport", "public_service")),
+    "culture": ("*", 9.5, ("culture", "heritage", "tourism")),
+    "environment": ("D", 5.5, ("ecology", "water")),
+    "utility": ("P", 7.0, ("utility",)),
+    "development": (
+        "s",
+        6.0,
+        ("administration", "business", "town", "housing", "industry", "renewal"),
+    ),
+}
+GROUP_OF = {c: group for group, (_, _, cats) in CATEGORY_GROUPS.items() for c in cats}
+
+# Lines: rail is ticked like a railway, roads are wider than the rest.
+LINE_KINDS = ("rail", "road", "other")
+
+
+def line_kind(category: str) -> str:
+    return category if category in ("rail", "road") else "other"
+
+
+def _dash_style(dashes: tuple[float, ...] | None, width: float) -> Any:
+    # matplotlib multiplies dash lengths by the line width; dividing keeps them in points,
+    # so every status has the same pattern whatever its width.
+    return "solid" if dashes is None else (0, tuple(d / width for d in dashes))
+
+
+def line_style(status: str | None, kind: str, scale: float = 1.0) -> dict[str, Any]:
+    style = STATUS_STYLES[status]
+    width = style.line_width * scale * (0.75 if kind == "other" else 1.0)
+    effects: list[Any] = [patheffects.Stroke(linewidth=width + 1.1 * scale, foreground=CASING)]
+    if kind == "rail":
+        effects += [
+            patheffects.TickedStroke(
+                spacing=6 * scale,
+                angle=angle,
+                length=0.9,
+                foreground=CASING,
+                linewidth=0.8 * scale,
+            )
+            for angle in (90, -90)  # ties on both sides, like a railway
+        ]
+    effects.append(patheffects.Normal())
+    return {
+        "color": style.colour,
+        "linewidth": width,
+        "linestyle": _dash_style(style.dashes, width),
+        "solid_capstyle": "butt",
+        "dash_capstyle": "butt",
+        "path_effects": effects,
+    }
+
+
+def line_halo_style(scale: float = 1.0) -> dict[str, Any]:
+    return {
+        "color": BEHIND_PLAN,
+        "linewidth": 6.5 * scale,
+        "alpha": 0.55,
+        "solid_capstyle": "round",
+    }
+
+
+AREA_FILL_ALPHA = 0.55  # areas let the township, boundaries and other areas show through
+
+
+def area_style(status: str | None, scale: float = 1.0) -> dict[str, Any]:
+    """Areas with nothing reported are hatched white rather than filled: no colour, no claim."""
+    style = STATUS_STYLES[status]
+    width = 0.9 * scale
+    if status is None:
+        fill: Any = "#ffffff"
+    else:
+        fill = to_rgba(style.colour, AREA_FILL_ALPHA)  # the fill only: edges stay opaque
+    return {
+        "facecolor": fill,
+        "edgecolor": CASING if status is not None else style.marker_edge,
+        "linewidth": width,
+        "linestyle": _dash_style(style.dashes, width),
+        "hatch": "//" if status is None else None,
+    }
+
+
+def area_halo_style(scale: float = 1.0) -> dict[str, Any]:
+    return {"facecolor": "none", "edgecolor": BEHIND_PLAN, "linewidth": 4.0 * scale, "alpha": 0.6}
+
+
+def marker_style(status: str | None, group: str, scale: float = 1.0) -> dict[str, Any]:
+    style = STATUS_STYLES[status]
+    marker, size, _ = CATEGORY_GROUPS[group]
+    return {
+        "marker": marker,
+        "markersize": size * scale,
+        "markerfacecolor": style.marker_fill,
+        "markeredgecolor": style.marker_edge,
+        "markeredgewidth": 0.7 * scale,
+        "linestyle": "none",
+    }
+
+
+def marker_halo_style(scale: float = 1.0) -> dict[str, Any]:
+    return {
+        "marker": "o",
+        "markersize": 13 * scale,
+        "markerfacecolor": "none",
+        "markeredgecolor": BEHIND_PLAN,
+        "markeredgewidth": 2.0 * scale,
+        "alpha": 0.85,
+        "linestyle": "none",
+    }

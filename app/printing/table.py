@@ -1,0 +1,282 @@
+"""Tables set in the sheet font: cells wrapped to their column, rows paginated over as many pages
+as they need, the header row repeated on each."""
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from app.printing import style
+from app.printing.context import Context
+from app.printing.data import ProjectRow
+from app.printing.labels import category_label, status_label
+from app.printing.layout import page_axes
+from app.printing.marginalia import draw_footer, draw_header, draw_lines, draw_paragraphs
+from app.printing.text import line_height_mm, wrap
+
+Align = Literal["left", "center", "right"]
+TABLE_SIZE = 7.0  # points on A4
+HEADER_FILL = "#e4e4e4"
+ZEBRA_FILL = "#f4f4f4"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    weight: float  # share of the table width
+    align: Align = "left"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    bold: bool = False
+    colour: str = style.TEXT_COLOUR
+    swatch: bool = False  # the symbol colour of `status` before the text
+    status: str | None = None
+    swatch_above: bool = False  # on a line of its own above the text (narrow header cells)
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: list[Cell]
+    lines: list[list[str]] = field(default_factory=list)  # wrapped text of each cell
+    height: float = 0.0
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: list[Column]
+    widths: list[float]  # mm
+    header: Row
+    rows: list[Row]
+    size: float  # points, on this paper
+
+
+def _padding(ctx: Context) -> tuple[float, float]:
+    return ctx.page.pt(1.1), ctx.page.pt(0.9)  # horizontal, vertical
+
+
+def _swatch_width(ctx: Context) -> float:
+    return ctx.page.pt(3.2)
+
+
+def lay_out_row(ctx: Context, cells: list[Cell], widths: list[float], size: float) -> Row:
+    pad_x, pad_y = _padding(ctx)
+    lines = []
+    for cell, width in zip(cells, widths, strict=True):
+        beside = cell.swatch and not cell.swatch_above
+        room = width - 2 * pad_x - (_swatch_width(ctx) if beside else 0)
+        wrapped = wrap(ctx.font, cell.text, room, size, cell.bold)
+        lines.append(["", *wrapped] if cell.swatch_above else wrapped)
+    height = max(len(ls) for ls in lines) * line_height_mm(size) + 2 * pad_y
+    return Row(cells, lines, height)
+
+
+def lay_out(
+    ctx: Context,
+    columns: list[Column],
+    rows: list[list[Cell]],
+    width: float,
+    header: list[Cell] | None = None,
+    size_pt: float = TABLE_SIZE,
+) -> Table:
+    total = sum(c.weight for c in columns)
+    widths = [width * c.weight / total for c in columns]
+    size = ctx.page.pt(size_pt)
+    head = header or [Cell(c.header, bold=True) for c in columns]
+    laid = [lay_out_row(ctx, cells, widths, size) for cells in rows]
+    return Table(columns, widths, lay_out_row(ctx, head, widths, size), laid, size)
+
+
+def paginate(rows: list[Row], capacity: float, first: float | None = None) -> list[list[Row]]:
+    """Rows in page-sized runs (`first` is the room on the first page); a row taller than a page
+    still gets a page of its own."""
+    if not rows:
+        return []
+    pages: list[list[Row]] = [[]]
+    room = capacity if first is None else first
+    for row in rows:
+        if pages[-1] and row.height > room:
+            pages.append([])
+            room = capacity
+        pages[-1].append(row)
+        room -= row.height
+    return pages
+
+
+def _swatch(paper: Axes, ctx: Context, x: float, y: float, status: str | None) -> None:
+    look = style.STATUS_STYLES[status]
+    side = ctx.page.pt(2.2)
+    paper.add_patch(
+        Rectangle(
+            (x, y - side / 2),
+            side,
+            side,
+            facecolor=look.marker_fill,
+            edgecolor=look.marker_edge,
+            linewidth=ctx.page.pt(0.5),
+        )
+    )
+
+
+def _draw_row(paper: Axes, ctx: Context, table: Table, row: Row, x: float, top: float) -> None:
+    pad_x, pad_y = _padding(ctx)
+    left = x
+    cells = zip(table.columns, table.widths, row.cells, row.lines, strict=True)
+    for column, width, cell, lines in cells:
+        text_x = left + pad_x
+        if cell.swatch:
+            first_line = top - pad_y - line_height_mm(table.size) * 0.45
+            if cell.swatch_above:
+                side = ctx.page.pt(2.2)
+                at = {
+                    "left": text_x,
+                    "center": left + (width - side) / 2,
+                    "right": left + width - pad_x - side,
+                }
+                _swatch(paper, ctx, at[column.align], first_line, cell.status)
+            else:
+                _swatch(paper, ctx, text_x, first_line, cell.status)
+                text_x += _swatch_width(ctx)
+        anchor = {
+            "left": text_x,
+            "center": (text_x + left + width) / 2,
+            "right": left + width - pad_x,
+        }
+        draw_lines(
+            paper,
+            ctx,
+            anchor[column.align],
+            top - pad_y,
+            lines,
+            table.size,
+            cell.bold,
+            cell.colour,
+            column.align,
+        )
+        left += width
+
+
+def draw_table(
+    paper: Axes, ctx: Context, table: Table, rows: list[Row], x: float, top: float
+) -> float:
+    """The header and `rows` from `top` down; returns the bottom."""
+    width = sum(table.widths)
+    thin, thick = ctx.page.pt(0.3), ctx.page.pt(0.8)
+    head = table.header.height
+    paper.add_patch(
+        Rectangle((x, top - head), width, head, facecolor=HEADER_FILL, edgecolor="none")
+    )
+    paper.plot([x, x + width], [top, top], color=style.TEXT_COLOUR, lw=thick)
+    _draw_row(paper, ctx, table, table.header, x, top)
+    y = top - head
+    paper.plot([x, x + width], [y, y], color=style.TEXT_COLOUR, lw=thin * 2)
+    for i, row in enumerate(rows):
+        if i % 2 == 1:
+            paper.add_patch(
+                Rectangle(
+                    (x, y - row.height), width, row.height, facecolor=ZEBRA_FILL, edgecolor="none"
+                )
+            )
+        _draw_row(paper, ctx, table, row, x, y)
+        y -= row.height
+        paper.plot([x, x + width], [y, y], color=style.RULE_COLOUR, lw=thin)
+    paper.plot([x, x + width], [y, y], color=style.TEXT_COLOUR, lw=thick)
+    return y
+
+
+# The project table ---------------------------------------------------------------------------
+
+
+def project_columns(ctx: Context) -> list[Column]:
+    t = ctx.t
+    columns = [
+        Column(t("col_number"), 13),
+        Column(t("col_name"), 40),
+        Column(t("col_category"), 14),
+        Column(t("col_townships"), 26),
+        Column(t("col_status"), 15),
+        Column(t("col_milestone"), 30 if ctx.plan_mode else 34),
+        Column(t("col_target"), 20),
+        Column(t("col_behind"), 8, "center"),
+    ]
+    if ctx.plan_mode:
+        columns.insert(5, Column(t("col_planned"), 15))
+    return columns
+
+
+def project_cells(ctx: Context, project: ProjectRow, number: int | None) -> list[Cell]:
+    t, lang = ctx.t, ctx.lang
+    none = t("none")
+    milestone = none
+    if project.status_year is not None:
+        what = project.milestone or status_label(lang, project.status)
+        milestone = t("milestone_year", milestone=what, year=project.status_year)
+    target = none
+    if project.target_year is not None and project.target_status is not None:
+        target_status = status_label(lang, project.target_status)
+        target = t("target", year=project.target_year, status=target_status)
+    number_text = str(number) if number is not None else t("unplaced_mark")
+    late = Cell(t("yes"), bold=True, colour=style.BEHIND_PLAN) if project.behind_plan else Cell("")
+    cells = [
+        Cell(number_text, swatch=True, status=project.shown_status(ctx.plan_mode)),
+        Cell(project.name),
+        Cell(category_label(lang, project.category)),
+        Cell(t("list_sep").join(project.townships) or none),
+        Cell(status_label(lang, project.status)),
+        Cell(milestone),
+        Cell(target),
+        late,
+    ]
+    if ctx.plan_mode:
+        cells.insert(5, Cell(status_label(lang, project.planned_status, plan_mode=True)))
+    return cells
+
+
+def project_table(ctx: Context, projects: list[ProjectRow], numbers: dict[str, int]) -> Table:
+    rows = [project_cells(ctx, p, numbers.get(p.id)) for p in projects]
+    return lay_out(ctx, project_columns(ctx), rows, ctx.page.body.w)
+
+
+# Table pages ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TablePage:
+    heading: str
+    subtitle: str
+    table: Table
+    rows: list[Row]
+    footnote: str
+
+
+def footnote_height(ctx: Context, footnote: str) -> float:
+    size = ctx.page.pt(6.5)
+    return len(wrap(ctx.font, footnote, ctx.page.body.w, size)) * line_height_mm(
+        size
+    ) + ctx.page.pt(2)
+
+
+def table_pages(
+    ctx: Context, heading: str, subtitle: str, table: Table, footnote: str
+) -> list[TablePage]:
+    room = ctx.page.body.h - table.header.height - footnote_height(ctx, footnote)
+    runs = paginate(table.rows, room)
+    continued = ctx.t("table_continued")
+    return [
+        TablePage(heading + (continued if i else ""), subtitle, table, run, footnote)
+        for i, run in enumerate(runs)
+    ]
+
+
+def draw_table_page(fig: Figure, ctx: Context, page: TablePage, number: int, total: int) -> None:
+    paper = page_axes(fig, ctx.page)
+    draw_header(paper, ctx, page.heading, page.subtitle)
+    draw_footer(paper, ctx, number, total)
+    body = ctx.page.body
+    bottom = draw_table(paper, ctx, page.table, page.rows, body.x, body.top)
+    note_box = replace(body, y=body.y, h=bottom - body.y - ctx.page.pt(1.5))
+    draw_paragraphs(paper, ctx, note_box, [page.footnote])

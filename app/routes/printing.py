@@ -1,0 +1,99 @@
+"""GET /print: the map as a printed sheet (PDF or PNG) or the township atlas, with the filters of
+the feeds and the web map, so the map's "print this view" link prints what it shows.
+
+Bad parameters are 400 problems and no file; without a CJK font printing answers 503 (the server
+lacks fonts-noto-cjk: nothing the user can change, and setting Chinese in tofu is no answer).
+"""
+
+import os
+import threading
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from app.deps import EngineDep
+from app.params import reject_unknown
+from app.printing import Marking, cjk_font, fetch, print_request, render
+
+router = APIRouter(tags=["Printing"])
+
+PRINT_PARAMETERS = {
+    "year",
+    "mode",
+    "township",
+    "status",
+    "category",
+    "programme",
+    "behind_plan",
+    "bbox",
+    "bbox-crs",
+    "format",
+    "size",
+    "orientation",
+    "dpi",
+    "lang",
+    "atlas",
+    "page",
+}
+# Drawing is CPU-bound: more renders at once than cores only slows every one of them down.
+_renders = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
+
+
+@router.get(
+    "/print",
+    summary="Printed progress map: PDF (every page) or PNG (one page)",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}, "image/png": {}}}},
+)
+def print_map(
+    request: Request,
+    engine: EngineDep,
+    year: int | None = None,
+    mode: str = "actual",
+    township: Annotated[list[str] | None, Query()] = None,
+    status: Annotated[list[str] | None, Query()] = None,
+    category: Annotated[list[str] | None, Query()] = None,
+    programme: Annotated[list[str] | None, Query()] = None,
+    behind_plan: bool | None = None,
+    bbox: str | None = None,
+    bbox_crs: Annotated[str | None, Query(alias="bbox-crs")] = None,
+    format_: Annotated[str, Query(alias="format")] = "pdf",
+    size: str = "A4",
+    orientation: str = "portrait",
+    dpi: int | None = None,
+    lang: str = "zh",
+    atlas: str | None = None,
+    page: int | None = None,
+) -> Response:
+    reject_unknown(request, PRINT_PARAMETERS)
+    asked = print_request(
+        year=year,
+        mode=mode,
+        townships=township,
+        statuses=status,
+        categories=category,
+        programmes=programme,
+        behind_plan=behind_plan,
+        bbox=bbox,
+        bbox_crs=bbox_crs,
+        format=format_,
+        size=size,
+        orientation=orientation,
+        dpi=dpi,
+        lang=lang,
+        atlas=atlas,
+        page=page,
+    )
+    cjk_font()  # a missing font is a 503 before any work
+    with engine.connect() as conn:
+        data = fetch(conn, asked)
+    settings = request.app.state.settings
+    marking = Marking(settings.print_approval_number, settings.print_internal_use)
+    with _renders:
+        rendered = render(asked, data, marking)
+    response = Response(rendered.content, media_type=rendered.media_type)
+    response.headers["Content-Disposition"] = f'inline; filename="{rendered.filename}"'
+    response.headers["X-Page-Count"] = str(rendered.pages)
+    response.headers["Cache-Control"] = "no-store"  # every sheet carries its print date
+    return response

@@ -1,0 +1,53 @@
+"""Fixtures of the extractor's tests, and the scores they print at the end of the run."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.db import make_engine
+from app.extract.lexicon import Lexicon, read_lexicon
+from tests.conftest import SEEDS_DIR
+
+GOLD = Path(__file__).with_name("gold.json")
+SEEDS = {
+    "tongzhou-2022-plan": SEEDS_DIR / "000_5a3d939f8459527b.txt",
+    "tongzhou-2023-report": SEEDS_DIR / "001_84618987ce385c34.txt",
+}
+SCORES = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture(scope="session")
+def gold() -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = json.loads(GOLD.read_text(encoding="utf-8"))["rows"]
+    return rows
+
+
+@pytest.fixture(scope="session")
+def seed_texts() -> dict[str, str]:
+    return {doc: path.read_bytes().decode("utf-8") for doc, path in SEEDS.items()}
+
+
+@pytest.fixture(scope="session")
+def lexicon(loaded_db: str) -> Iterator[Lexicon]:
+    engine = make_engine(loaded_db)
+    with engine.connect() as conn:
+        yield read_lexicon(conn)
+    engine.dispose()
+
+
+@pytest.fixture
+def scores(request: pytest.FixtureRequest) -> list[str]:
+    return request.config.stash.setdefault(SCORES, [])
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    lines = config.stash.get(SCORES, [])
+    if lines:
+        terminalreporter.section(
+            "extract: status-and-year proposals against tests/extract/gold.json"
+        )
+        for line in lines:
+            terminalreporter.write_line(line)

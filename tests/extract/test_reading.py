@@ -1,0 +1,189 @@
+"""The report language, case by case, on sentences written for the purpose (no database)."""
+
+import pytest
+
+from app.extract.frames import YearUnknown, detect_report_year
+from app.extract.lexicon import Entity, Lexicon, stated_count
+from app.extract.mentions import find_mentions
+from app.extract.proposals import Proposal, extract
+from app.extract.sentences import sentences
+
+REVIEW = "一、2023年国民经济和社会发展计划执行情况\n"
+PLAN = "二、2024年国民经济和社会发展主要目标\n"
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    def project(pid: str, name: str, *aliases: str) -> Entity:
+        return Entity("project", pid, name, (name, *aliases))
+
+    return Lexicon(
+        [
+            project("e6r", "东六环入地改造", "东六环路入地改造"),
+            project("ring", "东六环"),  # a shorter name inside the longer one
+            project("m101", "M101线"),
+            project("l6", "6号线南延"),
+            project("hub", "副中心站综合交通枢纽"),
+            project("town", "宋庄艺术创意小镇"),
+            project("street", "印象街"),
+            project("theatre", "副中心大剧院"),
+            project("library", "副中心图书馆"),
+            project("museum", "副中心博物馆"),
+            project("road", "京台路"),
+            Entity(
+                "programme",
+                "green-heart",
+                "绿心三大文化设施",
+                ("绿心三大文化设施",),
+                "座",
+                ("library", "museum", "theatre"),
+            ),
+            Entity("programme", "old", "老旧小区综合整治", ("老旧小区综合整治",), "个"),
+            Entity("indicator", "forest", "森林覆盖率", ("森林覆盖率",), "%"),
+        ]
+    )
+
+
+def projects(text: str, lexicon: Lexicon) -> dict[str, Proposal]:
+    return {p.entity_id or "": p for p in extract(text, lexicon).proposals if p.entity == "project"}
+
+
+def test_longest_name_wins(lexicon: Lexicon) -> None:
+    found = find_mentions("东六环入地改造西线隧道首段贯通", lexicon)
+    assert [m.form for m in found] == ["东六环入地改造"]
+
+
+def test_sentences_keep_offsets() -> None:
+    text = "一、标题\n甲路开工；乙路,丙路完工。\n"
+    parts = sentences(text)
+    assert [s.text for s in parts] == ["一、标题", "甲路开工", "乙路,丙路完工"]
+    assert parts[0].heading and not parts[1].heading
+    clause = parts[2].clauses[1]
+    assert text[clause.start : clause.end] == "丙路完工"
+
+
+def test_review_reports_events_of_the_year(lexicon: Lexicon) -> None:
+    found = projects(REVIEW + "M101线实现开工，京台路竣工通车。", lexicon)
+    assert (found["m101"].kind, found["m101"].year, found["m101"].status) == (
+        "event",
+        2023,
+        "under_construction",
+    )
+    assert (found["road"].kind, found["road"].status) == ("event", "in_service")
+
+
+def test_plan_gives_targets_of_the_next_year(lexicon: Lexicon) -> None:
+    found = projects(REVIEW + "M101线加快建设。\n" + PLAN + "确保M101线建成通车。", lexicon)
+    targets = [p for p in found.values() if p.kind == "target"]
+    assert [(p.entity_id, p.year, p.status) for p in targets] == [("m101", 2024, "in_service")]
+
+
+def test_intent_in_a_review_is_next_years_plan(lexicon: Lexicon) -> None:
+    found = projects(REVIEW + "京台路力争年内开工。", lexicon)
+    assert (found["road"].kind, found["road"].year) == ("target", 2024)
+
+
+def test_partial_progress_is_under_construction_with_its_milestone(lexicon: Lexicon) -> None:
+    text = (
+        REVIEW
+        + "东六环入地改造西线隧道首段贯通，副中心站综合交通枢纽主体结构封顶，京台路基本完工。"
+    )
+    found = projects(text, lexicon)
+    assert {p.status for p in found.values()} == {"under_construction"}
+    assert found["e6r"].milestone == "西线隧道首段贯通"
+    assert found["hub"].milestone == "主体结构封顶"
+    assert found["road"].milestone == "基本完工"
+    assert "ring" not in found
+
+
+def test_negation_proposes_no_stage(lexicon: Lexicon) -> None:
+    found = projects(
+        REVIEW + "M101线尚未开工，京台路未能如期完工，6号线南延没有投入使用。", lexicon
+    )
+    assert found == {}
+
+
+def test_negated_completion_leaves_construction(lexicon: Lexicon) -> None:
+    found = projects(REVIEW + "京台路建设尚未完工。", lexicon)
+    assert found["road"].status == "under_construction"
+
+
+def test_several_projects_in_one_sentence_each_with_its_verb(lexicon: Lexicon) -> None:
+    text = REVIEW + "M101线开工建设和6号线南延建成通车，完成京台路前期手续办理。"
+    found = projects(text, lexicon)
+    assert found["m101"].status == "under_construction"
+    assert found["l6"].status == "in_service"
+    assert found["road"].status == "planned"
+
+
+def test_a_shared_verb_covers_a_list(lexicon: Lexicon) -> None:
+    found = projects(PLAN + "加快M101线、6号线南延、京台路等项目建设。", lexicon)
+    assert {p.status for p in found.values()} == {"under_construction"}
+    assert len(found) == 3
+
+
+def test_a_programme_that_counts_its_members_stands_for_them(lexicon: Lexicon) -> None:
+    found = projects(REVIEW + "绿心三大文化设施基本完工。", lexicon)
+    assert set(found) == {"theatre", "library", "museum"}
+    assert all(p.mention == "绿心三大文化设施" for p in found.values())
+
+
+def test_a_place_named_before_a_project_is_proposed_below_threshold(lexicon: Lexicon) -> None:
+    found = projects(REVIEW + "宋庄艺术创意小镇印象街提升改造项目启动。", lexicon)
+    assert found["street"].status == "under_construction" and found["street"].accepted
+    assert found["town"].status == "under_construction" and not found["town"].accepted
+
+
+def test_unknown_names_are_listed_as_candidates(lexicon: Lexicon) -> None:
+    proposals = extract(REVIEW + "潮白河大桥开工建设，依托北京自贸区展示中心。", lexicon).proposals
+    candidates = {p.entity_name: p for p in proposals if p.entity == "candidate"}
+    assert candidates["潮白河大桥"].status == "under_construction"
+    assert candidates["北京自贸区展示中心"].status is None
+    assert not any(p.accepted for p in candidates.values())
+
+
+def test_figures_for_programmes_and_indicators(lexicon: Lexicon) -> None:
+    text = (
+        REVIEW + "完成5个老旧小区综合整治，森林覆盖率达34%左右。\n" + PLAN + "森林覆盖率提高至35%。"
+    )
+    figures = {
+        (p.entity_id, p.value_kind, p.year): p
+        for p in extract(text, lexicon).proposals
+        if p.value is not None
+    }
+    assert figures[("old", "actual", 2023)].value == 5
+    forest = figures[("forest", "actual", 2023)]
+    assert (forest.value, forest.unit, forest.qualifier) == (34, "%", "about")
+    assert figures[("forest", "target", 2024)].value == 35
+
+
+def test_repeated_facts_are_marked(lexicon: Lexicon) -> None:
+    proposals = extract(PLAN + "加快M101线建设。推进M101线建设。", lexicon).proposals
+    assert [p.state for p in proposals] == ["new", "repeat"]
+
+
+def test_report_year_from_the_text() -> None:
+    assert detect_report_year("关于2024年国民经济和社会发展计划执行情况的报告") == 2024
+    assert detect_report_year("2025年全区经济和社会发展的主要目标是:") == 2024
+    assert detect_report_year("M101线加快建设。") is None
+    with pytest.raises(YearUnknown, match="--report-year"):
+        extract("M101线加快建设。", Lexicon([]))
+    assert extract("M101线加快建设。", Lexicon([]), report_year=2030).years.plan == 2031
+
+
+def test_stated_counts() -> None:
+    assert stated_count("绿心三大文化设施") == 3
+    assert stated_count("17条断头路") == 17
+    assert stated_count("副中心大剧院、图书馆、博物馆") == 3
+    assert stated_count("特色小镇") is None
+
+
+def test_finishing_a_part_is_progress_not_completion(lexicon: Lexicon) -> None:
+    found = projects(REVIEW + "6号线南延三座车站完成主体施工，京台路南段车站建成。", lexicon)
+    assert found["l6"].status == "under_construction"
+    assert found["l6"].milestone == "三座车站完成主体施工"
+    assert found["road"].status == "under_construction"
+
+
+def test_work_put_off_states_no_stage(lexicon: Lexicon) -> None:
+    assert projects(REVIEW + "京台路因拆迁问题暂缓实施。", lexicon) == {}
