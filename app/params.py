@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from app import vocab
 from app.crs import CRS84, parse_crs
 from app.errors import InvalidParameter
 from app.query import (
@@ -12,7 +11,9 @@ from app.query import (
     MAX_LIMIT,
     ItemsQuery,
     parse_bbox,
+    parse_categories,
     parse_sortby,
+    parse_statuses,
     split_list,
 )
 
@@ -69,18 +70,8 @@ def items_query(
     f: str | None = None,
 ) -> ItemsQuery:
     reject_unknown(request, ITEMS_PARAMETERS)
-    statuses = split_list(status)
-    for s in statuses:
-        if s not in (*vocab.STATUSES, "not_reported"):
-            raise InvalidParameter(
-                f"status '{s}' is unknown; use {', '.join(vocab.STATUSES)} or not_reported"
-            )
-    categories = split_list(category)
-    for c in categories:
-        if c not in vocab.CATEGORIES:
-            raise InvalidParameter(
-                f"category '{c}' is unknown; use one of {', '.join(vocab.CATEGORIES)}"
-            )
+    statuses = parse_statuses(split_list(status))
+    categories = parse_categories(split_list(category))
     if filter_lang not in ("cql2-text", "cql2-json"):
         raise InvalidParameter("filter-lang must be cql2-text or cql2-json")
     if filter_crs is not None and parse_crs(filter_crs, "filter-crs").uri != CRS84:

@@ -130,3 +130,21 @@ class ItemsQuery:
     filter: str | None = None
     filter_lang: str = "cql2-text"
     f: str | None = None
+
+
+def parse_statuses(values: list[str]) -> list[str]:
+    for s in values:
+        if s not in (*vocab.STATUSES, "not_reported"):
+            raise InvalidParameter(
+                f"status '{s}' is unknown; use {', '.join(vocab.STATUSES)} or not_reported"
+            )
+    return values
+
+
+def parse_categories(values: list[str]) -> list[str]:
+    for c in values:
+        if c not in vocab.CATEGORIES:
+            raise InvalidParameter(
+                f"category '{c}' is unknown; use one of {', '.join(vocab.CATEGORIES)}"
+            )
+    return values

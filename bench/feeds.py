@@ -43,9 +43,9 @@ from app.geodata.load import assign_townships, load_catalogue
 from app.layers import LAYERS
 from app.queries.features import Page, feature_page
 from app.queries.filters import order_by
+from app.queries.selection import select_features
 from app.queries.tiles import tile
 from app.query import ItemsQuery
-from app.routes.common import select_features
 from app.settings import REPO_ROOT, Settings
 
 BENCH_DIR = Path(__file__).resolve().parent

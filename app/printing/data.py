@@ -16,14 +16,12 @@ from sqlalchemy import Connection, case, func, select
 
 from app import vocab
 from app.errors import InvalidParameter
+from app.layers import LAYERS
 from app.models import AuditLog, District, Document, Programme, Township
 from app.printing.request import PrintRequest
-from app.queries.filters import township_codes, where_clauses
-from app.queries.projects import last_reported_year, project_rows
-from app.query import parse_year
+from app.queries.selection import Selection, reported_year, select_features
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-FALLBACK_YEAR = 2022  # the first plan year, when no report is loaded yet
 
 
 @dataclass(frozen=True)
@@ -90,18 +88,8 @@ def _shape(wkb: bytes | None) -> BaseGeometry | None:
     return shapely.from_wkb(bytes(wkb)) if wkb is not None else None
 
 
-def _reported_year(conn: Connection) -> int | None:
-    latest = conn.execute(select(last_reported_year())).scalar()
-    return int(latest) if latest is not None else None
-
-
-def fetch_projects(
-    conn: Connection, request: PrintRequest, year: int, codes: list[str]
-) -> list[ProjectRow]:
-    rows = project_rows(year)
-    years = parse_year(year, None, year)
-    where = where_clauses("projects", rows, request.query, years, codes)
-    c = rows.c
+def fetch_projects(conn: Connection, selection: Selection) -> list[ProjectRow]:
+    c, where = selection.rows.c, selection.where
     statement = (
         select(
             c.id,
@@ -212,11 +200,11 @@ def _updated(conn: Connection) -> date | None:
 
 def fetch(conn: Connection, request: PrintRequest) -> PrintData:
     """Everything a print shows; raises InvalidParameter for unknown townships or programmes."""
-    reported = _reported_year(conn)
-    year = parse_year(request.query.year_given, None, reported or FALLBACK_YEAR).year
-    codes = township_codes(conn, request.query.townships) if request.query.townships else []
+    reported = reported_year(conn)
+    selection = select_features(conn, LAYERS["projects"], request.query)
+    year, codes = selection.years.year, selection.township_codes
     programme_names = _programme_names(conn, request.query.programmes)
-    projects = fetch_projects(conn, request, year, codes)
+    projects = fetch_projects(conn, selection)
     district_name, district = _district(conn)
     return PrintData(
         year=year,

@@ -7,11 +7,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from app import vocab
 from app.crs import parse_crs
 from app.errors import InvalidParameter
 from app.printing.labels import LANGS, Lang
-from app.query import MAX_LIMIT, ItemsQuery, parse_bbox, parse_year, split_list
+from app.query import (
+    MAX_LIMIT,
+    ItemsQuery,
+    parse_bbox,
+    parse_categories,
+    parse_statuses,
+    parse_year,
+    split_list,
+)
 
 Mode = Literal["actual", "plan"]
 Format = Literal["pdf", "png"]
@@ -50,24 +57,6 @@ def _choice(value: str, parameter: str, choices: Iterable[str], fold: bool = Tru
         if key == option or (fold and key.lower() == option.lower()):
             return option
     raise InvalidParameter(f"{parameter} '{value}' is not valid; use {' or '.join(options)}")
-
-
-def _statuses(values: list[str]) -> list[str]:
-    for s in values:
-        if s not in (*vocab.STATUSES, "not_reported"):
-            raise InvalidParameter(
-                f"status '{s}' is unknown; use {', '.join(vocab.STATUSES)} or not_reported"
-            )
-    return values
-
-
-def _categories(values: list[str]) -> list[str]:
-    for c in values:
-        if c not in vocab.CATEGORIES:
-            raise InvalidParameter(
-                f"category '{c}' is unknown; use one of {', '.join(vocab.CATEGORIES)}"
-            )
-    return values
 
 
 def _dpi(dpi: int | None, format: Format) -> int:
@@ -118,8 +107,8 @@ def print_request(
         bbox=parse_bbox(bbox, bbox_crs),
         crs=parse_crs(None),
         townships=split_list(townships),
-        statuses=_statuses(split_list(statuses)),
-        categories=_categories(split_list(categories)),
+        statuses=parse_statuses(split_list(statuses)),
+        categories=parse_categories(split_list(categories)),
         programmes=split_list(programmes),
         behind_plan=behind_plan,
     )

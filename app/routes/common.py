@@ -1,19 +1,15 @@
 """What the feature, tile and other data routes share: layer lookup, links, data versions."""
 
 import hashlib
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.responses import Response
-from sqlalchemy import ColumnElement, Connection, func, select
-from sqlalchemy.sql.selectable import Subquery
+from sqlalchemy import Connection, func, select
 
 from app.errors import NotFound
 from app.layers import LAYERS, Layer
-from app.models import AuditLog, District, StatusEvent
-from app.queries.filters import township_codes, where_clauses
-from app.query import ItemsQuery, YearRange, parse_year
+from app.models import AuditLog, District
 
 
 def base_url(request: Request) -> str:
@@ -58,28 +54,6 @@ def cached(request: Request, etag: str, response: Response) -> Response:
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "no-cache"  # may be stored, but revalidated each time
     return response
-
-
-def default_year(conn: Connection) -> int:
-    """Without year or datetime, statuses are as of the latest year the reports cover."""
-    latest = conn.execute(select(func.max(StatusEvent.year))).scalar_one()
-    return int(latest) if latest is not None else 2022
-
-
-@dataclass(frozen=True)
-class Selection:
-    """The rows of a layer as of the requested year, and the WHERE clauses of the request."""
-
-    years: YearRange
-    rows: Subquery
-    where: list[ColumnElement[bool]]
-
-
-def select_features(conn: Connection, layer: Layer, query: ItemsQuery) -> Selection:
-    years = parse_year(query.year_given, query.datetime, default_year(conn))
-    rows = layer.rows(years.year)
-    codes = township_codes(conn, query.townships) if query.townships else []
-    return Selection(years, rows, where_clauses(layer.id, rows, query, years, codes))
 
 
 def district_bbox(conn: Connection) -> list[float]:

@@ -16,6 +16,7 @@ from app.layers import LAYERS, Layer
 from app.params import COMMON_PARAMETERS, ITEMS_PARAMETERS, ItemsQueryDep, reject_unknown
 from app.queries.features import Page, feature_page, single_feature
 from app.queries.filters import order_by, queryables
+from app.queries.selection import default_year, select_features
 from app.query import MAX_LIMIT, ItemsQuery, parse_year, split_list
 from app.routes import web
 from app.routes.common import (
@@ -23,12 +24,10 @@ from app.routes.common import (
     base_url,
     cached,
     data_version,
-    default_year,
     district_bbox,
     etag_for,
     link,
     not_modified,
-    select_features,
 )
 
 router = APIRouter(tags=["OGC API – Features"])

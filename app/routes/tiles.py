@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from app.deps import EngineDep
 from app.errors import InvalidParameter, NotFound
 from app.params import ItemsQueryDep
+from app.queries.selection import select_features
 from app.queries.tiles import tile
 from app.routes.common import (
     LayerDep,
@@ -19,7 +20,6 @@ from app.routes.common import (
     district_bbox,
     etag_for,
     not_modified,
-    select_features,
 )
 
 router = APIRouter(tags=["Vector tiles"])
