@@ -20,7 +20,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -31,12 +30,10 @@ from urllib.parse import urlencode
 
 import httpx
 import psycopg
-from psycopg import sql
 from sqlalchemy import Connection, Engine, Select, text
-from sqlalchemy.engine import make_url
 
-from app import migrate, vocab
-from app.cluster import LocalCluster, free_port
+from app import migrate, scratch, vocab
+from app.cluster import free_port
 from app.crs import parse_crs
 from app.db import make_engine
 from app.geodata.load import assign_townships, load_catalogue
@@ -46,7 +43,7 @@ from app.queries.filters import order_by
 from app.queries.selection import select_features
 from app.queries.tiles import tile
 from app.query import ItemsQuery
-from app.settings import REPO_ROOT, Settings
+from app.settings import REPO_ROOT
 
 BENCH_DIR = Path(__file__).resolve().parent
 CENTRE = (116.70, 39.90)  # lon, lat: the middle of the sub-centre
@@ -76,37 +73,8 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), workers=1, log_level="
 # --- the database -----------------------------------------------------------------------------
 
 
-def server_url() -> str:
-    """The same server the tests use."""
-    url = os.environ.get("TZMAP_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    cluster = LocalCluster(Settings().data_dir)
-    cluster.start()
-    return cluster.url()
-
-
-def with_database(url: str, database: str) -> str:
-    return make_url(url).set(database=database).render_as_string(hide_password=False)
-
-
-@contextmanager
-def scratch_database(server: str) -> Iterator[str]:
-    """A new database with PostGIS, dropped afterwards (as in tests/conftest.py)."""
-    name = f"tzmap_bench_{uuid.uuid4().hex[:10]}"
-    admin = with_database(server, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = with_database(server, name)
-    try:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-        yield url
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+def scratch_database(server: str) -> Any:
+    return scratch.scratch_database(server, prefix="tzmap_bench")
 
 
 EVIDENCE_SQL = text(
@@ -673,7 +641,7 @@ def bench_size(server: str, size: int, args: argparse.Namespace) -> dict[str, An
 
 
 def server_versions(server: str) -> dict[str, str]:
-    with psycopg.connect(with_database(server, "postgres")) as conn:
+    with psycopg.connect(scratch.with_database(server, "postgres")) as conn:
         rows = conn.execute(
             "SELECT current_setting('server_version'),"
             " (SELECT default_version FROM pg_available_extensions WHERE name = 'postgis')"
@@ -703,7 +671,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args = parse_args()
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
-    server = server_url()
+    server = scratch.server_url()
     started = dt.datetime.now().astimezone()
     report: dict[str, Any] = {
         "started": started.isoformat(timespec="seconds"),

@@ -18,22 +18,16 @@ import statistics
 import sys
 import time
 import tracemalloc
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from psycopg import sql
-from sqlalchemy.engine import make_url
-
-from app import migrate
-from app.cluster import LocalCluster
+from app import migrate, scratch
 from app.db import make_engine
 from app.geodata.load import load_catalogue
 from app.printing import Marking, fetch, print_request, render
-from app.settings import REPO_ROOT, Settings
+from app.settings import REPO_ROOT
 
 BENCH_DIR = Path(__file__).resolve().parent
 SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
@@ -49,29 +43,10 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
-def server_url() -> str:
-    """The same server the tests use."""
-    url = os.environ.get("TZMAP_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    cluster = LocalCluster(Settings().data_dir)
-    cluster.start()
-    return cluster.url()
-
-
-def with_database(url: str, database: str) -> str:
-    return make_url(url).set(database=database).render_as_string(hide_password=False)
-
-
 @contextmanager
 def catalogue_database(server: str) -> Iterator[str]:
     """A scratch database with the catalogue loaded, dropped afterwards."""
-    name = f"tzmap_bench_{uuid.uuid4().hex[:10]}"
-    admin = with_database(server, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = with_database(server, name)
-    try:
+    with scratch.scratch_database(server, prefix="tzmap_bench") as url:
         migrate.upgrade(url)
         engine = make_engine(url)
         try:
@@ -79,10 +54,6 @@ def catalogue_database(server: str) -> Iterator[str]:
         finally:
             engine.dispose()
         yield url
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-            conn.execute(drop.format(sql.Identifier(name)))
 
 
 def measure(url: str, case: str, repeat: int) -> dict[str, Any]:
@@ -161,7 +132,7 @@ def main() -> None:
     if unknown:
         sys.exit(f"unknown case(s): {', '.join(unknown)}; cases: {', '.join(CASES)}")
     started = dt.datetime.now().astimezone()
-    with catalogue_database(server_url()) as url:
+    with catalogue_database(scratch.server_url()) as url:
         results = []
         for case in cases:
             print(f"… {CASES[case][0]}", file=sys.stderr)

@@ -1,10 +1,7 @@
 """Tests run against a real PostGIS: TZMAP_TEST_DATABASE_URL (a server where we may create
 databases), else DATABASE_URL's server, else the project's private local cluster."""
 
-import os
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,52 +9,19 @@ import psycopg
 import pytest
 from psycopg import sql
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
-from app import migrate
-from app.cluster import LocalCluster
+from app import migrate, scratch
 from app.db import make_engine
 from app.models import Base
+from app.scratch import scratch_database
 from app.settings import Settings
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
-def _server_url() -> str:
-    url = os.environ.get("TZMAP_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    cluster = LocalCluster(Settings().data_dir)
-    cluster.start()
-    return cluster.url()
-
-
 @pytest.fixture(scope="session")
 def server_url() -> str:
-    return _server_url()
-
-
-def with_database(url: str, database: str) -> str:
-    return make_url(url).set(database=database).render_as_string(hide_password=False)
-
-
-@contextmanager
-def scratch_database(server_url: str) -> Iterator[str]:
-    """A new database with PostGIS, dropped afterwards; yields its libpq URL."""
-    name = f"tzmap_test_{uuid.uuid4().hex[:10]}"
-    admin = with_database(server_url, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = with_database(server_url, name)
-    try:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-        yield url
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    return scratch.server_url()
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from app.db import make_engine
 from app.errors import InvalidParameter
 from app.models import Project, ProjectTownship, StatusEvent, Township
 from app.queries.cql2 import MAX_DEPTH, MAX_FILTER_LENGTH, Queryable, filter_clause
-from tests.conftest import fingerprint, scratch_database
+from app.scratch import scratch_database
+from tests.conftest import fingerprint
 
 SQUARE = "ST_Multi(ST_MakeEnvelope({}, 4326))"
 

@@ -17,8 +17,9 @@ from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Playwrigh
 
 from app import migrate
 from app.db import make_engine
+from app.scratch import scratch_database
 from app.settings import REPO_ROOT, Settings
-from tests.conftest import SEEDS_DIR, scratch_database
+from tests.conftest import SEEDS_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
