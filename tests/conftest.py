@@ -2,6 +2,7 @@
 databases), else DATABASE_URL's server, else the project's private local cluster."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -105,9 +106,9 @@ def client(loaded_db: str) -> Iterator[Any]:
         yield test_client
 
 
-@pytest.fixture(scope="session")
-def live_server(loaded_db: str) -> Iterator[str]:
-    """The app served by uvicorn on a free loopback port, for clients that others wrote."""
+@contextmanager
+def serve(database_url: str) -> Iterator[str]:
+    """The app on `database_url`, served by uvicorn on a free loopback port."""
     import threading
     import time
 
@@ -118,7 +119,7 @@ def live_server(loaded_db: str) -> Iterator[str]:
 
     port = free_port()
     config = uvicorn.Config(
-        create_app(Settings(), loaded_db), host="127.0.0.1", port=port, log_level="warning"
+        create_app(Settings(), database_url), host="127.0.0.1", port=port, log_level="warning"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -128,6 +129,15 @@ def live_server(loaded_db: str) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(loaded_db: str) -> Iterator[str]:
+    """The app served over HTTP, for clients that others wrote."""
+    with serve(loaded_db) as base:
+        yield base

@@ -2,12 +2,9 @@
 and a real PostGIS. One browser per session; every page records what it logged and requested."""
 
 import json
-import threading
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +15,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Playwrigh
 from app import migrate
 from app.db import make_engine
 from app.scratch import scratch_database
-from app.settings import REPO_ROOT, Settings
-from tests.conftest import SEEDS_DIR
+from app.settings import REPO_ROOT
+from tests.conftest import SEEDS_DIR, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -193,33 +190,6 @@ def township_features(base: str, year: int) -> list[dict[str, Any]]:
 
 
 # --- servers -------------------------------------------------------------------------------
-
-
-@contextmanager
-def serve(database_url: str) -> Iterator[str]:
-    """The app on `database_url`, served by uvicorn on a free loopback port (as `live_server`)."""
-    import uvicorn
-
-    from app.cluster import free_port
-    from app.main import create_app
-
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(Settings(), database_url), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @dataclass(frozen=True)
