@@ -31,7 +31,7 @@
       plan: '计划目标', behindOnly: '只看滞后于计划的项目', township: '乡镇 / 街道',
       allTownships: '全区（22个乡镇街道）', search: '搜索项目（名称或简称）', status: '状态',
       category: '类别', programme: '计划任务', allProgrammes: '全部', print: '打印此视图',
-      exportHtml: '导出离线地图', share: '分享链接', play: '播放', pause: '暂停',
+      exportHtml: '导出离线地图', share: '分享链接', readReport: '解读新报告', play: '播放', pause: '暂停',
       collapse: '收起/展开', offlineBase: '离线底图（区界与乡镇）', townships: '乡镇街道',
       projects: '重点项目', legend: '图例', behind: '滞后于计划', notFound: '未找到项目',
       shown: '显示 {n} / {total} 个项目', unplaced: '（{n} 个未定位）', located: '已定位 {n} / {target} 个',
@@ -49,6 +49,7 @@
       allTownships: 'Whole district (22 townships)', search: 'Search projects (name or alias)',
       status: 'Status', category: 'Category', programme: 'Programme', allProgrammes: 'All',
       print: 'Print this view', exportHtml: 'Export offline map', share: 'Link to this view',
+      readReport: 'Read a new report',
       play: 'Play', pause: 'Pause', collapse: 'Collapse / expand',
       offlineBase: 'Offline base (district and townships)', townships: 'Townships',
       projects: 'Projects', legend: 'Legend', behind: 'Behind plan', notFound: 'No project found',
@@ -570,6 +571,7 @@
     if (CFG.embedded) {  // no server behind a standalone file: nothing to print or export
       printLink.hidden = true;
       exportLink.hidden = true;
+      document.getElementById('tz-extract').hidden = true;
       share.hidden = window.location.protocol === 'file:';
       return;
     }

@@ -7,6 +7,7 @@ township-scoped), and `tzmap extract --apply` writes them from the command line 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import FileResponse
 
 from app.deps import EngineDep
 from app.errors import InvalidParameter
@@ -14,11 +15,17 @@ from app.extract.document import ExtractError
 from app.extract.output import proposal_dicts
 from app.extract.proposals import THRESHOLD
 from app.extract.service import run_extract
+from app.webmap.page import STATIC_DIR
 
 router = APIRouter(tags=["extract"])
 
 # The district's reports run to some 50 000 characters; ten times that is no report.
 MAX_BYTES = 2_000_000
+
+
+@router.get("/extract", summary="The page to upload a report and review its proposals")
+def extract_page() -> FileResponse:
+    return FileResponse(STATIC_DIR / "extract.html", media_type="text/html")
 
 
 @router.post("/extract", summary="Proposed status updates from a report's text")

@@ -131,6 +131,7 @@ PANEL = """
     <a id="tz-print" href="/print" data-i18n="print"></a>
     <a id="tz-export" href="#" data-i18n="exportHtml"></a>
     <a id="tz-share" href="#" data-i18n="share"></a>
+    <a id="tz-extract" href="/extract" data-i18n="readReport"></a>
   </footer>
 </div>
 <div id="tz-legend" class="tz-legend leaflet-control" aria-label="legend"></div>
