@@ -34,7 +34,7 @@
       exportHtml: '导出离线地图', share: '分享链接', readReport: '解读新报告', play: '播放', pause: '暂停',
       collapse: '收起/展开', offlineBase: '离线底图（区界与乡镇）', townships: '乡镇街道',
       projects: '重点项目', legend: '图例', behind: '滞后于计划', notFound: '未找到项目',
-      shown: '显示 {n} / {total} 个项目', unplaced: '（{n} 个未定位）', located: '已定位 {n} / {target} 个',
+      shown: '显示 {n} / {total} 个项目', shownInView: '视野内显示 {n} 个（全区 {total} 个，放大可见更多）', unplaced: '（{n} 个未定位）', located: '已定位 {n} / {target} 个',
       locatedNoTarget: '已定位 {n} 个', counts: '{year}年底项目数', behindList: '滞后于计划',
       none: '无', aliases: '别名', townshipsOf: '所在乡镇', quality: '位置精度',
       statusAsOf: '{year}年状态', target: '目标', programmes: '所属计划', size: '规模',
@@ -53,7 +53,8 @@
       play: 'Play', pause: 'Pause', collapse: 'Collapse / expand',
       offlineBase: 'Offline base (district and townships)', townships: 'Townships',
       projects: 'Projects', legend: 'Legend', behind: 'Behind plan', notFound: 'No project found',
-      shown: 'Showing {n} of {total} projects', unplaced: ' ({n} unplaced)',
+      shown: 'Showing {n} of {total} projects',
+      shownInView: 'Showing {n} in view ({total} in all; zoom in for more)', unplaced: ' ({n} unplaced)',
       located: '{n} of {target} located', locatedNoTarget: '{n} located',
       counts: 'Projects at the end of {year}', behindList: 'Behind plan', none: 'none',
       aliases: 'Aliases', townshipsOf: 'Townships', quality: 'Geometry', statusAsOf: 'Status in {year}',
@@ -157,8 +158,29 @@
     }
     return cache[key];
   }
+  // Up to ALL_AT_ONCE projects the page loads them all and filters in the browser. A larger
+  // catalogue is drawn for the current view only, VIEW_LIMIT at a time, so the page stays light.
+  var ALL_AT_ONCE = 10000;
+  var VIEW_LIMIT = 3000;
+  var total = null;
+  function projectCount() {
+    if (DATA) { return Promise.resolve(0); }
+    return api('count', '/collections/projects/items?limit=1&properties=name').then(function (r) {
+      total = r.numberMatched;
+      return total;
+    });
+  }
+  function large() { return total !== null && total > ALL_AT_ONCE; }
   function projectsOf(year) {
-    return api('projects:' + year, '/collections/projects/items?limit=10000&year=' + year);
+    if (!large()) {
+      return api('projects:' + year, '/collections/projects/items?limit=' + ALL_AT_ONCE + '&year=' + year);
+    }
+    var b = map.getBounds();
+    var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(4); }).join(',');
+    var params = new URLSearchParams({ year: year, limit: VIEW_LIMIT, bbox: bbox });
+    if (state.township) { params.set('township', state.township); }
+    if (state.behind) { params.set('behind_plan', 'true'); }
+    return api('projects:' + params.toString(), '/collections/projects/items?' + params.toString());
   }
   function townshipsOf(year) {
     return api('townships:' + year, '/collections/townships/items?limit=100&year=' + year);
@@ -306,8 +328,10 @@
     }).eachLayer(function (layer) { projectLayer.addLayer(layer); });
     var unplaced = current.projects.filter(function (p) { return !p.geometry && visible(p); }).length;
     var count = document.getElementById('tz-count');
-    count.textContent = t('shown', { n: shown.length, total: current.projects.length }) +
-      (unplaced ? t('unplaced', { n: unplaced }) : '');
+    count.textContent = large()
+      ? t('shownInView', { n: shown.length, total: total })
+      : t('shown', { n: shown.length, total: current.projects.length }) +
+        (unplaced ? t('unplaced', { n: unplaced }) : '');
     count.setAttribute('data-shown', shown.length);
   }
 
@@ -644,7 +668,10 @@
   // --- refresh cycle -------------------------------------------------------------------------
 
   function loadYear() {
-    return Promise.all([projectsOf(state.year), townshipsOf(state.year), programmes()]).then(function (r) {
+    var count = total === null ? projectCount() : Promise.resolve(total);
+    return count.then(function () {
+      return Promise.all([projectsOf(state.year), townshipsOf(state.year), programmes()]);
+    }).then(function (r) {
       current.projects = (r[0] && r[0].features) || [];
       current.townships = (r[1] && r[1].features) || [];
       current.programmes = (r[2] && r[2].features) || [];
@@ -712,6 +739,10 @@
       map.invalidateSize();
     });
     map.on('moveend', writeUrl);
+    map.on('moveend', function () {
+      if (!large()) { return; }
+      projectsOf(state.year).then(function (r) { current.projects = (r && r.features) || []; refresh(); });
+    });
   }
 
   // --- start -------------------------------------------------------------------------------
