@@ -186,6 +186,7 @@
     return api('townships:' + year, '/collections/townships/items?limit=100&year=' + year);
   }
   function programmes() { return api('programmes', '/collections/programmes/items?limit=1000'); }
+  function basemapOf() { return api('basemap', '/api/basemap'); }
   function timelineOf(id) {
     return api('timeline:' + id, '/api/projects/' + encodeURIComponent(id) + '/timeline');
   }
@@ -287,6 +288,38 @@
     return true;
   }
 
+  // The offline base: district outline, rivers and roads, drawn approximately for orientation.
+  // Panes keep the drawing order whatever answers first: township fills, then the base lines,
+  // then the projects on top.
+  map.createPane('tz-base').style.zIndex = 450;
+  map.createPane('tz-projects').style.zIndex = 500;
+  var baseRenderer = L.canvas({ pane: 'tz-base' });
+  var projectRenderer = L.canvas({ pane: 'tz-projects' });
+  var BASE_STYLES = {
+    district: { color: '#08306b', weight: 3, fill: false },
+    river: { color: '#4a90c8', weight: 3, opacity: 0.9 },
+    expressway: { color: '#9b6a2f', weight: 3, opacity: 0.8 },
+    road: { color: '#8a8a8a', weight: 2, opacity: 0.8 },
+    rail: { color: '#444', weight: 2, opacity: 0.8, dashArray: '6 4' }
+  };
+  function drawBasemap() {
+    return basemapOf().then(function (collection) {
+      offlineBase.clearLayers();
+      if (!collection) { return; }
+      L.geoJSON(collection, {
+        coordsToLatLng: toLatLng,
+        renderer: baseRenderer,
+        style: function (f) { return BASE_STYLES[f.properties.kind] || BASE_STYLES.road; },
+        onEachFeature: function (f, layer) {
+          if (f.properties.kind !== 'district') {
+            var name = state.lang === 'en' && f.properties.name_en ? f.properties.name_en : f.properties.name;
+            layer.bindTooltip(el('span', name), { sticky: true });
+          }
+        }
+      }).eachLayer(function (layer) { offlineBase.addLayer(layer); });
+    });
+  }
+
   function drawTownships() {
     townshipLayer.clearLayers();
     L.geoJSON({ type: 'FeatureCollection', features: current.townships }, {
@@ -312,12 +345,14 @@
     var shown = current.projects.filter(function (p) { return p.geometry && visible(p); });
     L.geoJSON({ type: 'FeatureCollection', features: shown }, {
       coordsToLatLng: toLatLng,
+      renderer: projectRenderer,
       style: projectStyle,
       pointToLayer: function (f, latlng) {
         var style = projectStyle(f);
         style.radius = f.properties.behind_plan ? 8 : 6;
         style.weight = f.properties.behind_plan ? 3 : 1.5;
         style.color = f.properties.behind_plan ? BEHIND : '#222';
+        style.renderer = projectRenderer;
         return L.circleMarker(latlng, style);
       },
       onEachFeature: function (f, layer) {
@@ -756,6 +791,7 @@
   addLegendControl();
   bind();
   var hadView = new URLSearchParams(window.location.search).has('view');
+  drawBasemap();
   setYear(state.year).then(function () {
     fillTownshipSelect();
     fillFilters();

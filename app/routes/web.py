@@ -10,7 +10,7 @@ from app.deps import EngineDep
 from app.errors import NotFound
 from app.models import Project
 from app.params import ItemsQueryDep
-from app.webmap.export import embedded_data, timeline_rows
+from app.webmap.export import basemap_collection, embedded_data, timeline_rows
 from app.webmap.page import map_page
 
 router = APIRouter(tags=["Web map"])
@@ -35,6 +35,12 @@ def project_timeline(project_id: str, engine: EngineDep) -> JSONResponse:
             raise NotFound(f"no project '{project_id}'")
         rows = timeline_rows(conn, project_id)
     return JSONResponse(rows)
+
+
+@router.get("/api/basemap", summary="The offline base map: district outline, rivers, roads")
+def basemap(engine: EngineDep) -> JSONResponse:
+    with engine.connect() as conn:
+        return JSONResponse(basemap_collection(conn))
 
 
 @router.get("/export.html", summary="The map as one self-contained HTML file")

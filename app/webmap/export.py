@@ -3,15 +3,17 @@
 import json
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select
 
 from app import vocab
 from app.crs import DEFAULT_CRS
 from app.layers import LAYERS
+from app.models import District
 from app.queries.features import Page, feature_page
 from app.queries.filters import order_by, township_codes, where_clauses
 from app.queries.timeline import timeline
 from app.query import MAX_LIMIT, ItemsQuery, YearRange
+from app.settings import REPO_ROOT
 
 
 def _collection(conn: Connection, layer_id: str, query: ItemsQuery, year: int) -> dict[str, Any]:
@@ -36,6 +38,28 @@ def timeline_rows(conn: Connection, project_id: str) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in conn.execute(timeline(project_id))]
 
 
+BASEMAP_FILE = REPO_ROOT / "geodata" / "basemap.geojson"
+
+
+def basemap_collection(conn: Connection) -> dict[str, Any]:
+    """The district outline from the database, then the rivers and roads of geodata/ (drawn
+    approximately, for orientation; absent if the file is)."""
+    row = conn.execute(
+        select(District.name, func.ST_AsGeoJSON(District.geom, 6), District.boundary_quality)
+    ).first()
+    features = []
+    if row is not None:
+        features.append({
+            "type": "Feature",
+            "id": "district",
+            "geometry": json.loads(row[1]),
+            "properties": {"name": row[0], "kind": "district", "rank": 1, "quality": row[2]},
+        })  # fmt: skip
+    if BASEMAP_FILE.exists():
+        features += json.loads(BASEMAP_FILE.read_text("utf-8"))["features"]
+    return {"type": "FeatureCollection", "features": features}
+
+
 def embedded_data(conn: Connection, query: ItemsQuery) -> dict[str, Any]:
     """Keys are what static/map.js asks for: projects:YEAR, townships:YEAR, programmes,
     timeline:ID. The project filters of `query` apply; townships and programmes are whole."""
@@ -49,6 +73,7 @@ def embedded_data(conn: Connection, query: ItemsQuery) -> dict[str, Any]:
         data[f"projects:{year}"] = projects
         data[f"townships:{year}"] = _collection(conn, "townships", unfiltered, year)
     data["programmes"] = _collection(conn, "programmes", unfiltered, vocab.PLAN_YEARS[-1])
+    data["basemap"] = basemap_collection(conn)
     for project_id in sorted(ids):
         data[f"timeline:{project_id}"] = timeline_rows(conn, project_id)
     return data

@@ -739,3 +739,24 @@ def test_ready_marker_is_set_once_drawn(page: Page, live_server: str) -> None:
     assert page.get_attribute("body", "data-year-drawn") == "2025"
     assert page.input_value("#tz-year") == "2025"
     assert page.inner_text("#tz-title") == EN_TITLE
+
+
+def test_offline_base_draws_the_district_and_its_rivers_and_roads(
+    live_server: str, page: Page
+) -> None:
+    basemap = get_json(live_server, "/api/basemap")
+    kinds = {f["properties"]["kind"] for f in basemap["features"]}
+    assert "district" in kinds
+    open_map(page, f"{live_server}/")
+    # The base is drawn on a canvas of its own pane: some of its pixels must be painted.
+    painted = page.evaluate(
+        """() => {
+          const canvas = document.querySelector('.leaflet-tz-base-pane canvas');
+          if (!canvas) { return 0; }
+          const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+          let n = 0;
+          for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) { n += 1; } }
+          return n;
+        }"""
+    )
+    assert painted > 1000
