@@ -41,7 +41,7 @@
       timeline: '进展与计划', evidence: '依据', event: '实际', targetKind: '计划',
       noText: '（原文未加载）', close: '关闭', unplacedNote: '未定位：公开资料未给出位置',
       choropleth: '乡镇项目数', gcj: '已按GCJ-02坐标偏移叠加', chars: '字符',
-      notReportedYet: '尚无报告', yes: '是', no: '否', length: '长度', area: '面积'
+      notReportedYet: '尚无报告', river: '河流（示意）', expressway: '高速公路（示意）', road: '道路（示意）', yes: '是', no: '否', length: '长度', area: '面积'
     },
     en: {
       title: 'Tongzhou sub-centre project map', year: 'Year', mode: 'View', actual: 'Actual',
@@ -62,7 +62,8 @@
       evidence: 'Source', event: 'reported', targetKind: 'planned',
       noText: '(document text not loaded)', close: 'Close',
       unplacedNote: 'Unplaced: no public source gives the site', choropleth: 'Projects per township',
-      gcj: 'overlays shifted to GCJ-02', chars: 'characters', notReportedYet: 'not reported yet',
+      gcj: 'overlays shifted to GCJ-02', river: 'River (approximate)',
+      expressway: 'Expressway (approximate)', road: 'Road (approximate)', chars: 'characters', notReportedYet: 'not reported yet',
       yes: 'yes', no: 'no', length: 'length', area: 'area'
     }
   };
@@ -600,6 +601,15 @@
     behind.appendChild(ring);
     behind.appendChild(el('span', t('behind')));
     box.appendChild(behind);
+    ['river', 'expressway', 'road'].forEach(function (kind) {
+      var row = el('div', null, 'tz-legend-row');
+      var line = el('span', null, 'tz-line');
+      line.style.borderTopColor = BASE_STYLES[kind].color;
+      line.style.borderTopWidth = '3px';
+      row.appendChild(line);
+      row.appendChild(el('span', t(kind)));
+      box.appendChild(row);
+    });
     box.appendChild(el('div', t('choropleth'), 'tz-legend-sub'));
     var scale = el('div', null, 'tz-choro');
     CHORO.forEach(function (colour, i) {
