@@ -682,22 +682,28 @@
     map.addControl(new Legend());
   }
 
-  function addLayerControl() {
+  var layerControl = null;
+  function layerControlLabels() {
     var bases = {};
     bases[t('offlineBase')] = offlineBase;
+    CFG.baseLayers.forEach(function (b) { bases[b[state.lang] || b.zh] = window[b.var]; });
+    var overlays = {};
+    overlays[t('townships')] = townshipLayer;
+    overlays[t('projects')] = projectLayer;
+    if (layerControl) { map.removeControl(layerControl); }
+    layerControl = L.control.layers(bases, overlays, { collapsed: true }).addTo(map);
+  }
+
+  function addLayerControl() {
     var byName = {};
     CFG.baseLayers.forEach(function (b) {
       var layer = window[b.var];
       layer.tzKey = b.key;
       layer.tzGcj = b.gcj02;
-      bases[b[state.lang] || b.zh] = layer;
       byName[b.key] = layer;
     });
     offlineBase.tzKey = 'offline';
-    var overlays = {};
-    overlays[t('townships')] = townshipLayer;
-    overlays[t('projects')] = projectLayer;
-    L.control.layers(bases, overlays, { collapsed: true }).addTo(map);
+    layerControlLabels();
     (byName[state.base] || offlineBase).addTo(map);
     shiftToGcj = Boolean((byName[state.base] || {}).tzGcj);
     map.on('baselayerchange', function (e) {
@@ -774,6 +780,8 @@
     document.getElementById('tz-lang').addEventListener('click', function () {
       state.lang = state.lang === 'zh' ? 'en' : 'zh';
       applyLanguage();
+      layerControlLabels();
+      drawBasemap();
       fillFilters();
       fillTownshipSelect();
       refresh();

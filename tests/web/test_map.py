@@ -760,3 +760,11 @@ def test_offline_base_draws_the_district_and_its_rivers_and_roads(
         }"""
     )
     assert painted > 1000
+
+
+def test_layer_control_follows_the_language(live_server: str, page: Page) -> None:
+    open_map(page, f"{live_server}/")
+    assert "离线底图" in page.inner_text(".leaflet-control-layers-list")
+    page.click("#tz-lang")
+    labels = page.inner_text(".leaflet-control-layers-list")
+    assert "Offline base" in labels and "离线底图" not in labels
