@@ -561,8 +561,9 @@
         item.appendChild(el('strong', r.year + ' · ' + (r.kind === 'event' ? t('event') : t('targetKind')) +
           ' · ' + statusName(r.status)));
         if (r.milestone) { item.appendChild(el('span', '（' + r.milestone + '）')); }
-        var source = el('div', t('evidence') + '：' + r.title + '（' + r.date + '），' + t('chars') +
-          ' ' + r.start + '–' + r.end, 'tz-source');
+        var source = el('div', t('evidence') + '：' + r.title + '（' + r.date + '）' +
+          (r.section ? ' · ' + r.section : '') + '，' + t('chars') + ' ' + r.start + '–' + r.end,
+          'tz-source');
         item.appendChild(source);
         item.appendChild(el('blockquote', r.quote || t('noText'), r.quote ? 'tz-quote' : 'tz-quote tz-missing'));
         list.appendChild(item);

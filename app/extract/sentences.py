@@ -59,6 +59,17 @@ def is_heading(line: str) -> bool:
     return bool(_NUMBERED.match(line)) or line[-1] not in "。！？；;!?"
 
 
+def section_of(text: str, offset: int) -> str | None:
+    """The heading a character offset falls under: the nearest heading line before it."""
+    heading = None
+    for line in lines(text):
+        if line.start > offset:
+            break
+        if line.end <= offset and is_heading(line.text):
+            heading = line.text
+    return heading
+
+
 def _split(text: str, span: Span, ends: str) -> list[Span]:
     pieces = []
     start = span.start

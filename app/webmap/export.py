@@ -7,8 +7,9 @@ from sqlalchemy import Connection, func, select
 
 from app import vocab
 from app.crs import DEFAULT_CRS
+from app.extract.sentences import section_of
 from app.layers import LAYERS
-from app.models import District
+from app.models import District, Document
 from app.queries.features import Page, feature_page
 from app.queries.filters import order_by, township_codes, where_clauses
 from app.queries.timeline import timeline
@@ -35,7 +36,18 @@ def _collection(conn: Connection, layer_id: str, query: ItemsQuery, year: int) -
 
 
 def timeline_rows(conn: Connection, project_id: str) -> list[dict[str, Any]]:
-    return [dict(row._mapping) for row in conn.execute(timeline(project_id))]
+    """The project's events and targets, each with its evidence and the section it stands in."""
+    rows = [dict(row._mapping) for row in conn.execute(timeline(project_id))]
+    texts: dict[str, str | None] = {}
+    for row in rows:
+        document = row["document"]
+        if document not in texts:
+            texts[document] = conn.execute(
+                select(Document.text).where(Document.id == document)
+            ).scalar()
+        text = texts[document]
+        row["section"] = section_of(text, row["start"]) if text else None
+    return rows
 
 
 BASEMAP_FILE = REPO_ROOT / "geodata" / "basemap.geojson"

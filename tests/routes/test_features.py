@@ -350,3 +350,14 @@ def test_behind_plan_when_a_due_target_was_missed(engine: Any) -> None:
         assert sum(t["properties"]["count_behind_plan"] for t in towns["features"]) == len(
             late["features"][0]["properties"]["townships"]
         )
+
+
+def test_timeline_quotes_the_sentence_and_names_its_section(client: TestClient) -> None:
+    rows = client.get("/api/projects/east-6th-ring-road-undergrounding/timeline").json()
+    event = next(r for r in rows if r["kind"] == "event" and r["year"] == 2022)
+    assert "东六环入地改造" in event["quote"]
+    assert event["section"] == "（一）全力拓展功能框架，建设进度进一步加快"
+    assert event["title"].startswith("关于北京市通州区2022年")
+    missing = client.get("/api/projects/no-such-project/timeline")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
