@@ -514,7 +514,7 @@ class _Writer:
                 "geometry_quality": p.geometry_quality,
                 "placement": p.placement,
                 "cross_border": p.cross_border,
-                "geom": _geom_sql(_mapping(record.geometry)),
+                "geom": geometry_value(record.geometry) if record.geometry else None,
             }
             if exists:
                 # Names move between projects within one load: free this one's first.
