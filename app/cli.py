@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import sys
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
+from sqlalchemy import Connection
 
 from app import migrate
 from app.cluster import LocalCluster, ProvisioningError, port_in_use, redact
@@ -364,3 +367,102 @@ def db_url() -> None:
         click.echo(_local_cluster().url())
     except ProvisioningError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@main.group()
+def user() -> None:
+    """Accounts: admin, planner, township_editor (bound to townships), viewer."""
+
+
+def _password(confirm: bool = True) -> str:
+    """From a hidden prompt on a terminal, else one line of standard input; never an argument."""
+    if sys.stdin.isatty():
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=confirm))
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _accounts(action: Callable[[Connection], str]) -> None:
+    from app.errors import TzmapError
+
+    engine = make_engine(_database_url_or_fail(_settings()))
+    try:
+        with engine.begin() as conn:
+            message = action(conn)
+    except TzmapError as exc:
+        raise click.ClickException(exc.detail) from exc
+    finally:
+        engine.dispose()
+    click.echo(message)
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", required=True, help="admin, planner, township_editor or viewer.")
+@click.option("--township", multiple=True, help="Township name or code (repeatable).")
+@click.option("--name", "display_name", default="", help="The person's name, for the log.")
+def user_add(username: str, role: str, township: tuple[str, ...], display_name: str) -> None:
+    """Add a user; the password is asked for (or read from one line of standard input)."""
+    from app.accounts import create_user
+
+    password = _password()
+    _accounts(
+        lambda conn: (
+            "Added "
+            + _describe(create_user(conn, username, role, password, list(township), display_name))
+        )
+    )
+
+
+def _describe(account: Any) -> str:
+    scope = f" for {', '.join(account.townships)}" if account.townships else ""
+    state = "" if account.is_active else " (disabled)"
+    return f"{account.username}: {account.role}{scope}{state}"
+
+
+@user.command("list")
+def user_list() -> None:
+    """List the users with their roles and townships."""
+    from app.accounts import list_users
+
+    _accounts(lambda conn: "\n".join(_describe(u) for u in list_users(conn)) or "No users.")
+
+
+@user.command("disable")
+@click.argument("username")
+def user_disable(username: str) -> None:
+    """Disable a user; their tokens stop working at once."""
+    from app.accounts import set_active
+
+    def disable(conn: Connection) -> str:
+        set_active(conn, username, False)
+        return f"Disabled {username}."
+
+    _accounts(disable)
+
+
+@user.command("enable")
+@click.argument("username")
+def user_enable(username: str) -> None:
+    """Enable a disabled user again."""
+    from app.accounts import set_active
+
+    def enable(conn: Connection) -> str:
+        set_active(conn, username, True)
+        return f"Enabled {username}."
+
+    _accounts(enable)
+
+
+@user.command("reset-password")
+@click.argument("username")
+def user_reset_password(username: str) -> None:
+    """Set a new password; tokens issued before stop working."""
+    from app.accounts import set_password
+
+    password = _password()
+
+    def reset(conn: Connection) -> str:
+        set_password(conn, username, password)
+        return f"New password set for {username}."
+
+    _accounts(reset)

@@ -1,9 +1,16 @@
-"""Request dependencies shared by the routes."""
+"""Request dependencies shared by the routes: the engine, and who is asking."""
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
+
+from app import tokens
+from app.accounts import User, user_by_id
+from app.edits.changes import Actor
+from app.errors import Forbidden, Unauthorized
+from app.settings import Settings
 
 
 def get_engine(request: Request) -> Engine:
@@ -12,3 +19,77 @@ def get_engine(request: Request) -> Engine:
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("send the token as 'Authorization: Bearer <token>'")
+    return token.strip()
+
+
+def current_user(request: Request, engine: EngineDep) -> User | None:
+    """The signed-in user, None without a token; a bad, expired or revoked token is 401."""
+    token = bearer_token(request)
+    if token is None:
+        return None
+    claims = tokens.read(token, "access", request.app.state.signing_key)
+    with engine.connect() as conn:
+        user = user_by_id(conn, claims.user_id)
+    if user is None or not user.is_active or user.token_generation != claims.generation:
+        raise Unauthorized("the token was revoked (account disabled or password changed)")
+    return user
+
+
+MaybeUser = Annotated[User | None, Depends(current_user)]
+
+
+def signed_in(user: MaybeUser) -> User:
+    if user is None:
+        raise Unauthorized("sign in first (POST /auth/token)")
+    return user
+
+
+UserDep = Annotated[User, Depends(signed_in)]
+
+
+def reader(request: Request, user: MaybeUser) -> User | None:
+    """Readers of the map and the feeds: anyone, unless anonymous reading is switched off."""
+    if user is None and not request.app.state.settings.anonymous_read:
+        if request.url.path == "/" and "text/html" in request.headers.get("accept", ""):
+            return None  # the page itself, so that one can sign in on it
+        raise Unauthorized("this map is closed to anonymous readers; sign in first")
+    return user
+
+
+def actor(request: Request, user: UserDep) -> Actor:
+    client = request.client.host if request.client else "unknown"
+    agent = request.headers.get("user-agent", "")[:200]
+    return Actor(user, f"{client} {agent}".strip())
+
+
+ActorDep = Annotated[Actor, Depends(actor)]
+
+
+def reviewer(user: UserDep) -> User:
+    if not user.is_reviewer:
+        raise Forbidden("planners and admins only")
+    return user
+
+
+def token_lifetimes(settings: Settings) -> tuple[timedelta, timedelta]:
+    return (
+        timedelta(minutes=settings.access_token_minutes),
+        timedelta(hours=settings.refresh_token_hours),
+    )

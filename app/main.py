@@ -3,16 +3,18 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app.db import make_engine
+from app.deps import reader
 from app.migrate import head_revisions
-from app.routes import extract, features, health, printing, tiles, web
+from app.routes import auth, changes, edits, extract, features, health, printing, tiles, web
 from app.routes.problems import add_exception_handlers
 from app.settings import Settings
+from app.tokens import signing_key
 from app.webmap.page import LEAFLET_DIR, STATIC_DIR
 
 
@@ -42,21 +44,28 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.head_revisions = head_revisions()
+    app.state.signing_key = signing_key(settings)
     add_exception_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "HEAD", "OPTIONS"],
-            expose_headers=["ETag", "Content-Crs", "Content-Disposition"],
+            allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PUT"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
+            expose_headers=["ETag", "Content-Crs", "Content-Disposition", "Location"],
         )
+    read = [Depends(reader)]  # open to all, or to signed-in users only (anonymous_read)
     app.include_router(health.router)
-    app.include_router(features.router)
-    app.include_router(tiles.router)
-    app.include_router(extract.router)
-    app.include_router(printing.router)
-    app.include_router(web.router)
+    app.include_router(auth.router)
+    # The changes feed and the editing routes before the generic /collections/{collectionId}/….
+    app.include_router(changes.router)
+    app.include_router(edits.router)
+    app.include_router(features.router, dependencies=read)
+    app.include_router(tiles.router, dependencies=read)
+    app.include_router(extract.router, dependencies=read)
+    app.include_router(printing.router, dependencies=read)
+    app.include_router(web.router, dependencies=read)
     # Leaflet comes from the npm install (package-lock.json), our own assets from static/.
     # check_dir=False: the app (and its API) still starts before `npm ci` has run.
     app.mount(

@@ -72,6 +72,7 @@ class Document(Base):
         CheckConstraint(
             "(text IS NULL) = (registered_at IS NULL)", name="text_registered_together"
         ),
+        CheckConstraint("(stored_name IS NULL) = (media_type IS NULL)", name="file_complete"),
     )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -82,21 +83,29 @@ class Document(Base):
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     text: Mapped[str | None] = mapped_column(Text)
     registered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # An uploaded file (a photo, a PDF) kept outside the web root under a generated name.
+    media_type: Mapped[str | None] = mapped_column(String(64))
+    stored_name: Mapped[str | None] = mapped_column(Text, unique=True)
 
 
 class Evidence(Base):
-    """A character range [char_start, char_end) of a document that supports a fact."""
+    """A character range [char_start, char_end) of a document that supports a fact, or a whole
+    uploaded file (no range)."""
 
     __tablename__ = "evidence"
     __table_args__ = (
-        CheckConstraint("char_start >= 0 AND char_end > char_start", name="range_ordered"),
+        CheckConstraint(
+            "(char_start IS NULL AND char_end IS NULL)"
+            " OR (char_start >= 0 AND char_end > char_start)",
+            name="range_ordered",
+        ),
         UniqueConstraint("document_id", "char_start", "char_end"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     document_id: Mapped[str] = mapped_column(ForeignKey("document.id", ondelete="RESTRICT"))
-    char_start: Mapped[int] = mapped_column(Integer)
-    char_end: Mapped[int] = mapped_column(Integer)
+    char_start: Mapped[int | None] = mapped_column(Integer)
+    char_end: Mapped[int | None] = mapped_column(Integer)
 
 
 class District(Base):
@@ -150,6 +159,9 @@ class Project(Base):
         CheckConstraint(
             "(geom IS NULL) = (geometry_quality = 'unplaced')", name="unplaced_has_no_geom"
         ),
+        CheckConstraint(_one_of("origin", vocab.ORIGINS), name="origin"),
+        CheckConstraint(_one_of("geometry_origin", vocab.ORIGINS), name="geometry_origin"),
+        CheckConstraint("revision > 0", name="revision_positive"),
         Index(None, "category"),
     )
 
@@ -162,6 +174,13 @@ class Project(Base):
     placement: Mapped[str | None] = mapped_column(Text)
     cross_border: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Who owns the row and its geometry: `tzmap load` leaves what was made or placed in the app.
+    origin: Mapped[str] = mapped_column(String(16), server_default="catalogue")
+    geometry_origin: Mapped[str] = mapped_column(String(16), server_default="catalogue")
+    # A retired project is kept with its history but no longer published.
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Bumped by every write that touches the project; the version `If-Match` checks.
+    revision: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
 
 class ProjectAlias(Base):
@@ -338,28 +357,91 @@ class ProjectTownship(Base):
 
 
 class AppUser(Base):
-    """A person who may edit; township officials are scoped to their own township."""
+    """A person who signs in; a township editor is bound to townships (`user_township`)."""
 
     __tablename__ = "app_user"
     __table_args__ = (
         CheckConstraint(r"username ~ '^[a-z0-9_.-]{2,64}$'", name="username_form"),
         CheckConstraint(_one_of("role", vocab.USER_ROLES), name="role"),
+        CheckConstraint("token_generation >= 0", name="token_generation"),
     )
 
     id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(Text, server_default="")
     role: Mapped[str] = mapped_column(String(16))
-    township_code: Mapped[str | None] = mapped_column(
-        ForeignKey("township.code", ondelete="RESTRICT")
-    )
     password_hash: Mapped[str | None] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Tokens carry the generation they were issued in; disabling the user or resetting the
+    # password bumps it, which revokes every token issued before.
+    token_generation: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
+class UserTownship(Base):
+    __tablename__ = "user_township"
+    __table_args__ = (Index(None, "township_code"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    township_code: Mapped[str] = mapped_column(
+        ForeignKey("township.code", ondelete="RESTRICT"), primary_key=True
+    )
+
+
+class SignInFailure(Base):
+    """A failed sign-in, counted per user and per address to throttle guessing."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (Index(None, "username", "at"), Index(None, "address", "at"))
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    username: Mapped[str] = mapped_column(Text)
+    address: Mapped[str] = mapped_column(Text)
+
+
+class ChangeRequest(Base):
+    """A change made in the app: submitted, then approved (written to the catalogue) or rejected.
+
+    `payload` is the validated request; `project_id` names the project it is about (the new one's
+    id for kind `project`), without a foreign key so that the record outlives the project."""
+
+    __tablename__ = "change_request"
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", vocab.CHANGE_KINDS), name="kind"),
+        CheckConstraint(_one_of("state", vocab.CHANGE_STATES), name="state"),
+        CheckConstraint(
+            "(state = 'submitted') = (reviewed_at IS NULL)", name="reviewed_when_decided"
+        ),
+        Index(None, "state", "submitted_at"),
+        Index(None, "project_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    project_id: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # The project's revision the change was made against.
+    base_revision: Mapped[int | None] = mapped_column(Integer)
+    # The townships the project touched when the change was made, for the queue's filter.
+    township_codes: Mapped[list[str]] = mapped_column(ARRAY(String(12)), server_default="{}")
+    state: Mapped[str] = mapped_column(String(16), server_default="submitted")
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    submitted_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    client: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditLog(Base):
-    """Who changed what, when, with the row before and after."""
+    """Who changed what, when, from which client, with the row before and after.
+
+    Append-only: a trigger refuses UPDATE, DELETE and TRUNCATE, for every role."""
 
     __tablename__ = "audit_log"
     __table_args__ = (
@@ -370,8 +452,12 @@ class AuditLog(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
     actor: Mapped[str] = mapped_column(Text)
+    client: Mapped[str | None] = mapped_column(Text)
+    change_id: Mapped[int | None] = mapped_column(
+        ForeignKey("change_request.id", ondelete="RESTRICT"), index=True
+    )
     action: Mapped[str] = mapped_column(String(16))
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str] = mapped_column(Text)

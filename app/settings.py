@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +36,28 @@ class Settings(BaseSettings):
     # "内部资料" marking for sheets that must not leave the office.
     print_approval_number: str | None = None
     print_internal_use: bool = False
+
+    # Accounts. The key that signs tokens; unset: generated once and kept in data_dir (mode 600).
+    secret_key: SecretStr | None = None
+    access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    refresh_token_hours: int = Field(default=12, ge=1, le=30 * 24)
+    # Whether people who have not signed in may read the map and the feeds; off for a closed
+    # intranet, where every read then needs a token.
+    anonymous_read: bool = True
+    # Who may read the log of changes (/changes, /collections/changes/items): anyone who may read
+    # ("readers"), or planners and admins only ("reviewers"); township editors always see their own.
+    changes_readers: Literal["readers", "reviewers"] = "readers"
+    # Failed sign-ins allowed in the window before further attempts are refused (429).
+    sign_in_window_minutes: int = Field(default=15, ge=1)
+    sign_in_failures_per_user: int = Field(default=5, ge=1)
+    sign_in_failures_per_address: int = Field(default=20, ge=1)
+    # Evidence files (photos, PDFs) uploaded with edits: where they are kept (outside the web
+    # root), and how large one may be.
+    uploads_dir: Path | None = None
+    upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+
+    def uploads_path(self) -> Path:
+        return self.uploads_dir or self.data_dir / "uploads"
 
     @field_validator("database_url")
     @classmethod

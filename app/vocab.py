@@ -45,11 +45,18 @@ GEOMETRY_TYPES = (
 PROGRAMME_VALUE_KINDS = ("actual", "target")
 INDICATOR_VALUE_KINDS = ("baseline", "actual", "estimate", "target")
 QUALIFIERS = ("about", "at_least", "at_most")
-USER_ROLES = ("admin", "editor", "viewer")
+# admin: everything, accounts too; planner: district-wide edits and review; township_editor:
+# submits changes for projects in their own townships; viewer: reads (when reading needs a token).
+USER_ROLES = ("admin", "planner", "township_editor", "viewer")
+REVIEWER_ROLES = ("admin", "planner")
 # Where a status event, target or figure came from: the authored catalogue (geodata/, which
 # `tzmap load` keeps in sync), a report read by `tzmap extract --apply`, or an edit in the app.
 ORIGINS = ("catalogue", "report", "edit")
-AUDIT_ACTIONS = ("create", "update", "delete", "load", "import")
+AUDIT_ACTIONS = ("create", "update", "delete", "load", "import", "submit", "approve", "reject")
+
+# What a change to the catalogue made in the app can be, and where it is in its review.
+CHANGE_KINDS = ("event", "target", "geometry", "project", "retire")
+CHANGE_STATES = ("submitted", "approved", "rejected")
 
 # Lengths and areas are measured in CGCS2000 / 3-degree Gauss-Krüger CM 117E (zone 39 without the
 # zone prefix), whose central meridian runs 0.3° from Tongzhou. EPSG:4547 is often quoted for

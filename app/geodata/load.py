@@ -60,6 +60,7 @@ PROJECT_TOWNSHIPS_SQL = text(
                    AS area_ha,
                ST_Dimension(p.geom) AS dim
         FROM project p JOIN township t ON ST_Intersects(p.geom, t.geom)
+        WHERE CAST(:project_id AS text) IS NULL OR p.id = :project_id
     ) AS touching
     WHERE dim = 0 OR length_km > 0 OR area_ha > 0;
     """
@@ -464,9 +465,16 @@ class _Writer:
                 Project.placement,
                 Project.cross_border,
                 Project.geom.ST_AsBinary(),
+                Project.origin,
+                Project.geometry_origin,
             )
         )
+        made_in_app, placed_in_app = set(), set()
         for r in rows:
+            if r[8] != CATALOGUE:
+                made_in_app.add(r[0])
+            if r[9] != CATALOGUE:
+                placed_in_app.add(r[0])
             c = child(r[0])
             current[r[0]] = {
                 "name": r[1],
@@ -502,26 +510,35 @@ class _Writer:
                 ),
                 "programmes": sorted(set(p.programmes)),
             }
+        # A geometry placed in the app stands until the file places the project differently.
+        placement = ("geometry_quality", "placement", "cross_border", "geometry")
+        for key in placed_in_app & desired.keys():
+            for name in placement:
+                desired[key][name] = current[key][name]
         records = {p.id: p for p in projects}
 
         def write(key: str, values: Canonical, exists: bool) -> None:
             record = records[key]
             p = record.properties
-            row = {
+            row: dict[str, Any] = {
                 "name": p.name,
                 "category": p.category,
                 "description": p.description,
-                "geometry_quality": p.geometry_quality,
-                "placement": p.placement,
-                "cross_border": p.cross_border,
-                "geom": geometry_value(record.geometry) if record.geometry else None,
+                "origin": CATALOGUE,
             }
+            if key not in placed_in_app:
+                row |= {
+                    "geometry_quality": p.geometry_quality,
+                    "placement": p.placement,
+                    "cross_border": p.cross_border,
+                    "geom": geometry_value(record.geometry) if record.geometry else None,
+                }
             if exists:
                 # Names move between projects within one load: free this one's first.
                 self.conn.execute(
                     update(Project)
                     .where(Project.id == key)
-                    .values(row | {"updated_at": text("now()")})
+                    .values(row | {"updated_at": text("now()"), "revision": Project.revision + 1})
                 )
                 for table in (ProjectAlias, ProgrammeMember):
                     self.conn.execute(delete(table).filter_by(project_id=key))
@@ -547,7 +564,8 @@ class _Writer:
             self.conn.execute(delete(Project).where(Project.id == key))
 
         # Deletions first, so that a name or alias a removed project held can be reused.
-        for key in current.keys() - desired.keys():
+        # Projects made in the app are not the files' to remove.
+        for key in current.keys() - desired.keys() - made_in_app:
             remove(key)
             self._audit("delete", "project", key, current.pop(key), None)
         self._sync("project", desired, current, write)
@@ -654,7 +672,12 @@ def geometry_value(geom: BaseGeometry) -> Any:
     return func.ST_GeomFromWKB(shapely.to_wkb(geom), 4326)
 
 
-def assign_townships(conn: Connection) -> None:
-    """Recompute which townships each project touches, from the current polygons."""
-    conn.execute(delete(ProjectTownship))
-    conn.execute(PROJECT_TOWNSHIPS_SQL, {"metric_srid": vocab.METRIC_SRID})
+def assign_townships(conn: Connection, project_id: str | None = None) -> None:
+    """Recompute which townships each project (or just one) touches, from the current polygons."""
+    stale = delete(ProjectTownship)
+    if project_id is not None:
+        stale = stale.where(ProjectTownship.project_id == project_id)
+    conn.execute(stale)
+    conn.execute(
+        PROJECT_TOWNSHIPS_SQL, {"metric_srid": vocab.METRIC_SRID, "project_id": project_id}
+    )

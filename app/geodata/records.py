@@ -131,3 +131,46 @@ class IndicatorRecord(Record):
     unit: str | None = None
     description: str = ""
     values: list[IndicatorValueRecord] = []
+
+
+# --- what an edit in the app sends: the same fields, checked by the same models -------------
+
+
+class FileEvidenceRef(Record):
+    """A whole uploaded file (photo, PDF) as evidence; its id comes from POST /uploads."""
+
+    document: Slug
+
+
+class StatusEventEdit(StatusEventRecord):
+    evidence: EvidenceRef | FileEvidenceRef  # type: ignore[assignment]
+    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class TargetEdit(TargetRecord):
+    evidence: EvidenceRef | FileEvidenceRef  # type: ignore[assignment]
+    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class GeometryEdit(Record):
+    geometry: dict[str, Any] | None
+    geometry_quality: Literal["surveyed", "approximate", "schematic", "unplaced"]
+    placement: Name
+    cross_border: bool = False
+
+
+class ProjectCreate(Record):
+    id: Slug
+    name: Name
+    aliases: list[Name] = []
+    category: Category
+    description: str = ""
+    programmes: list[Slug] = []
+    geometry: dict[str, Any] | None = None
+    geometry_quality: Literal["surveyed", "approximate", "schematic", "unplaced"] = "unplaced"
+    placement: str | None = None
+    cross_border: bool = False
+
+
+class RetireEdit(Record):
+    reason: Name

@@ -46,7 +46,7 @@ PROJECT_GEOMETRY_TYPES = {
 _to_metric = Transformer.from_crs(4326, vocab.METRIC_SRID, always_xy=True)
 
 
-def _metric(geom: BaseGeometry) -> BaseGeometry:
+def to_metric(geom: BaseGeometry) -> BaseGeometry:
     return shapely.transform(geom, _to_metric.transform, interleaved=False)
 
 
@@ -161,30 +161,63 @@ class _Reader:
         return data
 
     def geometry(self, path: Path, record: str, data: Any) -> BaseGeometry | None:
-        try:
-            geom = shape(data)
-        except Exception as exc:  # shapely raises several kinds for malformed GeoJSON
-            self.problem(path, record, f"geometry is not valid GeoJSON: {exc}")
-            return None
-        if geom.is_empty:
-            self.problem(path, record, "geometry is empty")
-            return None
-        if geom.has_z:
-            self.problem(path, record, "geometry has Z coordinates; only 2D lon/lat is accepted")
-            return None
-        minx, miny, maxx, maxy = geom.bounds
-        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            self.problem(
-                path,
-                record,
-                "coordinates are not longitude/latitude degrees (a projected CRS?); "
-                "geodata must be WGS84 (EPSG:4326)",
-            )
-            return None
-        if not geom.is_valid:
-            self.problem(path, record, f"invalid geometry: {shapely.is_valid_reason(geom)}")
-            return None
+        geom, reason = read_geometry(data)
+        if reason:
+            self.problem(path, record, reason)
         return geom
+
+
+def read_geometry(data: Any) -> tuple[BaseGeometry | None, str | None]:
+    """A GeoJSON geometry as a shapely one, or the reason it is not acceptable."""
+    try:
+        geom = shape(data)
+    except Exception as exc:  # shapely raises several kinds for malformed GeoJSON
+        return None, f"geometry is not valid GeoJSON: {exc}"
+    if geom.is_empty:
+        return None, "geometry is empty"
+    if geom.has_z:
+        return None, "geometry has Z coordinates; only 2D lon/lat is accepted"
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        return None, (
+            "coordinates are not longitude/latitude degrees (a projected CRS?); "
+            "geodata must be WGS84 (EPSG:4326)"
+        )
+    if not geom.is_valid:
+        return None, f"invalid geometry: {shapely.is_valid_reason(geom)}"
+    return geom, None
+
+
+def placement_problem(
+    geom: BaseGeometry, district_m: BaseGeometry, cross_border: bool
+) -> str | None:
+    """Why a project's geometry does not belong to the district (given in metres, see
+    `to_metric`), or None when it does."""
+    geom_m = to_metric(geom)
+    if cross_border:
+        if not geom_m.intersects(district_m):
+            return "marked cross_border but does not touch the district"
+    elif not district_m.buffer(DISTRICT_TOLERANCE_M).contains(geom_m):
+        distance = geom_m.distance(district_m) / 1000
+        return (
+            f"geometry lies outside the district ({distance:.1f} km from its outline); "
+            "mark it cross_border if it really continues beyond"
+        )
+    return None
+
+
+def evidence_problem(
+    document: str, start: int, end: int, text: str | None, names: list[str]
+) -> str | None:
+    """Why a document range does not support a fact about one of `names`, or None."""
+    where = f"evidence {document}[{start}:{end}]"
+    if text is None:
+        return None  # the reference stands; it is checked whenever the text is at hand
+    if end > len(text):
+        return f"{where}: past the end of the document ({len(text)} characters)"
+    if not any(name in text[start:end] for name in names):
+        return f"{where}: the text there names none of {', '.join(names)}"
+    return None
 
 
 def _duplicates(values: Iterable[str]) -> list[str]:
@@ -395,8 +428,7 @@ def _check_projects_unique(reader: _Reader, projects: list[Located]) -> None:
 
 
 def _check_places(reader: _Reader, catalogue: Catalogue) -> None:
-    district_m = _metric(catalogue.district.geometry)
-    inside = district_m.buffer(DISTRICT_TOLERANCE_M)
+    district_m = to_metric(catalogue.district.geometry)
     townships = {t.properties.name: t for t in catalogue.townships}
     townships |= {t.id: t for t in catalogue.townships}
     for project in catalogue.projects:
@@ -406,20 +438,9 @@ def _check_places(reader: _Reader, catalogue: Catalogue) -> None:
                 reason = "an unplaced project names no townships: place it there instead"
                 reader.problem(path, project.id, reason)
             continue
-        geom_m = _metric(project.geometry)
-        if props.cross_border:
-            if not geom_m.intersects(district_m):
-                reader.problem(
-                    path, project.id, "marked cross_border but does not touch the district"
-                )
-        elif not inside.contains(geom_m):
-            distance = geom_m.distance(district_m) / 1000
-            reader.problem(
-                path,
-                project.id,
-                f"geometry lies outside the district ({distance:.1f} km from its outline); "
-                "mark it cross_border if it really continues beyond",
-            )
+        misplaced = placement_problem(project.geometry, district_m, props.cross_border)
+        if misplaced:
+            reader.problem(path, project.id, misplaced)
         for name in props.townships:
             township = townships.get(name)
             if township is None:
@@ -436,20 +457,11 @@ class _EvidenceCheck:
         self.texts = catalogue.texts
 
     def __call__(self, path: Path, record: str, evidence: EvidenceRef, names: list[str]) -> None:
-        where = f"evidence {evidence.document}[{evidence.start}:{evidence.end}]"
         if evidence.document not in self.documents:
+            where = f"evidence {evidence.document}[{evidence.start}:{evidence.end}]"
             self.reader.problem(path, record, f"{where}: unknown document '{evidence.document}'")
             return
         text = self.texts.get(evidence.document)
-        if text is None:
-            return  # the reference stands; it is checked whenever the text is at hand
-        if evidence.end > len(text):
-            self.reader.problem(
-                path, record, f"{where}: past the end of the document ({len(text)} characters)"
-            )
-            return
-        quoted = text[evidence.start : evidence.end]
-        if not any(name in quoted for name in names):
-            self.reader.problem(
-                path, record, f"{where}: the text there names none of {', '.join(names)}"
-            )
+        reason = evidence_problem(evidence.document, evidence.start, evidence.end, text, names)
+        if reason:
+            self.reader.problem(path, record, reason)

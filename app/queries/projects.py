@@ -38,6 +38,11 @@ from app.queries.sql import jsonb_list
 Year = ColumnElement[int] | int
 
 
+def published() -> ColumnElement[bool]:
+    """Retired projects keep their history but leave the map, the feeds and the prints."""
+    return Project.retired_at.is_(None)
+
+
 def status_rank(status: Any) -> ColumnElement[int]:
     """planned=1 … in_service=4; NULL (nothing reported yet) counts as 0."""
     return func.coalesce(func.array_position(array(vocab.STATUSES), status), 0)
@@ -161,6 +166,7 @@ def project_status(year: Year) -> Subquery:
             _behind_plan(year, status["status"]).label("behind_plan"),
         )
         .select_from(Project)
+        .where(published())
         .subquery("project_status")
     )
 
@@ -211,6 +217,7 @@ def project_rows(year: Year) -> Subquery:
             _evidence_refs().label("evidence"),
         )
         .select_from(Project)
+        .where(published())
         .subquery("projects")
     )  # fmt: skip
 

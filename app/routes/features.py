@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from app.crs import CRS84, DEFAULT_CRS, SUPPORTED_CRS, OutputCrs, parse_crs
 from app.deps import EngineDep
+from app.edits.changes import project_state
 from app.errors import InvalidParameter, NotFound
 from app.exports import EXPORT_FORMATS, ExportError, export_features, export_format
 from app.layers import LAYERS, Layer
@@ -270,6 +271,12 @@ def item(
     output_crs = parse_crs(crs)
     with engine.connect() as conn:
         etag = etag_for(request, data_version(conn))
+        if layer.id == "projects":
+            # The project's revision leads the tag, so that the tag is also what an edit of
+            # it sends as If-Match (app.edits.changes.check_revision).
+            state = project_state(conn, feature_id)
+            if state is not None:
+                etag = f'"r{state.revision}-{etag.strip(chr(34))}"'
         if not_modified(request, etag):
             return cached(request, etag, Response(status_code=304))
         years = parse_year(year, datetime, default_year(conn))

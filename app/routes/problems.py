@@ -12,15 +12,17 @@ from app.errors import TzmapError
 PROBLEM_JSON = "application/problem+json"
 
 
-def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def add_exception_handlers(app: FastAPI) -> None:
     @app.exception_handler(TzmapError)
     async def _tzmap_error(request: Request, exc: TzmapError) -> JSONResponse:
-        return problem(exc.status_code, exc.title, exc.detail, **exc.extra)
+        return problem(exc.status_code, exc.title, exc.detail, exc.headers, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,0 +1,140 @@
+"""Changes to projects: status events, targets, geometry, new projects, retiring; uploads.
+
+Each request goes through `app.edits.changes.submit`: a township editor's change waits for review
+(202), a planner's or admin's is approved in the same step unless `approve=false` (201).
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
+
+from app.deps import ActorDep, EngineDep, SettingsDep, reader
+from app.edits import changes, uploads
+from app.errors import PayloadTooLarge
+from app.routes.common import base_url
+
+router = APIRouter(tags=["Editing"])
+FeatureId = Annotated[str, Path(alias="featureId", max_length=64)]
+IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200)]
+Approve = Annotated[
+    bool | None,
+    Query(description="Planners: publish at once (default) or queue for review (false)."),
+]
+JsonBody = Annotated[dict[str, Any], Body()]
+
+
+def _submit(
+    request: Request,
+    engine: EngineDep,
+    actor: ActorDep,
+    kind: str,
+    project_id: str,
+    data: dict[str, Any],
+    if_match: str | None,
+    approve: bool | None,
+) -> JSONResponse:
+    publish = actor.user.is_reviewer if approve is None else approve
+    with engine.begin() as conn:
+        change = changes.submit(conn, actor, kind, project_id, data, if_match, publish)
+        revision = changes.project_state(conn, change["project"]["id"])
+    status = 201 if change["state"] == "approved" else 202
+    headers = {"Location": f"{base_url(request)}/changes/{change['id']}"}
+    if revision is not None:
+        headers["ETag"] = changes.revision_tag(revision.revision)
+    return JSONResponse(change, status_code=status, headers=headers)
+
+
+@router.post("/collections/projects/items", summary="Propose a new project (planners)")
+def create_project(
+    request: Request, engine: EngineDep, actor: ActorDep, data: JsonBody, approve: Approve = None
+) -> JSONResponse:
+    return _submit(request, engine, actor, "project", "", data, None, approve)
+
+
+@router.post("/collections/projects/items/{featureId}/events", summary="Report progress")
+def add_event(
+    request: Request,
+    engine: EngineDep,
+    actor: ActorDep,
+    feature_id: FeatureId,
+    data: JsonBody,
+    if_match: IfMatch = None,
+    approve: Approve = None,
+) -> JSONResponse:
+    return _submit(request, engine, actor, "event", feature_id, data, if_match, approve)
+
+
+@router.post("/collections/projects/items/{featureId}/targets", summary="Set a target (planners)")
+def add_target(
+    request: Request,
+    engine: EngineDep,
+    actor: ActorDep,
+    feature_id: FeatureId,
+    data: JsonBody,
+    if_match: IfMatch = None,
+    approve: Approve = None,
+) -> JSONResponse:
+    return _submit(request, engine, actor, "target", feature_id, data, if_match, approve)
+
+
+@router.put("/collections/projects/items/{featureId}/geometry", summary="Place a project")
+def set_geometry(
+    request: Request,
+    engine: EngineDep,
+    actor: ActorDep,
+    feature_id: FeatureId,
+    data: JsonBody,
+    if_match: IfMatch = None,
+    approve: Approve = None,
+) -> JSONResponse:
+    return _submit(request, engine, actor, "geometry", feature_id, data, if_match, approve)
+
+
+@router.post("/collections/projects/items/{featureId}/retire", summary="Retire a project")
+def retire(
+    request: Request,
+    engine: EngineDep,
+    actor: ActorDep,
+    feature_id: FeatureId,
+    data: JsonBody,
+    if_match: IfMatch = None,
+    approve: Approve = None,
+) -> JSONResponse:
+    return _submit(request, engine, actor, "retire", feature_id, data, if_match, approve)
+
+
+@router.post("/uploads", status_code=201, summary="Upload an evidence file (JPEG, PNG, PDF)")
+async def upload(
+    engine: EngineDep,
+    actor: ActorDep,
+    settings: SettingsDep,
+    file: UploadFile,
+    title: Annotated[str | None, Query(max_length=300)] = None,
+) -> JSONResponse:
+    # Read one byte past the limit: enough to know it is too large, never the whole of it.
+    data = await file.read(settings.upload_max_bytes + 1)
+    if len(data) > settings.upload_max_bytes:
+        raise PayloadTooLarge(
+            f"a file may have at most {settings.upload_max_bytes // (1024 * 1024)} MiB"
+        )
+    with engine.begin() as conn:
+        document = uploads.store(conn, actor, data, file.filename, title,
+                                 settings.uploads_path(), settings.upload_max_bytes)  # fmt: skip
+    return JSONResponse(document, status_code=201)
+
+
+@router.get(
+    "/documents/{document_id}/file",
+    summary="An uploaded evidence file",
+    dependencies=[Depends(reader)],
+)
+def document_file(engine: EngineDep, settings: SettingsDep, document_id: str) -> FileResponse:
+    with engine.connect() as conn:
+        path, media_type, name = uploads.stored_file(conn, document_id, settings.uploads_path())
+    return FileResponse(
+        path,
+        media_type=media_type,
+        filename=name,
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"},
+    )
