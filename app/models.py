@@ -406,12 +406,14 @@ class ChangeRequest(Base):
     """A change made in the app: submitted, then approved (written to the catalogue) or rejected.
 
     `payload` is the validated request; `project_id` names the project it is about (the new one's
-    id for kind `project`), without a foreign key so that the record outlives the project."""
+    id for kind `project`; none for a programme's or an indicator's figure), without a foreign key
+    so that the record outlives the project."""
 
     __tablename__ = "change_request"
     __table_args__ = (
         CheckConstraint(_one_of("kind", vocab.CHANGE_KINDS), name="kind"),
         CheckConstraint(_one_of("state", vocab.CHANGE_STATES), name="state"),
+        CheckConstraint(_one_of("origin", vocab.ORIGINS), name="origin"),
         CheckConstraint(
             "(state = 'submitted') = (reviewed_at IS NULL)", name="reviewed_when_decided"
         ),
@@ -421,8 +423,10 @@ class ChangeRequest(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
-    project_id: Mapped[str] = mapped_column(String(64))
+    project_id: Mapped[str | None] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # `edit` when a person made it, `report` when it was read from a report and accepted.
+    origin: Mapped[str] = mapped_column(String(16), server_default="edit")
     # The project's revision the change was made against.
     base_revision: Mapped[int | None] = mapped_column(Integer)
     # The townships the project touched when the change was made, for the queue's filter.

@@ -55,7 +55,15 @@ ORIGINS = ("catalogue", "report", "edit")
 AUDIT_ACTIONS = ("create", "update", "delete", "load", "import", "submit", "approve", "reject")
 
 # What a change to the catalogue made in the app can be, and where it is in its review.
-CHANGE_KINDS = ("event", "target", "geometry", "project", "retire")
+CHANGE_KINDS = (
+    "event",
+    "target",
+    "geometry",
+    "project",
+    "retire",
+    "programme_figure",
+    "indicator_figure",
+)
 CHANGE_STATES = ("submitted", "approved", "rejected")
 
 # Lengths and areas are measured in CGCS2000 / 3-degree Gauss-Krüger CM 117E (zone 39 without the

@@ -32,6 +32,8 @@ from app.geodata.records import (
     EvidenceRef,
     FileEvidenceRef,
     GeometryEdit,
+    IndicatorFigureEdit,
+    ProgrammeFigureEdit,
     ProjectCreate,
     Record,
     RetireEdit,
@@ -51,8 +53,11 @@ from app.models import (
     District,
     Document,
     Evidence,
+    Indicator,
+    IndicatorValue,
     Programme,
     ProgrammeMember,
+    ProgrammeProgress,
     Project,
     ProjectAlias,
     ProjectTownship,
@@ -67,7 +72,11 @@ PAYLOADS: dict[str, type[Record]] = {
     "geometry": GeometryEdit,
     "project": ProjectCreate,
     "retire": RetireEdit,
+    "programme_figure": ProgrammeFigureEdit,
+    "indicator_figure": IndicatorFigureEdit,
 }
+# Changes about the district as a whole, not about one project.
+FIGURE_KINDS = frozenset({"programme_figure", "indicator_figure"})
 # What a township editor may submit; everything else is for planners and admins.
 EDITOR_KINDS = frozenset({"event"})
 _REVISION_TAG = re.compile(r'^(?:W/)?"r(\d+)(?:-[0-9a-f]+)?"$')
@@ -170,19 +179,21 @@ def submit(
     conn: Connection,
     actor: Actor,
     kind: str,
-    project_id: str,
+    project_id: str | None,
     data: Any,
     if_match: str | None,
     approve: bool = False,
     comment: str | None = None,
+    origin: str = EDIT,
 ) -> dict[str, Any]:
-    """Record a change as submitted (and, for a reviewer who asks, approve it at once)."""
+    """Record a change as submitted (and, for a reviewer who asks, approve it at once).
+
+    `project_id` is the project changed (None for a new project or a district figure)."""
     payload = parse_payload(kind, data)
-    if kind == "project":
-        assert isinstance(payload, ProjectCreate)
+    if isinstance(payload, ProjectCreate):
         project_id = payload.id
-    project = project_state(conn, project_id, lock=True)
-    if kind == "project":
+    project = project_state(conn, project_id, lock=True) if project_id else None
+    if kind == "project" or kind in FIGURE_KINDS:
         authorize(actor.user, kind, None)
         if project is not None:
             raise Conflict(f"a project '{project_id}' exists already")
@@ -193,14 +204,14 @@ def submit(
         check_revision(project.revision, if_match)
     if approve and not actor.user.is_reviewer:
         raise Forbidden("a township editor's change waits for a planner's review")
-    _check(conn, kind, payload, project)
-    values = payload.model_dump(mode="json", exclude_none=True)
+    _check(conn, payload, project)
     change_id = conn.execute(
         insert(ChangeRequest)
         .values(
             kind=kind,
             project_id=project_id,
-            payload=values,
+            payload=payload.model_dump(mode="json", exclude_none=True),
+            origin=origin,
             base_revision=project.revision if project else None,
             township_codes=project.townships if project else [],
             submitted_by=actor.user.id,
@@ -211,7 +222,7 @@ def submit(
     summary = _summary(conn, change_id)
     write_audit(conn, actor, "submit", "change_request", str(change_id), None, summary, change_id)
     if project is not None:
-        _bump(conn, project_id)
+        _bump(conn, project.id)
     if approve:
         return decide(conn, actor, change_id, True, comment)
     return change_json(conn, change_id)
@@ -233,13 +244,14 @@ def decide(
     if not approve and not (comment and comment.strip()):
         raise InvalidParameter("say why in a comment, so that the submitter can correct it")
     before = _summary(conn, change_id)
-    project = project_state(conn, change.project_id, lock=True)
+    project = project_state(conn, change.project_id, lock=True) if change.project_id else None
     if approve:
         payload = parse_payload(change.kind, change.payload)
-        if change.kind != "project" and (project is None or project.retired):
+        about_project = change.kind not in FIGURE_KINDS and change.kind != "project"
+        if about_project and (project is None or project.retired):
             raise Conflict(f"project '{change.project_id}' no longer exists")
-        _check(conn, change.kind, payload, project)  # again: the catalogue may have moved on
-        _apply(conn, actor, change.kind, change.project_id, payload, change_id)
+        _check(conn, payload, project)  # again: the catalogue may have moved on
+        _apply(conn, actor, change.project_id, payload, change_id, change.origin)
     conn.execute(
         update(ChangeRequest)
         .where(ChangeRequest.id == change_id)
@@ -252,7 +264,7 @@ def decide(
     )
     write_audit(conn, actor, "approve" if approve else "reject", "change_request", str(change_id),
            before, _summary(conn, change_id), change_id)  # fmt: skip
-    if project is not None or approve:
+    if change.project_id and (project is not None or approve):
         _bump(conn, change.project_id)
     return change_json(conn, change_id)
 
@@ -260,8 +272,10 @@ def decide(
 # --- checks that need the database: the same ones the loader makes on files -----------------
 
 
-def _check(conn: Connection, kind: str, payload: Record, project: ProjectState | None) -> None:
-    if isinstance(payload, StatusEventEdit | TargetEdit):
+def _check(conn: Connection, payload: Record, project: ProjectState | None) -> None:
+    if isinstance(payload, ProgrammeFigureEdit | IndicatorFigureEdit):
+        _check_figure(conn, payload)
+    elif isinstance(payload, StatusEventEdit | TargetEdit):
         assert project is not None
         _check_evidence(conn, payload.evidence, project.names)
         table = StatusEvent if isinstance(payload, StatusEventEdit) else Target
@@ -291,6 +305,31 @@ def _check(conn: Connection, kind: str, payload: Record, project: ProjectState |
         unknown = sorted(set(payload.programmes) - known)
         if unknown:
             raise InvalidParameter(f"unknown programme {', '.join(unknown)}")
+
+
+def _check_figure(conn: Connection, payload: ProgrammeFigureEdit | IndicatorFigureEdit) -> None:
+    entity: Any
+    table: Any
+    if isinstance(payload, ProgrammeFigureEdit):
+        entity, key = Programme, payload.programme
+        table, value_column, value = ProgrammeProgress, ProgrammeProgress.count, payload.count
+        owner = ProgrammeProgress.programme_id
+    else:
+        entity, key = Indicator, payload.indicator
+        table, value_column, value = IndicatorValue, IndicatorValue.value, payload.value
+        owner = IndicatorValue.indicator_id
+    found = conn.execute(select(entity.name, entity.aliases).where(entity.id == key)).first()
+    if found is None:
+        raise InvalidParameter(f"no {entity.__tablename__} '{key}'")
+    _check_evidence(conn, payload.evidence, [found.name, *found.aliases])
+    recorded = conn.execute(
+        select(table.id).where(
+            owner == key, table.year == payload.year, table.kind == payload.kind,
+            value_column == value,
+        )
+    ).first()  # fmt: skip
+    if recorded:
+        raise Conflict(f"{key} {payload.year} {payload.kind} {value} is recorded already")
 
 
 def _check_evidence(
@@ -339,11 +378,35 @@ def _check_geometry(
 
 
 def _apply(
-    conn: Connection, actor: Actor, kind: str, project_id: str, payload: Record, change_id: int
+    conn: Connection,
+    actor: Actor,
+    project_id: str | None,
+    payload: Record,
+    change_id: int,
+    origin: str,
 ) -> None:
     def audit(action: str, entity: str, key: str, before: Any, after: Any) -> None:
         write_audit(conn, actor, action, entity, key, before, after, change_id)
 
+    if isinstance(payload, ProgrammeFigureEdit | IndicatorFigureEdit):
+        figure = payload.model_dump(exclude={"evidence", "programme", "indicator"})
+        if isinstance(payload, ProgrammeFigureEdit):
+            table: Any = ProgrammeProgress
+            key = payload.programme
+            figure["programme_id"] = key
+        else:
+            table = IndicatorValue
+            key = payload.indicator
+            figure["indicator_id"] = key
+        conn.execute(
+            insert(table).values(
+                **figure, origin=origin, evidence_id=evidence_id(conn, payload.evidence)
+            )
+        )
+        after = figure | {"origin": origin, "evidence": payload.evidence.model_dump()}
+        audit("create", table.__tablename__, f"{key}/{payload.year}/{payload.kind}", None, after)
+        return
+    assert project_id is not None
     if isinstance(payload, StatusEventEdit | TargetEdit):
         is_event = isinstance(payload, StatusEventEdit)
         table = StatusEvent if is_event else Target
@@ -351,7 +414,7 @@ def _apply(
             "project_id": project_id,
             "year": payload.year,
             "status": payload.status,
-            "origin": EDIT,
+            "origin": origin,
             "evidence_id": evidence_id(conn, payload.evidence),
         }
         if isinstance(payload, StatusEventEdit):
@@ -488,9 +551,9 @@ CHANGE_JSON_SQL = text(
     """
     SELECT jsonb_build_object(
         'id', c.id, 'kind', c.kind, 'state', c.state,
-        'project', jsonb_build_object('id', c.project_id, 'name', coalesce(p.name,
-                                      c.payload->>'name')),
-        'payload', c.payload, 'base_revision', c.base_revision,
+        'project', CASE WHEN c.project_id IS NOT NULL THEN jsonb_build_object(
+                       'id', c.project_id, 'name', coalesce(p.name, c.payload->>'name')) END,
+        'payload', c.payload, 'origin', c.origin, 'base_revision', c.base_revision,
         'township_codes', to_jsonb(c.township_codes),
         'submitted_by', s.username, 'submitted_at', c.submitted_at,
         'reviewed_by', r.username, 'reviewed_at', c.reviewed_at,

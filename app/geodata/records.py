@@ -174,3 +174,11 @@ class ProjectCreate(Record):
 
 class RetireEdit(Record):
     reason: Name
+
+
+class ProgrammeFigureEdit(ProgrammeProgressRecord):
+    programme: Slug
+
+
+class IndicatorFigureEdit(IndicatorValueRecord):
+    indicator: Slug

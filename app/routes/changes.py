@@ -30,7 +30,8 @@ LIST_SQL = text(
     WHERE (CAST(:state AS text) IS NULL OR c.state = :state)
       AND (CAST(:project AS text) IS NULL OR c.project_id = :project)
       AND (CAST(:username AS text) IS NULL OR s.username = :username)
-      AND (CAST(:townships AS text[]) IS NULL OR CAST(c.township_codes AS text[]) && CAST(:townships AS text[]))
+      AND (CAST(:townships AS text[]) IS NULL
+           OR CAST(c.township_codes AS text[]) && CAST(:townships AS text[]))
       AND (CAST(:since AS timestamptz) IS NULL OR c.submitted_at >= :since)
       AND (CAST(:until AS timestamptz) IS NULL OR c.submitted_at <= :until)
       AND (CAST(:only_user AS int) IS NULL OR c.submitted_by = :only_user)

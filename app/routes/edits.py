@@ -29,7 +29,7 @@ def _submit(
     engine: EngineDep,
     actor: ActorDep,
     kind: str,
-    project_id: str,
+    project_id: str | None,
     data: dict[str, Any],
     if_match: str | None,
     approve: bool | None,
@@ -37,7 +37,8 @@ def _submit(
     publish = actor.user.is_reviewer if approve is None else approve
     with engine.begin() as conn:
         change = changes.submit(conn, actor, kind, project_id, data, if_match, publish)
-        revision = changes.project_state(conn, change["project"]["id"])
+        project = change["project"]
+        revision = changes.project_state(conn, project["id"]) if project else None
     status = 201 if change["state"] == "approved" else 202
     headers = {"Location": f"{base_url(request)}/changes/{change['id']}"}
     if revision is not None:
@@ -49,7 +50,7 @@ def _submit(
 def create_project(
     request: Request, engine: EngineDep, actor: ActorDep, data: JsonBody, approve: Approve = None
 ) -> JSONResponse:
-    return _submit(request, engine, actor, "project", "", data, None, approve)
+    return _submit(request, engine, actor, "project", None, data, None, approve)
 
 
 @router.post("/collections/projects/items/{featureId}/events", summary="Report progress")

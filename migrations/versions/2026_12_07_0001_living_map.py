@@ -49,8 +49,9 @@ def upgrade() -> None:
         "change_request",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("project_id", sa.String(length=64), nullable=False),
+        sa.Column("project_id", sa.String(length=64), nullable=True),
         sa.Column("payload", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("origin", sa.String(length=16), server_default="edit", nullable=False),
         sa.Column("base_revision", sa.Integer(), nullable=True),
         sa.Column(
             "township_codes", sa.ARRAY(sa.String(length=12)), server_default="{}", nullable=False
@@ -72,8 +73,11 @@ def upgrade() -> None:
             name=op.f("ck_change_request_reviewed_when_decided"),
         ),
         sa.CheckConstraint(
-            "kind IN ('event', 'target', 'geometry', 'project', 'retire')",
+            "kind IN ('event', 'target', 'geometry', 'project', 'retire', 'programme_figure', 'indicator_figure')",
             name=op.f("ck_change_request_kind"),
+        ),
+        sa.CheckConstraint(
+            "origin IN ('catalogue', 'report', 'edit')", name=op.f("ck_change_request_origin")
         ),
         sa.CheckConstraint(
             "state IN ('submitted', 'approved', 'rejected')", name=op.f("ck_change_request_state")
