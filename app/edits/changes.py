@@ -557,11 +557,22 @@ CHANGE_JSON_SQL = text(
         'township_codes', to_jsonb(c.township_codes),
         'submitted_by', s.username, 'submitted_at', c.submitted_at,
         'reviewed_by', r.username, 'reviewed_at', c.reviewed_at,
-        'review_comment', c.review_comment)
+        'review_comment', c.review_comment,
+        'evidence', CASE WHEN d.id IS NOT NULL THEN jsonb_build_object(
+            'document', d.id, 'title', d.title, 'date', d.date, 'file_name', d.file_name,
+            'media_type', d.media_type,
+            'file', CASE WHEN d.stored_name IS NOT NULL THEN '/documents/' || d.id || '/file' END,
+            'start', (c.payload->'evidence'->>'start')::int,
+            'end', (c.payload->'evidence'->>'end')::int,
+            -- substr counts characters, like the code-point offsets of the evidence
+            'quote', substr(d.text, (c.payload->'evidence'->>'start')::int + 1,
+                            (c.payload->'evidence'->>'end')::int
+                            - (c.payload->'evidence'->>'start')::int)) END)
     FROM change_request c
     JOIN app_user s ON s.id = c.submitted_by
     LEFT JOIN app_user r ON r.id = c.reviewed_by
     LEFT JOIN project p ON p.id = c.project_id
+    LEFT JOIN document d ON d.id = c.payload->'evidence'->>'document'
     WHERE c.id = :id
     """
 )
