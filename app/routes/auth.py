@@ -67,5 +67,5 @@ def token(
 @router.get("/me", summary="The signed-in user, with role and townships")
 def me(user: UserDep, engine: EngineDep) -> JSONResponse:
     with engine.connect() as conn:
-        names = dict(conn.execute(select(Township.code, Township.name)).tuples())
+        names = {code: name for code, name in conn.execute(select(Township.code, Township.name))}
     return JSONResponse(user.as_json(names), headers={"Cache-Control": "no-store"})
