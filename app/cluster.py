@@ -20,12 +20,14 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
 
 DB_NAME = "tzmap"
-DB_USER = "tzmap"
+DB_USER = "tzmap"  # owns the cluster and the schema; migrations and `tzmap load` use it
+APP_ROLE = "tzmap_app"  # what the server connects as (its rights: the living-map migration)
 ROOT_CLUSTERS_DIR = Path("/var/lib/tzmap")
 PG_LIB = Path("/usr/lib/postgresql")
 PG_SHARE = Path("/usr/share/postgresql")
@@ -136,6 +138,14 @@ class LocalCluster:
     def url(self, database: str = DB_NAME) -> str:
         state = self.state
         return f"postgresql://{DB_USER}:{state['password']}@127.0.0.1:{state['port']}/{database}"
+
+    def app_url(self) -> str:
+        """The server's URL: the app role, which may not alter the schema or the audit."""
+        state = self.state
+        password = state.get("app_password")
+        if not password:
+            raise ProvisioningError("the cluster has no app role yet; run `tzmap db start`")
+        return f"postgresql://{APP_ROLE}:{password}@127.0.0.1:{state['port']}/{DB_NAME}"
 
     def _default_pgdata(self) -> Path:
         if os.geteuid() == 0:
@@ -281,8 +291,22 @@ class LocalCluster:
             ).fetchone()
             if not exists:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DB_NAME)))
+            self._ensure_app_role(conn)
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+
+    def _ensure_app_role(self, conn: psycopg.Connection[Any]) -> None:
+        """The server's login role; the migrations grant it its rights in the database."""
+        password = self.state.get("app_password") or secrets.token_urlsafe(24)
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (APP_ROLE,)).fetchone()
+        verb = "ALTER" if exists else "CREATE"
+        conn.execute(
+            sql.SQL("{} ROLE {} LOGIN PASSWORD {}").format(
+                sql.SQL(verb), sql.Identifier(APP_ROLE), sql.Literal(password)
+            )
+        )
+        if self.state.get("app_password") != password:
+            self._write_state({**self.state, "app_password": password})
 
     def status(self) -> dict[str, object]:
         if not self.exists():

@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "TZMAP_DATABASE_URL")
     )
+    # What the server connects as, when not DATABASE_URL's user (who then only migrates and
+    # loads). Unset with the private cluster: its app role, which may not alter the schema.
+    app_database_url: str | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
@@ -59,7 +62,7 @@ class Settings(BaseSettings):
     def uploads_path(self) -> Path:
         return self.uploads_dir or self.data_dir / "uploads"
 
-    @field_validator("database_url")
+    @field_validator("database_url", "app_database_url")
     @classmethod
     def _libpq_form(cls, value: str | None) -> str | None:
         if not value:

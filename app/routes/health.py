@@ -12,7 +12,9 @@ router = APIRouter(tags=["health"])
 
 VERSIONS_SQL = text(
     "SELECT current_setting('server_version') AS postgres,"
-    " (SELECT extversion FROM pg_extension WHERE extname = 'postgis') AS postgis"
+    " (SELECT extversion FROM pg_extension WHERE extname = 'postgis') AS postgis,"
+    " current_user AS role,"
+    " (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser"
 )
 
 
@@ -40,6 +42,8 @@ def healthz(request: Request, engine: EngineDep) -> JSONResponse:
         "postgres_version": versions.postgres,
         "postgis_version": versions.postgis,
         "schema": {"current": current, "head": head, "at_head": at_head},
+        # A server connected as a superuser could bypass what the database enforces.
+        "database_role": {"name": versions.role, "superuser": versions.superuser},
     }
     if problems:
         body["detail"] = "; ".join(problems)

@@ -17,6 +17,32 @@ down_revision: str | None = "67a13b7db4e3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# The role the server connects as: it reads everything, writes only what the app's write path
+# writes, and cannot alter the schema, the accounts or the audit (see README, "Database roles").
+APP_ROLE = "tzmap_app"
+APP_WRITES = {
+    "INSERT": (
+        "audit_log", "change_request", "document", "evidence", "indicator_value",
+        "programme_member", "programme_progress", "project", "project_alias",
+        "project_township", "sign_in_failure", "status_event", "target",
+    ),
+    "UPDATE": ("change_request", "document", "project"),
+    "DELETE": ("project_township",),
+}  # fmt: skip
+CREATE_APP_ROLE = f"""
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
+        CREATE ROLE {APP_ROLE} NOLOGIN;
+    END IF;
+EXCEPTION
+    WHEN duplicate_object THEN NULL;  -- made meanwhile by a migration of another database
+    WHEN insufficient_privilege THEN
+        RAISE NOTICE 'may not create role {APP_ROLE}: the server will connect as the migrating user';
+END
+$$
+"""
+
 APPEND_ONLY_FUNCTION = """
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -218,9 +244,41 @@ def upgrade() -> None:
         "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log"
         " FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
     )
+    op.execute(CREATE_APP_ROLE)
+    if (
+        op.get_bind()
+        .exec_driver_sql(f"SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}'")
+        .first()
+    ):
+        op.execute(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}")
+        op.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {APP_ROLE}")
+        op.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}")
+        for privilege, tables in APP_WRITES.items():
+            op.execute(f"GRANT {privilege} ON {', '.join(tables)} TO {APP_ROLE}")
+        # Tables of later migrations are readable too; what they may write, they grant.
+        op.execute(
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {APP_ROLE}"
+        )
+        op.execute(
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE ON SEQUENCES TO {APP_ROLE}"
+        )
 
 
 def downgrade() -> None:
+    if (
+        op.get_bind()
+        .exec_driver_sql(f"SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}'")
+        .first()
+    ):
+        op.execute(
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE SELECT ON TABLES FROM {APP_ROLE}"
+        )
+        op.execute(
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE USAGE ON SEQUENCES FROM {APP_ROLE}"
+        )
+        op.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {APP_ROLE}")
+        op.execute(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {APP_ROLE}")
+        op.execute(f"REVOKE ALL ON SCHEMA public FROM {APP_ROLE}")
     op.execute("DROP TRIGGER audit_log_no_truncate ON audit_log")
     op.execute("DROP TRIGGER audit_log_append_only ON audit_log")
     op.execute("DROP FUNCTION audit_log_append_only()")
