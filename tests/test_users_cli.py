@@ -9,7 +9,6 @@ from fastapi.testclient import TestClient
 from app.cli import main
 from app.settings import get_settings
 
-
 Tzmap = Callable[..., Result]
 
 
