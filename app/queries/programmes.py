@@ -15,6 +15,7 @@ from app.models import (
     ProgrammeProgress,
     Project,
 )
+from app.queries.projects import published
 from app.queries.sql import jsonb_list
 
 PROGRAMME_PROPERTIES = (
@@ -51,17 +52,22 @@ def programme_rows() -> Subquery:
                 cast(literal("[]"), JSONB),
             )
         )
-        .where(ProgrammeMember.programme_id == Programme.id)
+        .join(Project, Project.id == ProgrammeMember.project_id)
+        .where(ProgrammeMember.programme_id == Programme.id, published())
         .scalar_subquery()
     )
     collected = (
         select(func.ST_Collect(Project.geom))
         .join(ProgrammeMember, ProgrammeMember.project_id == Project.id)
-        .where(ProgrammeMember.programme_id == Programme.id)
+        .where(ProgrammeMember.programme_id == Programme.id, published())
         .scalar_subquery()
     )
     located = (
-        select(func.count()).where(ProgrammeMember.programme_id == Programme.id).scalar_subquery()
+        select(func.count())
+        .select_from(ProgrammeMember)
+        .join(Project, Project.id == ProgrammeMember.project_id)
+        .where(ProgrammeMember.programme_id == Programme.id, published())
+        .scalar_subquery()
     )
     ev = Evidence.__table__.alias("pe")
     progress_item = func.jsonb_build_object(
