@@ -174,8 +174,9 @@ def set_active(conn: Connection, username: str, active: bool) -> None:
     )
 
 
-def throttle(conn: Connection, username: str, address: str, window: int, per_user: int,
-             per_address: int) -> None:  # fmt: skip
+def throttle(
+    conn: Connection, username: str, address: str, window: int, per_user: int, per_address: int
+) -> None:
     """Refuse (429) a sign-in when the user or the address failed too often lately."""
     since = func.now() - timedelta(minutes=window)
     recent = SignInFailure.at > since
@@ -191,7 +192,11 @@ def throttle(conn: Connection, username: str, address: str, window: int, per_use
         )
 
 
-def record_failure(conn: Connection, username: str, address: str) -> None:
+def record_failure(conn: Connection, username: str, address: str, window: int) -> None:
+    # Failures older than the window count no more: forget them, so the table stays small.
+    conn.execute(
+        delete(SignInFailure).where(SignInFailure.at < func.now() - timedelta(minutes=window))
+    )
     conn.execute(insert(SignInFailure).values(username=username[:64], address=address))
 
 

@@ -51,15 +51,20 @@ def token(
         raise InvalidParameter("grant_type must be 'password' or 'refresh_token'")
     address = request.client.host if request.client else "unknown"
     with engine.begin() as conn:
-        accounts.throttle(conn, username, address, settings.sign_in_window_minutes,
-                          settings.sign_in_failures_per_user,
-                          settings.sign_in_failures_per_address)  # fmt: skip
+        accounts.throttle(
+            conn,
+            username,
+            address,
+            settings.sign_in_window_minutes,
+            settings.sign_in_failures_per_user,
+            settings.sign_in_failures_per_address,
+        )
     try:
         with engine.connect() as conn:
             user = accounts.authenticate(conn, username, password)
     except Unauthorized:
         with engine.begin() as conn:
-            accounts.record_failure(conn, username, address)
+            accounts.record_failure(conn, username, address, settings.sign_in_window_minutes)
         raise
     return _tokens(request, user, settings)
 

@@ -27,7 +27,7 @@ APP_WRITES = {
         "project_township", "sign_in_failure", "status_event", "target",
     ),
     "UPDATE": ("change_request", "document", "project"),
-    "DELETE": ("project_township",),
+    "DELETE": ("project_township", "sign_in_failure"),
 }  # fmt: skip
 CREATE_APP_ROLE = f"""
 DO $$

@@ -50,23 +50,29 @@ def _public_status(living: Living, project_id: str, year: int) -> Any:
 # --- the authorisation matrix ----------------------------------------------------------------
 
 EXPECTED = {
-    # user: (event on own township's project, event elsewhere, target, geometry, queue)
-    "admin": (201, 201, 201, 201, 200),
-    "planner": (201, 201, 201, 201, 200),
-    "song": (202, 403, 403, 403, 200),
-    "viewer": (403, 403, 403, 403, 403),
-    None: (401, 401, 401, 401, 401),
+    # user: (event on a project in the editor's township, event elsewhere, target, geometry,
+    #        retire (queued, so that the project stays), new project, the queue)
+    "admin": (201, 201, 201, 201, 202, 201, 200),
+    "planner": (201, 201, 201, 201, 202, 201, 200),
+    "song": (202, 403, 403, 403, 403, 403, 200),
+    "viewer": (403, 403, 403, 403, 403, 403, 403),
+    None: (401, 401, 401, 401, 401, 401, 401),
 }
 
 
 @pytest.mark.parametrize("user", ROLES)
 def test_authorisation_matrix(living: Living, evidence: str, user: str | None) -> None:
     own, other = living.own_project, living.other_project
+    new = {"id": f"matrix-{user or 'anonymous'}", "name": f"权限测试{user}", "category": "road"}
     got = (
         living.write(user, "POST", f"{ITEMS}/{own}/events", event(evidence)).status_code,
         living.write(user, "POST", f"{ITEMS}/{other}/events", event(evidence)).status_code,
         living.write(user, "POST", f"{ITEMS}/{own}/targets", event(evidence)).status_code,
         living.write(user, "PUT", f"{ITEMS}/{own}/geometry", geometry_body()).status_code,
+        living.write(
+            user, "POST", f"{ITEMS}/{own}/retire", {"reason": "测试"}, approve="false"
+        ).status_code,
+        living.write(user, "POST", ITEMS, new).status_code,
         living.client.get("/changes", headers=living.auth(user)).status_code,
     )
     assert got == EXPECTED[user]
