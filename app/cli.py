@@ -35,6 +35,23 @@ def database_url(settings: Settings, *, start_local: bool = True) -> str:
     return cluster.url()
 
 
+def server_database_url(settings: Settings) -> str:
+    """What the server connects as: TZMAP_APP_DATABASE_URL; else DATABASE_URL's user; else the
+    private cluster's app role, which may read and write data but not alter the schema."""
+    if settings.app_database_url:
+        return settings.app_database_url
+    if settings.database_url:
+        return settings.database_url
+    return LocalCluster(settings.data_dir).app_url()
+
+
+def _server_url_or_fail(settings: Settings) -> str:
+    try:
+        return server_database_url(settings)
+    except ProvisioningError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def _database_url_or_fail(settings: Settings) -> str:
     try:
         return database_url(settings)
@@ -65,6 +82,7 @@ def up(host: str | None, port: int | None) -> None:
     migrate.upgrade(url)
     click.echo("Schema migrated to head.")
     _load(url, settings.geodata_dir, settings.documents_dir)
+    server = _server_url_or_fail(settings)
     if port_in_use(port):
         if _healthy(host, port):
             click.echo(f"tzmap is already serving at http://{host}:{port}/ ; nothing more to do.")
@@ -72,7 +90,7 @@ def up(host: str | None, port: int | None) -> None:
         raise click.ClickException(
             f"port {port} on {host} is taken by another program; choose one with --port"
         )
-    _serve(settings, url, host, port)
+    _serve(settings, server, host, port)
 
 
 def _healthy(host: str, port: int) -> bool:
@@ -98,8 +116,8 @@ def _serve(settings: Settings, url: str, host: str, port: int) -> None:
 def serve(host: str | None, port: int | None) -> None:
     """Serve the app (the database must be migrated)."""
     settings = _settings()
-    url = _database_url_or_fail(settings)
-    _serve(settings, url, host or settings.host, port or settings.port)
+    _database_url_or_fail(settings)  # starts the private cluster when it is used
+    _serve(settings, _server_url_or_fail(settings), host or settings.host, port or settings.port)
 
 
 @main.command("migrate")
@@ -209,20 +227,43 @@ def export_html_command(
 @click.option("--report-year", type=int, help="Year the report reviews (default: read from it).")
 @click.option("--json", "output", flag_value="json", help="Print the proposals as a JSON list.")
 @click.option("--csv", "output", flag_value="csv", help="Print the proposals as CSV.")
-@click.option("--apply", "apply_", is_flag=True, help="Write the accepted proposals (audited).")
+@click.option(
+    "--apply", "apply_", is_flag=True, help="Write the accepted proposals as approved changes."
+)
+@click.option(
+    "--as",
+    "username",
+    metavar="USERNAME",
+    help="With --apply: the planner or admin who approves them (named in the audit).",
+)
 def extract_command(
-    report: Path, report_year: int | None, output: str | None, apply_: bool
+    report: Path, report_year: int | None, output: str | None, apply_: bool, username: str | None
 ) -> None:
     """Propose status updates from a new annual REPORT (plain text) against the catalogue."""
+    import getpass
+
+    from app.accounts import get_user
+    from app.edits.changes import Actor
+    from app.errors import TzmapError
     from app.extract import output as formats
     from app.extract.document import ExtractError
-    from app.extract.service import run_extract
+    from app.extract.service import apply_run, run_extract
 
+    if apply_ and not username:
+        raise click.UsageError("--apply needs --as USERNAME: the planner or admin who approves")
+    if username and not apply_:
+        raise click.UsageError("--as is for --apply")
     engine = make_engine(_database_url_or_fail(_settings()))
     try:
-        run = run_extract(engine, report.read_bytes(), report.name, report_year, apply_)
+        run = run_extract(engine, report.read_bytes(), report.name, report_year)
+        if username:
+            with engine.connect() as conn:
+                user = get_user(conn, username)
+            apply_run(engine, run, Actor(user, f"tzmap extract ({getpass.getuser()})"))
     except ExtractError as exc:
         raise click.ClickException(str(exc)) from exc
+    except TzmapError as exc:
+        raise click.ClickException(exc.detail) from exc
     finally:
         engine.dispose()
     if output is None:

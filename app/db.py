@@ -11,18 +11,29 @@ def sqlalchemy_url(database_url: str) -> URL:
     return make_url(database_url).set(drivername="postgresql+psycopg")
 
 
-def make_engine(database_url: str, **kwargs: Any) -> Engine:
+def make_engine(
+    database_url: str,
+    statement_timeout: float | None = None,
+    lock_timeout: float | None = None,
+    **kwargs: Any,
+) -> Engine:
+    """An engine; the timeouts (seconds) bound every statement and lock wait of its sessions."""
     # Enough pooled connections for the server's concurrent requests, so they are not reopened.
     options = kwargs if "poolclass" in kwargs else {"pool_size": 10, "max_overflow": 10, **kwargs}
+    # JIT compiling costs more than it saves on these short, wide queries (measured by
+    # bench/feeds.py: up to 0.7 s on a tile or an items page).
+    session = ["-c jit=off"]
+    if statement_timeout is not None:
+        session.append(f"-c statement_timeout={int(statement_timeout * 1000)}")
+    if lock_timeout is not None:
+        session.append(f"-c lock_timeout={int(lock_timeout * 1000)}")
     return create_engine(
         sqlalchemy_url(database_url),
         pool_pre_ping=True,
         connect_args={
             "connect_timeout": 5,
             "application_name": "tzmap",
-            # JIT compiling costs more than it saves on these short, wide queries (measured by
-            # bench/feeds.py: up to 0.7 s on a tile or an items page).
-            "options": "-c jit=off",
+            "options": " ".join(session),
         },
         **options,
     )

@@ -12,10 +12,10 @@ from app.db import make_engine
 from app.deps import reader
 from app.migrate import head_revisions
 from app.routes import auth, changes, edits, extract, features, health, printing, tiles, web
-from app.routes.problems import add_exception_handlers
+from app.routes.problems import RejectNulBytes, add_exception_handlers
 from app.settings import Settings
 from app.tokens import signing_key
-from app.webmap.page import LEAFLET_DIR, STATIC_DIR
+from app.webmap.page import GEOMAN_DIR, LEAFLET_DIR, STATIC_DIR
 
 
 def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
@@ -26,7 +26,12 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(url)
+        engine = make_engine(
+            url,
+            statement_timeout=settings.statement_timeout_seconds,
+            lock_timeout=settings.lock_timeout_seconds,
+            pool_timeout=settings.pool_timeout_seconds,
+        )
         app.state.engine = engine
         try:
             yield
@@ -46,6 +51,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     app.state.head_revisions = head_revisions()
     app.state.signing_key = signing_key(settings)
     add_exception_handlers(app)
+    app.add_middleware(RejectNulBytes)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if settings.cors_origins:
         app.add_middleware(
@@ -63,15 +69,22 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     app.include_router(edits.router)
     app.include_router(features.router, dependencies=read)
     app.include_router(tiles.router, dependencies=read)
+    app.include_router(extract.page_router)
     app.include_router(extract.router, dependencies=read)
     app.include_router(printing.router, dependencies=read)
     app.include_router(web.router, dependencies=read)
-    # Leaflet comes from the npm install (package-lock.json), our own assets from static/.
+    # Leaflet and Leaflet-Geoman come from the npm install (package-lock.json), our own assets
+    # from static/.
     # check_dir=False: the app (and its API) still starts before `npm ci` has run.
     app.mount(
         "/static/vendor/leaflet",
         StaticFiles(directory=LEAFLET_DIR, check_dir=False),
         name="leaflet",
+    )
+    app.mount(
+        "/static/vendor/geoman",
+        StaticFiles(directory=GEOMAN_DIR, check_dir=False),
+        name="geoman",
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     # loads). Unset with the private cluster: its app role, which may not alter the schema.
     app_database_url: str | None = None
     host: str = "127.0.0.1"
+    # The server's database limits: a statement running longer, a lock waited on longer, or a
+    # free pooled connection waited on longer is given up, and the request answered 503.
+    statement_timeout_seconds: float = Field(default=30, gt=0)
+    lock_timeout_seconds: float = Field(default=5, gt=0)
+    pool_timeout_seconds: float = Field(default=5, gt=0)
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
     # Where the private cluster keeps its state (port, password); its data directory is

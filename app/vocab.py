@@ -50,7 +50,8 @@ QUALIFIERS = ("about", "at_least", "at_most")
 USER_ROLES = ("admin", "planner", "township_editor", "viewer")
 REVIEWER_ROLES = ("admin", "planner")
 # Where a status event, target or figure came from: the authored catalogue (geodata/, which
-# `tzmap load` keeps in sync), a report read by `tzmap extract --apply`, or an edit in the app.
+# `tzmap load` keeps in sync), a report's proposal (`/extract`, `tzmap extract --apply`), or an
+# edit in the app.
 ORIGINS = ("catalogue", "report", "edit")
 AUDIT_ACTIONS = ("create", "update", "delete", "load", "import", "submit", "approve", "reject")
 

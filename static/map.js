@@ -41,6 +41,8 @@
       timeline: '进展与计划', evidence: '依据', event: '实际', targetKind: '计划',
       noText: '（原文未加载）', close: '关闭', unplacedNote: '未定位：公开资料未给出位置',
       choropleth: '乡镇项目数', gcj: '已按GCJ-02坐标偏移叠加', chars: '字符',
+      afterReports: '{reported}年以后尚无年度进展报告：{year}年的“实际进展”为{reported}年报告所述状态及此后审核通过的更新，不一定是{year}年的全部实际情况。',
+      signInToRead: '本地图需登录后查看。', file: '上传的文件',
       notReportedYet: '尚无报告', river: '河流（示意）', expressway: '高速公路（示意）', road: '道路（示意）', yes: '是', no: '否', length: '长度', area: '面积'
     },
     en: {
@@ -62,7 +64,9 @@
       evidence: 'Source', event: 'reported', targetKind: 'planned',
       noText: '(document text not loaded)', close: 'Close',
       unplacedNote: 'Unplaced: no public source gives the site', choropleth: 'Projects per township',
-      gcj: 'overlays shifted to GCJ-02', river: 'River (approximate)',
+      gcj: 'overlays shifted to GCJ-02',
+      afterReports: 'No annual report covers the years after {reported} yet: "Actual" for {year} shows the statuses reported for {reported} and the updates approved since; it may not be the whole state in {year}.',
+      signInToRead: 'Sign in to see this map.', file: 'uploaded file', river: 'River (approximate)',
       expressway: 'Expressway (approximate)', road: 'Road (approximate)', chars: 'characters', notReportedYet: 'not reported yet',
       yes: 'yes', no: 'no', length: 'length', area: 'area'
     }
@@ -149,13 +153,25 @@
   // --- data --------------------------------------------------------------------------------
 
   var cache = {};
+  // Every request goes through the signed-in session when there is one (static/auth.js), so
+  // that a map closed to anonymous readers answers a signed-in user.
+  function request(url) {
+    var options = { headers: { Accept: 'application/json' } };
+    return window.tzAuth ? window.tzAuth.fetch(url, options) : fetch(url, options);
+  }
   function api(key, url) {
     if (DATA) { return Promise.resolve(DATA[key] || null); }
     if (!cache[key]) {
-      cache[key] = fetch(url, { headers: { Accept: 'application/json' } }).then(function (r) {
-        if (!r.ok) { throw new Error(url + ': ' + r.status); }
+      var answer = request(url).then(function (r) {
+        if (!r.ok) {
+          var error = new Error(url + ': ' + r.status);
+          error.status = r.status;
+          throw error;
+        }
         return r.json();
       });
+      cache[key] = answer;
+      answer.catch(function () { if (cache[key] === answer) { delete cache[key]; } });  // not kept
     }
     return cache[key];
   }
@@ -164,10 +180,17 @@
   var ALL_AT_ONCE = 10000;
   var VIEW_LIMIT = 3000;
   var total = null;
+  // The latest year an annual report covers. Later years show what was reported then and the
+  // updates approved since, which the banner says.
+  var reportedYear = null;
   function projectCount() {
-    if (DATA) { return Promise.resolve(0); }
+    if (DATA) {
+      reportedYear = DATA.reported || null;
+      return Promise.resolve(0);
+    }
     return api('count', '/collections/projects/items?limit=1&properties=name').then(function (r) {
       total = r.numberMatched;
+      reportedYear = r.reported_year || null;
       return total;
     });
   }
@@ -194,9 +217,13 @@
 
   // --- text --------------------------------------------------------------------------------
 
+  function announce(name, detail) {
+    document.dispatchEvent(new CustomEvent(name, { detail: detail }));
+  }
+
   function t(key, values) {
     var text = (T[state.lang] && T[state.lang][key]) || T.zh[key] || key;
-    Object.keys(values || {}).forEach(function (k) { text = text.replace('{' + k + '}', values[k]); });
+    Object.keys(values || {}).forEach(function (k) { text = text.split('{' + k + '}').join(values[k]); });
     return text;
   }
   function statusName(s) { return STATUS_NAMES[state.lang][s || NOT_REPORTED] || s; }
@@ -258,6 +285,7 @@
   var projectLayer = L.featureGroup();
   var offlineBase = L.layerGroup();
   var layersByProject = {};
+  var drawing = false;  // while a shape is edited, clicks on the map belong to the editor
   var current = { projects: [], townships: [], programmes: [] };
 
   function shownStatus(p) {
@@ -335,7 +363,7 @@
       onEachFeature: function (f, layer) {
         // Leaflet inserts a string tooltip as HTML: hand it an element holding plain text.
         layer.bindTooltip(el('span', f.properties.name), { permanent: true, direction: 'center', className: 'tz-label' });
-        layer.on('click', function () { selectTownship(f.properties.code, true); });
+        layer.on('click', function () { if (!drawing) { selectTownship(f.properties.code, true); } });
       }
     }).eachLayer(function (layer) { townshipLayer.addLayer(layer); });
   }
@@ -359,7 +387,7 @@
       onEachFeature: function (f, layer) {
         layersByProject[f.id] = layer;
         layer.bindTooltip(el('span', f.properties.name));
-        layer.on('click', function () { openProject(f.id, false); });
+        layer.on('click', function () { if (!drawing) { openProject(f.id, false); } });
       }
     }).eachLayer(function (layer) { projectLayer.addLayer(layer); });
     var unplaced = current.projects.filter(function (p) { return !p.geometry && visible(p); }).length;
@@ -526,7 +554,12 @@
     var close = el('button', '×', 'tz-small');
     close.type = 'button';
     close.setAttribute('aria-label', t('close'));
-    close.addEventListener('click', function () { state.project = ''; panel.hidden = true; writeUrl(); });
+    close.addEventListener('click', function () {
+      state.project = '';
+      panel.hidden = true;
+      writeUrl();
+      announce('tzmap:project', { id: '', feature: null, panel: panel });
+    });
     head.appendChild(close);
     panel.appendChild(head);
     var dl = el('dl', null, 'tz-fields');
@@ -561,10 +594,22 @@
         item.appendChild(el('strong', r.year + ' · ' + (r.kind === 'event' ? t('event') : t('targetKind')) +
           ' · ' + statusName(r.status)));
         if (r.milestone) { item.appendChild(el('span', '（' + r.milestone + '）')); }
-        var source = el('div', t('evidence') + '：' + r.title + '（' + r.date + '）' +
+        if (r.start === null) {  // a whole uploaded file (photo, PDF) stands as the evidence
+          var source = el('div', t('evidence') + '：', 'tz-source');
+          var link = el('a', r.title + '（' + r.date + '）');
+          link.href = '/documents/' + encodeURIComponent(r.document) + '/file';
+          link.target = '_blank';
+          link.rel = 'noopener';
+          if (window.tzAuth) { window.tzAuth.link(link); }
+          source.appendChild(CFG.embedded ? el('span', link.textContent) : link);
+          source.appendChild(el('span', ' · ' + t('file')));
+          item.appendChild(source);
+          list.appendChild(item);
+          return;
+        }
+        item.appendChild(el('div', t('evidence') + '：' + r.title + '（' + r.date + '）' +
           (r.section ? ' · ' + r.section : '') + '，' + t('chars') + ' ' + r.start + '–' + r.end,
-          'tz-source');
-        item.appendChild(source);
+          'tz-source'));
         item.appendChild(el('blockquote', r.quote || t('noText'), r.quote ? 'tz-quote' : 'tz-quote tz-missing'));
         list.appendChild(item);
       });
@@ -576,6 +621,8 @@
     }
     if (!p.geometry) { panel.appendChild(el('p', t('unplacedNote'), 'tz-note')); }
     writeUrl();
+    // The editing script adds the project's history and, for those who may, its edit section.
+    announce('tzmap:project', { id: id, feature: p, panel: panel });
   }
 
   // --- legend, links, fullscreen -------------------------------------------------------------
@@ -730,7 +777,15 @@
     });
   }
 
+  function drawBanner() {
+    var banner = document.getElementById('tz-banner');
+    var after = state.mode === 'actual' && reportedYear !== null && state.year > reportedYear;
+    banner.hidden = !after;
+    banner.textContent = after ? t('afterReports', { year: state.year, reported: reportedYear }) : '';
+  }
+
   function refresh() {
+    drawBanner();
     drawProjects();
     townshipSummary();
     programmeNote();
@@ -786,6 +841,7 @@
       fillFilters();
       fillTownshipSelect();
       refresh();
+      announce('tzmap:lang', { lang: state.lang });
       if (state.project) { openProject(state.project, false); }
     });
     document.getElementById('tz-collapse').addEventListener('click', function () {
@@ -809,25 +865,112 @@
   addFullscreen();
   addLegendControl();
   bind();
+  // The banner stands over the map, where the colours it qualifies are.
+  var banner = document.getElementById('tz-banner');
+  map.getContainer().appendChild(banner);
+  L.DomEvent.disableClickPropagation(banner);
   var hadView = new URLSearchParams(window.location.search).has('view');
-  drawBasemap();
-  setYear(state.year).then(function () {
-    fillTownshipSelect();
-    fillFilters();
-    refresh();
-    if (!hadView) {
-      if (state.township) { selectTownship(state.township, true); }
-      else { map.fitBounds(townshipLayer.getBounds(), { animate: false }); }
+  var started = false;
+
+  // A map closed to anonymous readers: say so and wait for a sign-in (static/edit.js listens,
+  // or reads the mark on the body when it starts after this).
+  function signInNeeded() {
+    current.projects = [];
+    current.townships = [];
+    document.getElementById('tz-year').value = state.year;
+    document.getElementById('tz-year-value').textContent = state.year;
+    drawTownships();
+    drawProjects();
+    drawLegend();
+    document.getElementById('tz-project').hidden = true;
+    document.getElementById('tz-count').textContent = t('signInToRead');
+    document.body.setAttribute('data-sign-in', 'needed');
+    announce('tzmap:unauthorized', {});
+  }
+  function failed(error) {
+    if (error.status === 401) { signInNeeded(); }
+    else { document.getElementById('tz-count').textContent = String(error); }
+  }
+
+  function start() {
+    if (CFG.anonymousRead === false && !(window.tzAuth && window.tzAuth.signedIn())) {
+      signInNeeded();
+      return Promise.resolve();
     }
-    if (state.project) { openProject(state.project, !hadView); }
-    document.body.setAttribute('data-ready', 'true');
-  }).catch(function (error) {
-    document.getElementById('tz-count').textContent = String(error);
-  });
+    document.body.removeAttribute('data-sign-in');
+    drawBasemap().catch(function () { /* the base is optional; the data says what failed */ });
+    return setYear(state.year).then(function () {
+      fillTownshipSelect();
+      fillFilters();
+      refresh();
+      if (!hadView) {
+        if (state.township) { selectTownship(state.township, true); }
+        else { map.fitBounds(townshipLayer.getBounds(), { animate: false }); }
+      }
+      if (state.project) { openProject(state.project, !hadView); }
+      started = true;
+      document.body.setAttribute('data-ready', 'true');
+    }).catch(failed);
+  }
+
+  // Read everything again (after signing in, or once a change was approved): the map, the
+  // filters, the open project with its timeline.
+  function reload() {
+    cache = {};
+    total = null;
+    if (!started || (CFG.anonymousRead === false && !(window.tzAuth && window.tzAuth.signedIn()))) {
+      started = false;
+      return start();
+    }
+    return setYear(state.year).then(function () {
+      fillTownshipSelect();
+      fillFilters();
+      refresh();
+      var open = current.projects.some(function (f) { return f.id === state.project; });
+      if (state.project && !open && !large()) {  // retired meanwhile
+        state.project = '';
+        document.getElementById('tz-project').hidden = true;
+        writeUrl();
+        announce('tzmap:project', { id: '', feature: null, panel: document.getElementById('tz-project') });
+      }
+    }).catch(failed);
+  }
+
+  // Where a coordinate is drawn (shifted to GCJ-02 over a Chinese base map) and back: the
+  // geometry editor draws like the map and saves in WGS84.
+  function fromLatLng(latlng) {
+    var lon = latlng.lng, lat = latlng.lat;
+    var x = lon, y = lat;
+    if (shiftToGcj && !outOfChina(lon, lat)) {
+      for (var i = 0; i < 4; i += 1) {
+        var d = gcjDelta(x, y);
+        x = lon - d[0];
+        y = lat - d[1];
+      }
+    }
+    return [Math.round(x * 1e6) / 1e6, Math.round(y * 1e6) / 1e6];
+  }
+
+  start();
 
   // For tests and the curious: what is drawn right now.
   window.tzmap = {
     state: state,
+    map: map,
+    reload: reload,
+    openProject: openProject,
+    feature: function (id) { return current.projects.filter(function (f) { return f.id === id; })[0] || null; },
+    layerOf: function (id) { return layersByProject[id] || null; },
+    toLatLng: toLatLng,
+    fromLatLng: fromLatLng,
+    setDrawing: function (on) { drawing = Boolean(on); },
+    statuses: STATUSES,
+    statusName: statusName,
+    qualityName: function (q) { return QUALITY_NAMES[state.lang][q] || q; },
+    categoryName: categoryName,
+    colours: COLOURS,
+    years: YEARS,
+    reportedYear: function () { return reportedYear; },
     visibleProjectIds: function () { return Object.keys(layersByProject).sort(); },
     projectColour: function (id) {
       var p = current.projects.filter(function (f) { return f.id === id; })[0];

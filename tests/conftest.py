@@ -107,7 +107,7 @@ def client(loaded_db: str) -> Iterator[Any]:
 
 
 @contextmanager
-def serve(database_url: str) -> Iterator[str]:
+def serve(database_url: str, settings: Settings | None = None) -> Iterator[str]:
     """The app on `database_url`, served by uvicorn on a free loopback port."""
     import threading
     import time
@@ -119,7 +119,10 @@ def serve(database_url: str) -> Iterator[str]:
 
     port = free_port()
     config = uvicorn.Config(
-        create_app(Settings(), database_url), host="127.0.0.1", port=port, log_level="warning"
+        create_app(settings or Settings(), database_url),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -130,6 +130,8 @@ def test_up_twice_is_harmless(cluster: LocalCluster) -> None:
     try:
         health = _wait_healthy(port, server)
         assert health["status"] == "ok"
+        # The server is not the superuser that owns the cluster: it runs as the app role.
+        assert health["database_role"] == {"name": "tzmap_app", "superuser": False}
         second = _tzmap("up", "--port", str(port), env=env)
         output, _ = second.communicate(timeout=120)
         assert second.returncode == 0, output
@@ -146,7 +148,10 @@ def test_up_with_database_url_provisions_nothing(tmp_path: Path, empty_db: str) 
     server = _tzmap("up", "--port", str(port), env=env)
     try:
         assert _wait_healthy(port, server)["status"] == "ok"
-        assert not state_dir.exists()
+        assert not (state_dir / "cluster.json").exists()
+        # Only the key that signs sign-in tokens is kept there, readable by its owner alone.
+        assert sorted(p.name for p in state_dir.iterdir()) == ["signing-key"]
+        assert (state_dir / "signing-key").stat().st_mode & 0o777 == 0o600
         with psycopg.connect(empty_db) as conn:
             loaded = conn.execute("SELECT count(*) FROM project").fetchone()
         assert loaded is not None and loaded[0] > 100, "tzmap up loads the catalogue"

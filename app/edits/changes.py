@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import shapely
@@ -92,7 +93,7 @@ class Actor:
 class ProjectState:
     id: str
     name: str
-    names: list[str]  # the name and aliases, which evidence must mention
+    names: list[str]  # evidence must mention one: name, aliases, or a programme's (as the loader)
     revision: int
     townships: list[str]
     retired: bool
@@ -149,10 +150,16 @@ def project_state(conn: Connection, project_id: str, lock: bool = False) -> Proj
         .where(ProjectTownship.project_id == project_id)
         .order_by(ProjectTownship.township_code)
     ).scalars()
+    # A programme named for exactly its members (绿心三大文化设施) speaks for each of them.
+    programmes = conn.execute(
+        select(Programme.name, Programme.aliases)
+        .join(ProgrammeMember, ProgrammeMember.programme_id == Programme.id)
+        .where(ProgrammeMember.project_id == project_id)
+    ).all()
     return ProjectState(
         row.id,
         row.name,
-        [row.name, *aliases],
+        [row.name, *aliases, *(n for p in programmes for n in (p.name, *p.aliases))],
         row.revision,
         list(townships),
         row.retired_at is not None,
@@ -277,6 +284,11 @@ def _check(conn: Connection, payload: Record, project: ProjectState | None) -> N
         _check_figure(conn, payload)
     elif isinstance(payload, StatusEventEdit | TargetEdit):
         assert project is not None
+        if isinstance(payload, StatusEventEdit) and payload.year > date.today().year:
+            raise InvalidParameter(
+                f"an event reports what has happened, and {payload.year} is still to come; "
+                "a promise for that year is a target"
+            )
         _check_evidence(conn, payload.evidence, project.names)
         table = StatusEvent if isinstance(payload, StatusEventEdit) else Target
         exists = conn.execute(
@@ -450,7 +462,7 @@ def _apply(
                 geometry_quality=payload.geometry_quality,
                 placement=payload.placement,
                 cross_border=payload.cross_border,
-                origin=EDIT,
+                origin=origin,
                 geometry_origin=EDIT,
             )
         )

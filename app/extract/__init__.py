@@ -2,5 +2,5 @@
 
 sentences → mentions (known names, longest first) → classify (stage, year, milestone from the
 report's language) → proposals; candidates and figures for unknown names and counted programmes;
-apply writes accepted proposals through one validated, audited path.
+apply makes chosen proposals changes through the app's one write path (app.edits.changes).
 """

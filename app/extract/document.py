@@ -79,3 +79,18 @@ def report_document(
     return ReportDocument(
         f"report-{sha256[:12]}", title_of(text), date_of(text, years), sha256, file_name, False
     )
+
+
+def registered_report(conn: Connection, document_id: str) -> tuple[ReportDocument, str]:
+    """A document whose text the database keeps, to be read again without uploading it."""
+    row = conn.execute(
+        select(Document.id, Document.title, Document.date, Document.sha256, Document.file_name,
+               Document.text).where(Document.id == document_id)
+    ).first()  # fmt: skip
+    if row is None or row.text is None:
+        raise ExtractError(
+            f"no registered report '{document_id}': upload its text instead"
+            if row is None
+            else f"the text of '{document_id}' is not registered: upload it instead"
+        )
+    return ReportDocument(row.id, row.title, row.date, row.sha256, row.file_name, True), row.text

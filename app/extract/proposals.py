@@ -47,6 +47,7 @@ CSV_FIELDS = (
     "evidence_end",
     "evidence",
     "basis",
+    "ref",
 )
 
 
@@ -70,7 +71,8 @@ class Proposal:
     value_kind: str | None = None
     unit: str | None = None
     qualifier: str | None = None
-    # new; repeat: proposed earlier in the list; recorded: in the database; applied: just written
+    # new; repeat: proposed earlier in the list; recorded: in the database; submitted: waiting in
+    # the review queue; applied: just written (approved)
     state: str = "new"
 
     @property
@@ -79,6 +81,13 @@ class Proposal:
         if self.entity in ("programme", "indicator"):
             return (self.entity, self.entity_id, self.value_kind, self.year, self.value)
         return (self.entity, self.entity_id or self.entity_name, self.kind, self.year, self.status)
+
+    @property
+    def ref(self) -> str:
+        """Names the proposal in a selection: the fact, and where the text says it. Reading the
+        same text against the same catalogue gives the same refs."""
+        fact = "/".join(str(part) for part in self.key if part is not None)
+        return f"{fact}@{self.mention_start}-{self.evidence_end}"
 
     @property
     def accepted(self) -> bool:
@@ -113,6 +122,7 @@ class Proposal:
             "evidence_end": self.evidence_end,
             "evidence": text[self.evidence_start : self.evidence_end],
             "basis": self.basis,
+            "ref": self.ref,
         }
 
 

@@ -1,16 +1,23 @@
-"""One run of the extractor against the database: what the CLI and the web upload both call."""
+"""One run of the extractor against the database: what the CLI and the web app both call."""
 
 from __future__ import annotations
 
-import getpass
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
-from app.extract.apply import ApplyReport, apply_proposals, mark_recorded
-from app.extract.document import ExtractError, ReportDocument, decode, report_document
-from app.extract.frames import YearUnknown
-from app.extract.lexicon import Lexicon, read_lexicon
+from app.edits.changes import Actor
+from app.extract.apply import ApplyReport, Selection, apply_proposals, mark_recorded
+from app.extract.document import (
+    ExtractError,
+    ReportDocument,
+    decode,
+    registered_report,
+    report_document,
+)
+from app.extract.frames import ReportYears, YearUnknown
+from app.extract.lexicon import read_lexicon
 from app.extract.proposals import Extraction, extract
 
 
@@ -23,30 +30,48 @@ class ReportRun:
 
 
 def run_extract(
-    engine: Engine,
-    raw: bytes,
-    file_name: str | None,
-    report_year: int | None = None,
-    apply: bool = False,
-    actor: str | None = None,
+    engine: Engine, raw: bytes, file_name: str | None, report_year: int | None = None
 ) -> ReportRun:
-    """Read the report against the catalogue in the database; apply the accepted proposals
-    when asked. Raises ExtractError for a report that cannot be read."""
+    """Read a report's text against the catalogue in the database; nothing is written.
+    Raises ExtractError for a report that cannot be read."""
     text = decode(raw)
     with engine.connect() as conn:
-        lexicon = read_lexicon(conn)
-        try:
-            extraction = extract(text, lexicon, report_year)
-        except YearUnknown as exc:
-            raise ExtractError(str(exc)) from exc
-        document = report_document(conn, raw, text, file_name, extraction.years)
-        mark_recorded(conn, extraction.proposals)
-    run = ReportRun(document, text, extraction)
-    if apply:
-        run.applied = _apply(engine, run, lexicon, actor)
-    return run
+        document_of = lambda years: report_document(conn, raw, text, file_name, years)  # noqa: E731
+        return _read(conn, text, report_year, document_of)
 
 
-def _apply(engine: Engine, run: ReportRun, lexicon: Lexicon, actor: str | None) -> ApplyReport:
-    who = actor or f"tzmap extract ({getpass.getuser()})"
-    return apply_proposals(engine, run.document, run.text, run.extraction.proposals, lexicon, who)
+def run_registered(engine: Engine, document_id: str, report_year: int | None = None) -> ReportRun:
+    """Read again a report whose text the database keeps (registered by an earlier apply)."""
+    with engine.connect() as conn:
+        document, text = registered_report(conn, document_id)
+        return _read(conn, text, report_year, lambda years: document)
+
+
+def _read(
+    conn: Connection,
+    text: str,
+    report_year: int | None,
+    document_of: Callable[[ReportYears], ReportDocument],
+) -> ReportRun:
+    lexicon = read_lexicon(conn)
+    try:
+        extraction = extract(text, lexicon, report_year)
+    except YearUnknown as exc:
+        raise ExtractError(str(exc)) from exc
+    document = document_of(extraction.years)
+    mark_recorded(conn, extraction.proposals)
+    return ReportRun(document, text, extraction)
+
+
+def apply_run(
+    engine: Engine,
+    run: ReportRun,
+    actor: Actor,
+    selection: list[Selection] | None = None,
+    approve: bool = True,
+) -> ApplyReport:
+    """Turn the chosen proposals of a run into changes by `actor` (see `apply.apply_proposals`)."""
+    run.applied = apply_proposals(
+        engine, run.document, run.text, run.extraction.proposals, actor, selection, approve
+    )
+    return run.applied

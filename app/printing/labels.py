@@ -119,7 +119,9 @@ TEXT: dict[Lang, dict[str, str]] = {
         "filter_bbox": "范围：{v}",
         "filter_mode_plan": "着色：计划应达状态",
         "data_date": "进展报告截至{reported}年底；数据库更新于{updated}",
-        "note_after_reports": "{reported}年以后尚无进展报告，图中状态为最近一次报告所述。",
+        "note_after_reports": (
+            "{reported}年以后尚无年度进展报告，图中状态为最近一次报告所述及此后审核通过的更新。"
+        ),
         "print_date": "打印日期：{date}",
         "note": "说明",
         "note_geometry": (
@@ -209,7 +211,8 @@ TEXT: dict[Lang, dict[str, str]] = {
         "filter_mode_plan": "coloured by status due by plan",
         "data_date": "Progress reported to end {reported}; database updated {updated}",
         "note_after_reports": (
-            "No progress report covers the years after {reported}: statuses are as last reported."
+            "No annual report covers the years after {reported}: statuses are as last reported,"
+            " with the updates approved since."
         ),
         "print_date": "Printed: {date}",
         "note": "Note",

@@ -49,6 +49,13 @@ def status_rank(status: Any) -> ColumnElement[int]:
 
 
 def last_reported_year() -> ColumnElement[int]:
+    """The latest year an annual report covers (the catalogue's and the reports' events). An
+    update approved in the app speaks for its own project only, not for the whole district."""
+    return select(func.max(StatusEvent.year)).where(StatusEvent.origin != "edit").scalar_subquery()
+
+
+def latest_event_year() -> ColumnElement[int]:
+    """The latest year anything is known to have happened: reports and approved updates."""
     return select(func.max(StatusEvent.year)).scalar_subquery()
 
 

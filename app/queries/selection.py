@@ -8,21 +8,22 @@ from sqlalchemy.sql.selectable import Subquery
 
 from app.layers import Layer
 from app.queries.filters import township_codes, where_clauses
-from app.queries.projects import last_reported_year
+from app.queries.projects import last_reported_year, latest_event_year
 from app.query import ItemsQuery, YearRange, parse_year
 
 FIRST_PLAN_YEAR = 2022  # the default year while no report is loaded
 
 
 def reported_year(conn: Connection) -> int | None:
-    """The latest year any loaded report speaks of."""
+    """The latest year an annual report covers; later years cannot be judged behind plan."""
     latest = conn.execute(select(last_reported_year())).scalar()
     return int(latest) if latest is not None else None
 
 
 def default_year(conn: Connection) -> int:
-    """Without year or datetime, statuses are as of the latest year the reports cover."""
-    return reported_year(conn) or FIRST_PLAN_YEAR
+    """Without year or datetime, statuses are as of the latest year anything is known of."""
+    latest = conn.execute(select(latest_event_year())).scalar()
+    return int(latest) if latest is not None else FIRST_PLAN_YEAR
 
 
 @dataclass(frozen=True)

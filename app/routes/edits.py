@@ -7,11 +7,13 @@ Each request goes through `app.edits.changes.submit`: a township editor's change
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
+from sqlalchemy import func, select
 
 from app.deps import ActorDep, EngineDep, SettingsDep, reader
 from app.edits import changes, uploads
-from app.errors import PayloadTooLarge
+from app.errors import NotFound, PayloadTooLarge
+from app.models import Document
 from app.routes.common import base_url
 
 router = APIRouter(tags=["Editing"])
@@ -139,3 +141,33 @@ def document_file(engine: EngineDep, settings: SettingsDep, document_id: str) ->
         filename=name,
         headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"},
     )
+
+
+@router.get(
+    "/documents",
+    summary="The source documents whose text is registered, for evidence ranges",
+    dependencies=[Depends(reader)],
+)
+def documents(engine: EngineDep) -> JSONResponse:
+    query = (
+        select(Document.id, Document.title, Document.date, Document.publisher,
+               func.length(Document.text).label("length"))
+        .where(Document.text.is_not(None))
+        .order_by(Document.date.desc(), Document.id)
+    )  # fmt: skip
+    with engine.connect() as conn:
+        rows = [dict(row._mapping) for row in conn.execute(query)]
+    return JSONResponse(rows)
+
+
+@router.get(
+    "/documents/{document_id}/text",
+    summary="A document's text: evidence offsets count its characters from 0",
+    dependencies=[Depends(reader)],
+)
+def document_text(engine: EngineDep, document_id: str) -> PlainTextResponse:
+    with engine.connect() as conn:
+        text = conn.execute(select(Document.text).where(Document.id == document_id)).scalar()
+    if text is None:
+        raise NotFound(f"no document text '{document_id}'")
+    return PlainTextResponse(text)

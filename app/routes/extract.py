@@ -1,60 +1,191 @@
-"""POST /extract: upload a new annual report's text, get the proposed status updates back.
+"""The report reader in the app.
 
-Nothing is written here; approving proposals belongs to the editing flow (authenticated and
-township-scoped), and `tzmap extract --apply` writes them from the command line meanwhile.
+`GET /extract` is the page; `POST /extract` reads an uploaded report and answers the proposed
+updates (nothing is written, anyone who may read may ask); `POST /extract/changes` turns the
+proposals a signed-in planner chose into changes, through the one write path of every edit:
+approved at once, or submitted to the review queue.
 """
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from app.deps import EngineDep
-from app.errors import InvalidParameter
+from app import vocab
+from app.deps import ActorDep, EngineDep
+from app.errors import Forbidden, InvalidParameter
+from app.extract.apply import ApplyError, Selection
 from app.extract.document import ExtractError
 from app.extract.output import proposal_dicts
 from app.extract.proposals import THRESHOLD
-from app.extract.service import run_extract
+from app.extract.service import ReportRun, apply_run, run_extract, run_registered
+from app.printing.labels import CATEGORY_LABELS
 from app.webmap.page import STATIC_DIR
 
+# The page is static and holds no data: it is served to everyone, so that one can sign in on it
+# even where reading needs a token.
+page_router = APIRouter(tags=["extract"])
 router = APIRouter(tags=["extract"])
 
 # The district's reports run to some 50 000 characters; ten times that is no report.
 MAX_BYTES = 2_000_000
+# A report of that size makes a few hundred proposals; a selection names each at most once.
+MAX_SELECTED = 2_000
+MAX_SELECTION_CHARS = 400_000
+
+ReportFile = Annotated[
+    UploadFile | None, File(description="The report as plain text (UTF-8 or GB18030)")
+]
+ReportYear = Annotated[
+    int | None, Form(description="Year the report reviews (default: read from it)")
+]
 
 
-@router.get("/extract", summary="The page to upload a report and review its proposals")
+@page_router.get("/extract", summary="The page to upload a report and review its proposals")
 def extract_page() -> FileResponse:
     return FileResponse(STATIC_DIR / "extract.html", media_type="text/html")
+
+
+def _read(
+    engine: EngineDep, file: UploadFile | None, document: str | None, report_year: int | None
+) -> ReportRun:
+    """The report, uploaded or registered already, read against the catalogue."""
+    if (file is None) == (document is None):
+        raise InvalidParameter(
+            "send the report's text as `file`, or the id of a registered report as `document`"
+        )
+    try:
+        if document is not None:
+            return run_registered(engine, document, report_year)
+        assert file is not None
+        raw = file.file.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise InvalidParameter(
+                f"the report is larger than {MAX_BYTES} bytes; is it plain text?"
+            )
+        return run_extract(engine, raw, file.filename, report_year)
+    except ExtractError as exc:
+        raise InvalidParameter(str(exc)) from exc
+
+
+def _document(run: ReportRun) -> dict[str, Any]:
+    d = run.document
+    registered = d.registered or (run.applied is not None and run.applied.document_registered)
+    return {
+        "id": d.id,
+        "title": d.title,
+        "date": d.date,
+        "sha256": d.sha256,
+        "file_name": d.file_name,
+        "registered": registered,
+    }
 
 
 @router.post("/extract", summary="Proposed status updates from a report's text")
 def extract_report(
     engine: EngineDep,
     file: Annotated[UploadFile, File(description="The report as plain text (UTF-8 or GB18030)")],
-    report_year: Annotated[
-        int | None, Form(description="Year the report reviews (default: read from it)")
-    ] = None,
+    report_year: ReportYear = None,
 ) -> dict[str, Any]:
-    raw = file.file.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise InvalidParameter(f"the report is larger than {MAX_BYTES} bytes; is it plain text?")
-    try:
-        run = run_extract(engine, raw, file.filename, report_year)
-    except ExtractError as exc:
-        raise InvalidParameter(str(exc)) from exc
-    d, years = run.document, run.extraction.years
+    run = _read(engine, file, None, report_year)
+    years = run.extraction.years
     return {
-        "document": {
-            "id": d.id,
-            "title": d.title,
-            "date": d.date,
-            "sha256": d.sha256,
-            "file_name": d.file_name,
-            "registered": d.registered,
-        },
+        "document": _document(run),
         "report_year": years.report,
         "plan_year": years.plan,
         "threshold": THRESHOLD,
         "proposals": proposal_dicts(run),
+        # What a candidate's new project may be, in the words of the map and the prints.
+        "categories": [
+            {"id": c, "zh": CATEGORY_LABELS["zh"][c], "en": CATEGORY_LABELS["en"][c]}
+            for c in vocab.CATEGORIES
+        ],
     }
+
+
+_Ref = Annotated[str, Field(min_length=1, max_length=400)]
+
+
+class Chosen(BaseModel):
+    """A proposal chosen by its `ref`; a candidate also says what the new project is to be."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ref: _Ref
+    name: Annotated[str | None, Field(max_length=200)] = None
+    id: Annotated[str | None, Field(max_length=64)] = None
+    category: Annotated[str | None, Field(max_length=64)] = None
+
+
+_SELECTION: TypeAdapter[list[str | Chosen]] = TypeAdapter(
+    Annotated[list[_Ref | Chosen], Field(max_length=MAX_SELECTED)]  # type: ignore[arg-type]
+)
+
+
+def _selection(value: str) -> list[Selection]:
+    try:
+        items = _SELECTION.validate_json(value)
+    except ValidationError as exc:
+        errors = [
+            {"field": "selection." + ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+            for e in exc.errors()[:20]
+        ]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        shape = 'a JSON list of proposal refs, or of {"ref", "name", "id", "category"}'
+        raise InvalidParameter(f"selection must be {shape}: {detail}", errors=errors) from exc
+    if not items:
+        raise InvalidParameter("the selection is empty: choose at least one proposal")
+    return [
+        Selection(item) if isinstance(item, str) else
+        Selection(item.ref, item.name, item.id, item.category)
+        for item in items
+    ]  # fmt: skip
+
+
+@router.post(
+    "/extract/changes",
+    summary="Turn chosen proposals into changes (planners): approved, or queued for review",
+    responses={
+        201: {"description": "Changes made and approved"},
+        202: {"description": "Changes submitted to the review queue"},
+    },
+)
+def extract_changes(
+    engine: EngineDep,
+    actor: ActorDep,
+    selection: Annotated[
+        str,
+        Form(
+            max_length=MAX_SELECTION_CHARS,
+            description="JSON list of proposal refs (`ref` of POST /extract), or of objects "
+            '{"ref", "name", "id", "category"}: a candidate becomes a new, unplaced project',
+        ),
+    ],
+    file: ReportFile = None,
+    document: Annotated[
+        str | None, Form(max_length=64, description="Instead of `file`: a registered report")
+    ] = None,
+    report_year: ReportYear = None,
+    approve: Annotated[
+        bool, Form(description="Approve at once (default), or submit to the review queue")
+    ] = True,
+) -> JSONResponse:
+    if not actor.user.is_reviewer:
+        raise Forbidden("planners and admins turn a report's proposals into changes")
+    chosen = _selection(selection)
+    run = _read(engine, file, document, report_year)
+    try:
+        applied = apply_run(engine, run, actor, chosen, approve)
+    except ApplyError as exc:
+        error = next(iter(exc.kinds)) if len(exc.kinds) == 1 else InvalidParameter
+        raise error(str(exc), errors=exc.problems) from exc
+    body = {
+        "document": _document(run),
+        "approved": approve,
+        "changes": applied.changes,
+        "skipped": applied.skipped,
+        "summary": str(applied),
+    }
+    status = (201 if approve else 202) if applied.changes else 200
+    return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})

@@ -17,7 +17,7 @@ from app.layers import LAYERS, Layer
 from app.params import COMMON_PARAMETERS, ITEMS_PARAMETERS, ItemsQueryDep, reject_unknown
 from app.queries.features import Page, feature_page, single_feature
 from app.queries.filters import order_by, queryables
-from app.queries.selection import default_year, select_features
+from app.queries.selection import default_year, reported_year, select_features
 from app.query import MAX_LIMIT, ItemsQuery, parse_year, split_list
 from app.routes import web
 from app.routes.common import (
@@ -221,6 +221,7 @@ def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: Engin
             layer.has_geometry,
         )
         result = conn.execute(statement).one()
+        reported = reported_year(conn) if not export else None
     if export:
         collection = f'{{"type":"FeatureCollection","features":{result.features}}}'.encode()
         try:
@@ -238,6 +239,9 @@ def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: Engin
         "numberReturned": result.returned,
         "links": _page_links(request, query, result.returned, result.matched),
         "year": years.year,
+        # The latest year an annual report covers: later years show the statuses reported then
+        # and the updates approved since, and nothing after it is judged behind plan.
+        "reported_year": reported,
     }
     response = _stream_collection(head, result.features, query.crs)
     return cached(request, etag, response)

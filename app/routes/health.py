@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.deps import EngineDep
 from app.migrate import current_revisions
+from app.routes.problems import log
 
 router = APIRouter(tags=["health"])
 
@@ -18,6 +19,13 @@ VERSIONS_SQL = text(
 )
 
 
+@router.head("/livez", include_in_schema=False)
+@router.get("/livez", summary="Liveness: the process answers")
+def livez() -> JSONResponse:
+    return JSONResponse({"status": "alive"})
+
+
+@router.head("/healthz", include_in_schema=False)
 @router.get("/healthz", summary="Service health")
 def healthz(request: Request, engine: EngineDep) -> JSONResponse:
     head = list(request.app.state.head_revisions)
@@ -26,9 +34,14 @@ def healthz(request: Request, engine: EngineDep) -> JSONResponse:
             versions = conn.execute(VERSIONS_SQL).one()
             current = list(current_revisions(conn))
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        failure = {"status": "unavailable", "database": "unreachable", "detail": reason}
-        return JSONResponse(failure, status_code=503)
+        # The reason (with the server's address) goes to the log, not to whoever asks.
+        log.warning("health check: database unreachable: %s", exc)
+        failure = {
+            "status": "unavailable",
+            "database": "unreachable",
+            "detail": "cannot reach the database, or it did not answer in time",
+        }
+        return JSONResponse(failure, status_code=503, headers={"Retry-After": "5"})
 
     at_head = sorted(current) == sorted(head)
     problems = []

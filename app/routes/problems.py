@@ -1,15 +1,21 @@
-"""Every error a user can cause becomes an application/problem+json response."""
+"""Every error a user can cause becomes an application/problem+json response; so does a database
+that is down or too slow (503, with Retry-After), which is not the user's doing."""
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.errors import TzmapError
 
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_SECONDS = 5
+log = logging.getLogger("tzmap")
 
 
 def problem(
@@ -33,6 +39,43 @@ def add_exception_handlers(app: FastAPI) -> None:
         detail = "; ".join(f"{e['parameter']}: {e['message']}" for e in errors)
         return problem(400, "Invalid parameter", detail, errors=errors)
 
+    @app.exception_handler(sa.DataError)
+    async def _data_error(request: Request, exc: sa.DataError) -> JSONResponse:
+        # The database refused a value the request carried (a NUL character, a number out of
+        # range): the request's fault, and nothing was written.
+        return problem(400, "Invalid value", "a value in the request cannot be stored or compared")
+
+    @app.exception_handler(sa.OperationalError)
+    @app.exception_handler(sa.InterfaceError)
+    @app.exception_handler(sa.TimeoutError)
+    async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # Down, restarting, overloaded, or a statement or lock wait past its timeout. The body
+        # names no host: the reason goes to the log.
+        log.warning("database unavailable for %s: %s", request.url.path, exc)
+        return problem(
+            503,
+            "Service unavailable",
+            "the database is unavailable or too slow just now; try again shortly",
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem(exc.status_code, "Error", str(exc.detail))
+
+
+class RejectNulBytes:
+    """A NUL character in the path or the query string is a 400 before any route sees it:
+    PostgreSQL text cannot hold one, and no parameter needs one."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (
+            "\x00" in scope["path"] or b"%00" in scope.get("query_string", b"").lower()
+        ):
+            response = problem(400, "Invalid parameter", "the request contains a NUL character")
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -25,7 +25,12 @@ def wants_html(request: Request) -> bool:
 
 def page(request: Request) -> HTMLResponse:
     settings = request.app.state.settings
-    return HTMLResponse(map_page(tianditu_key=settings.tianditu_key, print_url="/print"))
+    html = map_page(
+        tianditu_key=settings.tianditu_key,
+        print_url="/print",
+        anonymous_read=settings.anonymous_read,
+    )
+    return HTMLResponse(html)
 
 
 @router.get("/api/projects/{project_id}/timeline", summary="A project's events and targets")

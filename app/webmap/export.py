@@ -12,6 +12,7 @@ from app.layers import LAYERS
 from app.models import District, Document
 from app.queries.features import Page, feature_page
 from app.queries.filters import order_by, township_codes, where_clauses
+from app.queries.selection import reported_year
 from app.queries.timeline import timeline
 from app.query import MAX_LIMIT, ItemsQuery, YearRange
 from app.settings import REPO_ROOT
@@ -74,7 +75,8 @@ def basemap_collection(conn: Connection) -> dict[str, Any]:
 
 def embedded_data(conn: Connection, query: ItemsQuery) -> dict[str, Any]:
     """Keys are what static/map.js asks for: projects:YEAR, townships:YEAR, programmes,
-    timeline:ID. The project filters of `query` apply; townships and programmes are whole."""
+    timeline:ID, and reported (the latest year a report covers). The project filters of `query`
+    apply; townships and programmes are whole."""
     unfiltered = ItemsQuery(limit=MAX_LIMIT, offset=0, year_given=None, datetime=None, bbox=None,
                             crs=DEFAULT_CRS)  # fmt: skip
     data: dict[str, Any] = {}
@@ -86,6 +88,7 @@ def embedded_data(conn: Connection, query: ItemsQuery) -> dict[str, Any]:
         data[f"townships:{year}"] = _collection(conn, "townships", unfiltered, year)
     data["programmes"] = _collection(conn, "programmes", unfiltered, vocab.PLAN_YEARS[-1])
     data["basemap"] = basemap_collection(conn)
+    data["reported"] = reported_year(conn)
     for project_id in sorted(ids):
         data[f"timeline:{project_id}"] = timeline_rows(conn, project_id)
     return data

@@ -15,6 +15,8 @@ from app.settings import REPO_ROOT
 
 STATIC_DIR = REPO_ROOT / "static"
 LEAFLET_DIR = REPO_ROOT / "node_modules" / "leaflet" / "dist"
+# The geometry editor (Leaflet-Geoman), loaded by static/edit.js when a planner edits a shape.
+GEOMAN_DIR = REPO_ROOT / "node_modules" / "@geoman-io" / "leaflet-geoman-free" / "dist"
 CENTRE = (39.80, 116.72)
 
 
@@ -88,6 +90,8 @@ PANEL = """
     <button id="tz-lang" type="button" class="tz-small" aria-label="English / 中文"></button>
     <button id="tz-collapse" type="button" class="tz-small" data-i18n-label="collapse">☰</button>
   </header>
+  <section id="tz-account" class="tz-block tz-account" aria-live="polite" hidden></section>
+  <section id="tz-queue" class="tz-block tz-queue" aria-live="polite" hidden></section>
   <section class="tz-block" aria-labelledby="tz-year-label">
     <label id="tz-year-label" for="tz-year" data-i18n="year"></label>
     <div class="tz-row">
@@ -135,6 +139,7 @@ PANEL = """
   </footer>
 </div>
 <div id="tz-legend" class="tz-legend leaflet-control" aria-label="legend"></div>
+<div id="tz-banner" class="tz-banner" role="status" hidden></div>
 """
 
 
@@ -148,9 +153,11 @@ def map_page(
     tianditu_key: str | None = None,
     print_url: str | None = None,
     embedded: dict[str, Any] | None = None,
+    anonymous_read: bool = True,
 ) -> str:
     """The page as HTML. With `embedded` (API responses by URL), the page reads its data from
-    itself and every asset is inlined: one file that opens with no server and no network."""
+    itself and every asset is inlined: one file that opens with no server and no network.
+    Without `anonymous_read` the page asks for a sign-in before it reads any data."""
     fmap = OfflineMap(
         location=CENTRE, zoom_start=11, tiles=None, control_scale=True, prefer_canvas=True
     )
@@ -184,12 +191,20 @@ def map_page(
         ],
         "printUrl": print_url,
         "embedded": embedded is not None,
+        "anonymousRead": anonymous_read,
     }
     script = f"window.TZMAP_CONFIG = {_script_json(config)};"
     if embedded is not None:
         script += f"\nwindow.TZMAP_DATA = {_script_json(embedded)};"
     root.script.add_child(folium.Element(script))
+    if embedded is None:
+        # Signing in and editing need the server: a standalone file has neither. The session
+        # script comes first, so that the map's first requests already carry the token.
+        root.header.add_child(folium.Element('<link rel="stylesheet" href="/static/edit.css">'))
+        root.html.add_child(folium.Element('<script src="/static/auth.js" defer></script>'))
     root.html.add_child(folium.Element('<script src="/static/map.js" defer></script>'))
+    if embedded is None:
+        root.html.add_child(folium.Element('<script src="/static/edit.js" defer></script>'))
     html = root.render()
     return _inline_assets(html) if embedded is not None else html
 

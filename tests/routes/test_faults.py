@@ -1,0 +1,164 @@
+"""Faults a district service meets: a database down, a lock held, a connection killed mid-write,
+and hostile values; each a clear answer, nothing half-written."""
+
+import threading
+import time
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+
+from app.cluster import free_port
+from app.main import create_app
+from app.settings import Settings
+from tests.routes.conftest import PNG, Living
+
+ITEMS = "/collections/projects/items"
+
+
+def _problem(response: object, status: int) -> None:
+    assert response.status_code == status, response.text  # type: ignore[attr-defined]
+    assert response.headers["content-type"] == "application/problem+json"  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def down() -> Iterator[TestClient]:
+    """The app on a database that is not there."""
+    url = f"postgresql://nobody:secret@127.0.0.1:{free_port()}/nothing"
+    with TestClient(create_app(Settings(), url), raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/collections"),
+        ("GET", f"{ITEMS}?limit=5"),
+        ("GET", f"{ITEMS}/x"),
+        ("GET", "/collections/projects/tiles/WebMercatorQuad/10/843/387"),
+        ("GET", "/api/projects/x/timeline"),
+        ("GET", "/collections/changes/items"),
+        ("POST", "/auth/token"),
+    ],
+)
+def test_a_database_down_is_503_with_retry_after(down: TestClient, method: str, path: str) -> None:
+    data = {"username": "a", "password": "b"} if method == "POST" else None
+    response = down.request(method, path, data=data)
+    _problem(response, 503)
+    assert int(response.headers["retry-after"]) > 0
+    assert "127.0.0.1" not in response.text and "nobody" not in response.text
+
+
+def test_health_says_why_without_naming_the_host(down: TestClient) -> None:
+    response = down.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+    assert "127.0.0.1" not in response.text and "port" not in response.text
+    assert down.get("/livez").status_code == 200
+    assert down.head("/healthz").status_code == 503
+
+
+@pytest.fixture
+def held_lock(living: Living) -> Iterator[None]:
+    """Another session holding an exclusive lock on the project table."""
+    with psycopg.connect(living.url) as conn:
+        conn.execute("LOCK TABLE project IN ACCESS EXCLUSIVE MODE")
+        yield
+        conn.rollback()
+
+
+def test_a_held_lock_is_a_timely_503_and_the_rest_still_answers(
+    living: Living, held_lock: None
+) -> None:
+    settings = Settings(statement_timeout_seconds=3, lock_timeout_seconds=1)
+    with TestClient(create_app(settings, living.url)) as client:
+        started = time.monotonic()
+        _problem(client.get(ITEMS, params={"limit": 5}), 503)
+        assert time.monotonic() - started < 20  # given up, not hung
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/livez").status_code == 200
+
+
+def test_a_connection_killed_mid_write_leaves_nothing(living: Living) -> None:
+    """Approval writes the event, then is killed before it commits: all of it or nothing."""
+    evidence = living.upload(data=PNG + b"killed")
+    body = {"year": 2001, "status": "completed", "evidence": {"document": evidence}}
+    change = living.write("song", "POST", f"{ITEMS}/{living.own_project}/events", body).json()
+    with psycopg.connect(living.url, autocommit=True) as admin:
+        # Stall every insert of an event so that the approval is caught in the middle.
+        admin.execute(
+            "CREATE FUNCTION stall() RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$"
+        )
+        admin.execute(
+            "CREATE TRIGGER stall BEFORE INSERT ON status_event"
+            " FOR EACH ROW EXECUTE FUNCTION stall()"
+        )
+        audit_before = living.sql("SELECT count(*) FROM audit_log")
+        answers: list[int] = []
+        headers = living.auth("planner")
+
+        def approve() -> None:
+            answers.append(
+                living.client.post(f"/changes/{change['id']}/approve", headers=headers).status_code
+            )
+
+        thread = threading.Thread(target=approve)
+        thread.start()
+        try:
+            deadline = time.monotonic() + 20
+            killed = 0
+            while not killed and time.monotonic() < deadline:
+                time.sleep(0.2)
+                killed = len(
+                    admin.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND wait_event = 'PgSleep'"
+                    ).fetchall()
+                )
+            thread.join(timeout=30)
+        finally:
+            admin.execute("DROP TRIGGER stall ON status_event")
+            admin.execute("DROP FUNCTION stall()")
+    assert killed and answers == [503]
+    state = living.sql("SELECT state FROM change_request WHERE id = %(i)s", i=change["id"])
+    assert state == [("submitted",)]
+    assert living.sql("SELECT count(*) FROM audit_log") == audit_before
+    written = living.sql(
+        "SELECT count(*) FROM status_event WHERE project_id = %(p)s AND year = 2001",
+        p=living.own_project,
+    )
+    assert written == [(0,)]
+    # The service carries on: the same approval now goes through.
+    again = living.client.post(f"/changes/{change['id']}/approve", headers=headers)
+    assert again.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{ITEMS}?q=a%00b",
+        f"{ITEMS}?programme=a%00b",
+        f"{ITEMS}/a%00b",
+        "/api/projects/a%00b/timeline",
+        "/collections/projects/tiles/WebMercatorQuad/10/843/387?q=%00",
+        "/changes?project=%00",
+    ],
+)
+def test_nul_characters_are_400(living: Living, path: str) -> None:
+    _problem(living.client.get(path), 400)
+
+
+def test_nul_in_bodies_and_numbers_out_of_range_are_400(living: Living) -> None:
+    before = living.sql("SELECT count(*) FROM change_request")
+    body = {
+        "year": 2002,
+        "status": "planned",
+        "milestone": "a\u0000b",
+        "evidence": {"document": living.upload(data=PNG + b"nul")},
+    }
+    _problem(living.write("planner", "POST", f"{ITEMS}/{living.own_project}/events", body), 400)
+    assert living.sql("SELECT count(*) FROM change_request") == before
+    _problem(living.client.post("/auth/token", data={"username": "a\x00", "password": "b"}), 400)
+    _problem(living.client.get(ITEMS, params={"offset": 2**63}), 400)
