@@ -12,7 +12,8 @@ from app.db import make_engine
 from app.deps import reader
 from app.migrate import head_revisions
 from app.routes import auth, changes, edits, extract, features, health, printing, tiles, web
-from app.routes.problems import RejectNulBytes, add_exception_handlers
+from app.routes.guards import HeadAsGet, RejectNulBytes
+from app.routes.problems import add_exception_handlers
 from app.settings import Settings
 from app.tokens import signing_key
 from app.webmap.page import GEOMAN_DIR, LEAFLET_DIR, STATIC_DIR
@@ -52,6 +53,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     app.state.signing_key = signing_key(settings)
     add_exception_handlers(app)
     app.add_middleware(RejectNulBytes)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if settings.cors_origins:
         app.add_middleware(

@@ -206,6 +206,8 @@ class StatusEvent(Base):
         CheckConstraint(_one_of("status", vocab.STATUSES), name="status"),
         UniqueConstraint("project_id", "year", "status"),
         Index(None, "year", "status"),
+        # The latest year an annual report covers, read by every page: max(year) of this index.
+        Index("ix_status_event_reported_year", "year", postgresql_where=text("origin <> 'edit'")),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)

@@ -27,7 +27,7 @@ from shapely.geometry.base import BaseGeometry
 
 from app.exports import EXPORT_FORMATS, NEEDS_GEOMETRY
 
-COLLECTIONS = ["projects", "townships", "programmes", "indicators"]
+COLLECTIONS = ["projects", "townships", "programmes", "indicators", "changes"]
 SONGZHUANG = "宋庄镇"
 WELL_KNOWN = {"东六环入地改造", "M101线"}
 CORE = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"

@@ -155,6 +155,32 @@ def reject(
     return _decide(engine, actor, change_id, False, comment)
 
 
+def changes_collection(base: str) -> dict[str, Any]:
+    """The change log as a collection, listed in /collections with the published layers."""
+    href = f"{base}/collections/changes"
+    return {
+        "id": "changes",
+        "title": "变更记录 Changes",
+        "description": (
+            "Every change made in the app or read from a report: who submitted it and when, its "
+            "state (submitted, approved, rejected), the reviewer and comment, and the evidence. "
+            "No geometry; filter by datetime (submission), township, project, user and state."
+        ),
+        "links": [
+            link(href, "self", "application/json", "变更记录 Changes"),
+            link(f"{href}/items", "items", "application/geo+json", "Changes as GeoJSON"),
+        ],
+        "extent": {"temporal": {"interval": [[None, None]]}},
+        "itemType": "feature",
+    }
+
+
+@router.get("/collections/changes", summary="The change log as a collection")
+def change_log_collection(request: Request, user: MaybeUser) -> JSONResponse:
+    may_read_log(request, user)
+    return JSONResponse(changes_collection(base_url(request)))
+
+
 def may_read_log(request: Request, user: User | None) -> bool:
     """Whether this reader sees every change in the log (else: approved ones and their own)."""
     settings = request.app.state.settings

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
 from app import vocab
 from app.deps import ActorDep, EngineDep
@@ -118,14 +118,13 @@ class Chosen(BaseModel):
     category: Annotated[str | None, Field(max_length=64)] = None
 
 
-_SELECTION: TypeAdapter[list[str | Chosen]] = TypeAdapter(
-    Annotated[list[_Ref | Chosen], Field(max_length=MAX_SELECTED)]  # type: ignore[arg-type]
-)
+class ChosenList(RootModel[list[str | Chosen]]):
+    root: Annotated[list[_Ref | Chosen], Field(max_length=MAX_SELECTED)]
 
 
 def _selection(value: str) -> list[Selection]:
     try:
-        items = _SELECTION.validate_json(value)
+        items = ChosenList.model_validate_json(value).root
     except ValidationError as exc:
         errors = [
             {"field": "selection." + ".".join(str(p) for p in e["loc"]), "message": e["msg"]}

@@ -17,9 +17,11 @@ from app.layers import LAYERS, Layer
 from app.params import COMMON_PARAMETERS, ITEMS_PARAMETERS, ItemsQueryDep, reject_unknown
 from app.queries.features import Page, feature_page, single_feature
 from app.queries.filters import order_by, queryables
-from app.queries.selection import default_year, reported_year, select_features
+from app.queries.projects import last_reported_year
+from app.queries.selection import default_year, select_features
 from app.query import MAX_LIMIT, ItemsQuery, parse_year, split_list
 from app.routes import web
+from app.routes.changes import changes_collection
 from app.routes.common import (
     LayerDep,
     base_url,
@@ -126,7 +128,10 @@ def collections(request: Request, engine: EngineDep) -> JSONResponse:
     return JSONResponse(
         {
             "links": [link(f"{base}/collections", "self", JSON)],
-            "collections": [_collection(base, layer, bbox) for layer in LAYERS.values()],
+            "collections": [
+                *(_collection(base, layer, bbox) for layer in LAYERS.values()),
+                changes_collection(base),
+            ],
         }
     )
 
@@ -220,8 +225,10 @@ def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: Engin
             crs,
             layer.has_geometry,
         )
-        result = conn.execute(statement).one()
-        reported = reported_year(conn) if not export else None
+        # The latest year an annual report covers rides along in the same statement.
+        result = conn.execute(
+            statement.add_columns(last_reported_year().label("reported_year"))
+        ).one()
     if export:
         collection = f'{{"type":"FeatureCollection","features":{result.features}}}'.encode()
         try:
@@ -241,7 +248,7 @@ def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: Engin
         "year": years.year,
         # The latest year an annual report covers: later years show the statuses reported then
         # and the updates approved since, and nothing after it is judged behind plan.
-        "reported_year": reported,
+        "reported_year": result.reported_year,
     }
     response = _stream_collection(head, result.features, query.crs)
     return cached(request, etag, response)

@@ -19,13 +19,11 @@ VERSIONS_SQL = text(
 )
 
 
-@router.head("/livez", include_in_schema=False)
 @router.get("/livez", summary="Liveness: the process answers")
 def livez() -> JSONResponse:
     return JSONResponse({"status": "alive"})
 
 
-@router.head("/healthz", include_in_schema=False)
 @router.get("/healthz", summary="Service health")
 def healthz(request: Request, engine: EngineDep) -> JSONResponse:
     head = list(request.app.state.head_revisions)

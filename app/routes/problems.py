@@ -9,7 +9,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.errors import TzmapError
 
@@ -62,20 +61,3 @@ def add_exception_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem(exc.status_code, "Error", str(exc.detail))
-
-
-class RejectNulBytes:
-    """A NUL character in the path or the query string is a 400 before any route sees it:
-    PostgreSQL text cannot hold one, and no parameter needs one."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (
-            "\x00" in scope["path"] or b"%00" in scope.get("query_string", b"").lower()
-        ):
-            response = problem(400, "Invalid parameter", "the request contains a NUL character")
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, send)

@@ -234,6 +234,13 @@ def upgrade() -> None:
         "audit_log",
         "action IN ('create', 'update', 'delete', 'load', 'import', 'submit', 'approve', 'reject')",
     )
+    op.create_index(
+        "ix_status_event_reported_year",
+        "status_event",
+        ["year"],
+        unique=False,
+        postgresql_where=sa.text("origin <> 'edit'"),
+    )
     # The audit trail is append-only for every role, the app's and the owner's alike.
     op.execute(APPEND_ONLY_FUNCTION)
     op.execute(
@@ -265,6 +272,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_status_event_reported_year", table_name="status_event")
     if (
         op.get_bind()
         .exec_driver_sql(f"SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}'")

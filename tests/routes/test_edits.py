@@ -464,3 +464,14 @@ def test_change_log_feed_filters(living: Living, evidence: str) -> None:
     assert living.client.get("/collections/changes/items", params={"state": "x"}).status_code == 400
     bad_time = living.client.get("/collections/changes/items", params={"datetime": "yesterday"})
     assert bad_time.status_code == 400
+
+
+def test_gdal_reads_the_change_log(living: Living, evidence: str) -> None:
+    from tests.test_gis_clients import run_gdal
+
+    living.write("song", "POST", f"{ITEMS}/{living.own_project}/events", event(evidence))
+    matched = living.client.get("/collections/changes/items").json()["numberMatched"]
+    with serve(living.url) as base:
+        output = run_gdal("ogrinfo", "-ro", "-al", "-so", f"OAPIF:{base}", "changes").stdout
+    assert "Layer name: changes" in output
+    assert f"Feature Count: {matched}" in output

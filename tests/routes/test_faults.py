@@ -162,3 +162,12 @@ def test_nul_in_bodies_and_numbers_out_of_range_are_400(living: Living) -> None:
     assert living.sql("SELECT count(*) FROM change_request") == before
     _problem(living.client.post("/auth/token", data={"username": "a\x00", "password": "b"}), 400)
     _problem(living.client.get(ITEMS, params={"offset": 2**63}), 400)
+
+
+def test_head_answers_like_get_without_a_body(living: Living) -> None:
+    for path in ("/healthz", "/livez", f"{ITEMS}/{living.own_project}", f"{ITEMS}?limit=500"):
+        got, head = living.client.get(path), living.client.head(path)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b""
+        assert head.headers.get("etag") == got.headers.get("etag")
+    assert living.client.head(f"{ITEMS}/no-such").status_code == 404

@@ -85,7 +85,7 @@ def test_conformance(client: TestClient) -> None:
 def test_collections(client: TestClient) -> None:
     body = client.get("/collections").json()
     ids = [c["id"] for c in body["collections"]]
-    assert ids == ["projects", "townships", "programmes", "indicators"]
+    assert ids == ["projects", "townships", "programmes", "indicators", "changes"]
     projects = body["collections"][0]
     minx, miny, maxx, maxy = projects["extent"]["spatial"]["bbox"][0]
     assert 116.3 < minx < maxx < 117.0 and 39.5 < miny < maxy < 40.1
