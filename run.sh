@@ -12,6 +12,8 @@ VENV=.venv
 TEST_DEBIAN_PACKAGES=(postgresql postgresql-15-postgis-3 gdal-bin chromium fonts-noto-cjk poppler-utils)
 # The web page's libraries (Leaflet) come from npm, pinned in package-lock.json.
 WEB_DEBIAN_PACKAGES=(nodejs npm)
+# Printed maps set their Chinese text in Noto Sans CJK.
+PRINT_DEBIAN_PACKAGES=(fonts-noto-cjk)
 
 as_root() { [ "$(id -u)" -eq 0 ]; }
 
@@ -71,6 +73,16 @@ case "${1:-}" in
     ;;
   "" | -h | --help)
     sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+    echo
+    ensure_venv ""
+    "$VENV/bin/tzmap" --help
+    ;;
+  up)
+    # The whole app, printing included; without root, print says which package is missing.
+    as_root && apt_install "${PRINT_DEBIAN_PACKAGES[@]}"
+    ensure_venv ""
+    ensure_web_assets
+    exec "$VENV/bin/tzmap" "$@"
     ;;
   *)
     ensure_venv ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import urllib.request
 from collections.abc import Callable
@@ -13,12 +14,15 @@ import click
 from sqlalchemy import Connection
 
 from app import migrate
+from app.asgi import server_database_url
 from app.cluster import LocalCluster, ProvisioningError, port_in_use, redact
 from app.db import make_engine
 from app.geodata.boundaries import BoundaryError, import_boundaries
 from app.geodata.load import load_catalogue
 from app.geodata.validate import CatalogueError
 from app.settings import Settings, get_settings
+
+WORKERS_HELP = "Server processes (default: TZMAP_WORKERS, else one per CPU)."
 
 
 def _settings() -> Settings:
@@ -33,16 +37,6 @@ def database_url(settings: Settings, *, start_local: bool = True) -> str:
     if start_local:
         cluster.start()
     return cluster.url()
-
-
-def server_database_url(settings: Settings) -> str:
-    """What the server connects as: TZMAP_APP_DATABASE_URL; else DATABASE_URL's user; else the
-    private cluster's app role, which may read and write data but not alter the schema."""
-    if settings.app_database_url:
-        return settings.app_database_url
-    if settings.database_url:
-        return settings.database_url
-    return LocalCluster(settings.data_dir).app_url()
 
 
 def _server_url_or_fail(settings: Settings) -> str:
@@ -67,7 +61,8 @@ def main() -> None:
 @main.command()
 @click.option("--host", default=None, help="Address to serve on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port to serve on (default 8000).")
-def up(host: str | None, port: int | None) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help=WORKERS_HELP)
+def up(host: str | None, port: int | None, workers: int | None) -> None:
     """Bring the whole app up: database, migrations, data load, server.
 
     Without DATABASE_URL a private PostGIS cluster is provisioned first.
@@ -90,7 +85,7 @@ def up(host: str | None, port: int | None) -> None:
         raise click.ClickException(
             f"port {port} on {host} is taken by another program; choose one with --port"
         )
-    _serve(settings, server, host, port)
+    _serve(settings, server, host, port, workers)
 
 
 def _healthy(host: str, port: int) -> bool:
@@ -101,23 +96,38 @@ def _healthy(host: str, port: int) -> bool:
         return False
 
 
-def _serve(settings: Settings, url: str, host: str, port: int) -> None:
+def _serve(settings: Settings, url: str, host: str, port: int, workers: int | None = None) -> None:
     import uvicorn
 
     from app.main import create_app
 
-    click.echo(f"Serving on http://{host}:{port}/ (health: http://{host}:{port}/healthz)")
-    uvicorn.run(create_app(settings, url), host=host, port=port, log_level=settings.log_level)
+    count = workers or settings.workers or os.cpu_count() or 1
+    click.echo(f"Serving on http://{host}:{port}/ with {count} worker(s) (health: /healthz)")
+    # Several workers each build their own app, from the same environment (app/asgi.py).
+    target: Any = create_app(settings, url) if count == 1 else "app.asgi:app"
+    uvicorn.run(
+        target,
+        factory=count > 1,
+        workers=count if count > 1 else None,
+        host=host,
+        port=port,
+        log_level=settings.log_level,
+        # X-Forwarded-* only from the proxies named in the settings (uvicorn trusts 127.0.0.1).
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
+    )
 
 
 @main.command()
 @click.option("--host", default=None, help="Address to serve on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port to serve on (default 8000).")
-def serve(host: str | None, port: int | None) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help=WORKERS_HELP)
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the app (the database must be migrated)."""
     settings = _settings()
     _database_url_or_fail(settings)  # starts the private cluster when it is used
-    _serve(settings, _server_url_or_fail(settings), host or settings.host, port or settings.port)
+    server = _server_url_or_fail(settings)
+    _serve(settings, server, host or settings.host, port or settings.port, workers)
 
 
 @main.command("migrate")
@@ -507,3 +517,39 @@ def user_reset_password(username: str) -> None:
         return f"New password set for {username}."
 
     _accounts(reset)
+
+
+def _backup_paths(settings: Settings) -> tuple[str, Path | None]:
+    """The owner's database URL, and the private cluster's tools when it is the one used."""
+    url = _database_url_or_fail(settings)
+    if settings.database_url:
+        return url, None
+    return url, Path(str(LocalCluster(settings.data_dir).state["bindir"]))
+
+
+@main.command("dump")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def dump_command(file: Path) -> None:
+    """Write a consistent snapshot (data, documents, users, changes, audit, uploads) to FILE."""
+    from app.backup import BackupError, dump
+
+    settings = _settings()
+    url, bindir = _backup_paths(settings)
+    try:
+        click.echo(f"Dumped {dump(url, settings.uploads_path(), file, bindir)}.")
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(file: Path) -> None:
+    """Restore a dump into the configured database, which must have no tables yet."""
+    from app.backup import BackupError, restore
+
+    settings = _settings()
+    url, bindir = _backup_paths(settings)
+    try:
+        click.echo(f"Restored {restore(url, settings.uploads_path(), file, bindir)}.")
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc

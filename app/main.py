@@ -6,13 +6,14 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app.db import make_engine
 from app.deps import reader
 from app.migrate import head_revisions
 from app.routes import auth, changes, edits, extract, features, health, printing, tiles, web
-from app.routes.guards import HeadAsGet, RejectNulBytes
+from app.routes.guards import HeadAsGet, RejectNulBytes, SecurityHeaders
 from app.routes.problems import add_exception_handlers
 from app.settings import Settings
 from app.tokens import signing_key
@@ -54,7 +55,10 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     add_exception_handlers(app)
     app.add_middleware(RejectNulBytes)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    if settings.allowed_hosts != ["*"]:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     lock_timeout_seconds: float = Field(default=5, gt=0)
     pool_timeout_seconds: float = Field(default=5, gt=0)
     port: int = Field(default=8000, ge=1, le=65535)
+    # Server processes; unset: one per CPU.
+    workers: int | None = Field(default=None, ge=1, le=64)
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
     # Where the private cluster keeps its state (port, password); its data directory is
     # beside it, or under /var/lib/tzmap when run as root (PostgreSQL refuses to run as root).
@@ -38,6 +40,13 @@ class Settings(BaseSettings):
 
     # Key of the Tianditu (天地图) tile service; without it that base map is not offered.
     tianditu_key: str | None = None
+    # The address people reach the app at (https://map.example.gov.cn/), used in every link the
+    # API writes. Unset: taken from each request's Host header, which a client can set at will.
+    public_url: str | None = None
+    # Host names the app answers to (the Host header); others get 400. ["*"]: any.
+    allowed_hosts: list[str] = ["*"]
+    # Addresses of reverse proxies whose X-Forwarded-For/-Proto headers are believed; empty: none.
+    trusted_proxies: list[str] = []
     # Origins allowed to call the API from other web pages (CORS); empty: same origin only.
     cors_origins: list[str] = []
     # Printed sheets: the map approval number (审图号) when one was issued, and the

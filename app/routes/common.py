@@ -13,7 +13,9 @@ from app.models import AuditLog, District
 
 
 def base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """Where links point: the configured public address, else the address the request used."""
+    public: str | None = request.app.state.settings.public_url
+    return (public or str(request.base_url)).rstrip("/")
 
 
 def link(href: str, rel: str, type_: str, title: str | None = None) -> dict[str, str]:

@@ -6,6 +6,7 @@ proposals a signed-in planner chose into changes, through the one write path of 
 approved at once, or submitted to the review queue.
 """
 
+import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
 from app import vocab
 from app.deps import ActorDep, EngineDep
-from app.errors import Forbidden, InvalidParameter
+from app.errors import Forbidden, InvalidParameter, ServiceUnavailable
 from app.extract.apply import ApplyError, Selection
 from app.extract.document import ExtractError
 from app.extract.output import proposal_dicts
@@ -38,8 +39,17 @@ ReportFile = Annotated[
     UploadFile | None, File(description="The report as plain text (UTF-8 or GB18030)")
 ]
 ReportYear = Annotated[
-    int | None, Form(description="Year the report reviews (default: read from it)")
+    int | None,
+    Form(
+        ge=vocab.YEAR_MIN,
+        le=vocab.YEAR_MAX,
+        description="Year the report reviews (default: read from it)",
+    ),
 ]
+# Reading a report costs seconds of CPU: one at a time per process, so that the feeds keep their
+# share; a second reader waits a little, then is asked to come back.
+READERS = threading.BoundedSemaphore(1)
+READER_WAIT_SECONDS = 20
 
 
 @page_router.get("/extract", summary="The page to upload a report and review its proposals")
@@ -55,18 +65,27 @@ def _read(
         raise InvalidParameter(
             "send the report's text as `file`, or the id of a registered report as `document`"
         )
-    try:
-        if document is not None:
-            return run_registered(engine, document, report_year)
-        assert file is not None
+    raw = None
+    if file is not None:
         raw = file.file.read(MAX_BYTES + 1)
         if len(raw) > MAX_BYTES:
             raise InvalidParameter(
                 f"the report is larger than {MAX_BYTES} bytes; is it plain text?"
             )
+    if not READERS.acquire(timeout=READER_WAIT_SECONDS):
+        raise ServiceUnavailable(
+            "another report is being read just now; try again in a minute",
+            headers={"Retry-After": "30"},
+        )
+    try:
+        if document is not None:
+            return run_registered(engine, document, report_year)
+        assert file is not None and raw is not None
         return run_extract(engine, raw, file.filename, report_year)
     except ExtractError as exc:
         raise InvalidParameter(str(exc)) from exc
+    finally:
+        READERS.release()
 
 
 def _document(run: ReportRun) -> dict[str, Any]:

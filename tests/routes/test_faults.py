@@ -171,3 +171,44 @@ def test_head_answers_like_get_without_a_body(living: Living) -> None:
         assert head.content == b""
         assert head.headers.get("etag") == got.headers.get("etag")
     assert living.client.head(f"{ITEMS}/no-such").status_code == 404
+
+
+def test_one_report_is_read_at_a_time(living: Living, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.routes import extract
+
+    report = {"file": ("r.txt", "关于2023年计划执行情况的报告\n城市绿心森林公园开园。".encode())}
+    _problem(living.client.post("/extract", files=report, data={"report_year": "99999"}), 400)
+    monkeypatch.setattr(extract, "READER_WAIT_SECONDS", 0.1)
+    assert extract.READERS.acquire(timeout=5)  # a report being read meanwhile
+    try:
+        busy = living.client.post("/extract", files=report)
+    finally:
+        extract.READERS.release()
+    _problem(busy, 503)
+    assert busy.headers["retry-after"]
+    assert living.client.post("/extract", files=report).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/extract", "/static/map.js", "/collections", "/no-such-page", f"{ITEMS}?q=%00"]
+)
+def test_every_response_carries_the_security_headers(living: Living, path: str) -> None:
+    response = living.client.get(path, headers={"Accept": "text/html"})
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "connect-src 'self'" in policy
+
+
+def test_links_use_the_public_address_not_the_host_header(living: Living) -> None:
+    spoofed = {"Host": "evil.example"}
+    assert "evil.example" in living.client.get("/", headers=spoofed).text  # unset: as asked
+    settings = Settings(public_url="https://map.example.gov.cn/", allowed_hosts=["testserver"])
+    with TestClient(create_app(settings, living.url)) as client:
+        page = client.get(ITEMS, params={"limit": 1})
+        hrefs = [link["href"] for link in page.json()["links"]]
+        assert hrefs and all(h.startswith("https://map.example.gov.cn/") for h in hrefs)
+        refused = client.get(ITEMS, params={"limit": 1}, headers=spoofed)
+        assert refused.status_code == 400
