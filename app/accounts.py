@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Select, delete, func, insert, or_, select, up
 
 from app import vocab
 from app.errors import InvalidParameter, NotFound, TooManyRequests, Unauthorized
-from app.models import AppUser, SignInFailure, Township, UserTownship
+from app.models import AppUser, AuditLog, SignInFailure, Township, UserTownship
 
 MIN_PASSWORD_LENGTH = 10
 USERNAME_PATTERN = r"[a-z0-9_.-]{2,64}"  # as the app_user table's check
@@ -75,6 +75,7 @@ def create_user(
     password: str,
     townships: list[str] | None = None,
     display_name: str = "",
+    actor: str = "tzmap user",
 ) -> User:
     if role not in vocab.USER_ROLES:
         raise InvalidParameter(f"role must be one of {', '.join(vocab.USER_ROLES)}")
@@ -100,7 +101,30 @@ def create_user(
     ).scalar_one()
     for code in codes:
         conn.execute(insert(UserTownship).values(user_id=user_id, township_code=code))
-    return get_user(conn, username)
+    user = get_user(conn, username)
+    _audit(conn, actor, "create", user, None, user.as_json())
+    return user
+
+
+def _audit(
+    conn: Connection,
+    actor: str,
+    action: str,
+    user: User,
+    before: dict[str, object] | None,
+    after: dict[str, object],
+) -> None:
+    """Accounts are audited like every other change (the password hash never is)."""
+    conn.execute(
+        insert(AuditLog).values(
+            actor=actor,
+            action=action,
+            entity="app_user",
+            entity_id=user.username,
+            before=before,
+            after=after,
+        )
+    )
 
 
 def _user_query() -> Select[Any]:
@@ -149,10 +173,10 @@ def list_users(conn: Connection) -> list[User]:
     return [_user(tuple(r)) for r in conn.execute(_user_query().order_by(AppUser.username))]
 
 
-def set_password(conn: Connection, username: str, password: str) -> None:
+def set_password(conn: Connection, username: str, password: str, actor: str = "tzmap user") -> None:
     """A new password; every token issued before stops working."""
     _check_password(password)
-    get_user(conn, username)
+    user = get_user(conn, username)
     conn.execute(
         update(AppUser)
         .where(AppUser.username == username)
@@ -162,16 +186,18 @@ def set_password(conn: Connection, username: str, password: str) -> None:
         )
     )
     conn.execute(delete(SignInFailure).where(SignInFailure.username == username))
+    _audit(conn, actor, "update", user, None, {"password": "set", "tokens": "revoked"})
 
 
-def set_active(conn: Connection, username: str, active: bool) -> None:
+def set_active(conn: Connection, username: str, active: bool, actor: str = "tzmap user") -> None:
     """Disable (or enable again) a user; disabling revokes every token issued before."""
-    get_user(conn, username)
+    user = get_user(conn, username)
     conn.execute(
         update(AppUser)
         .where(AppUser.username == username)
         .values(is_active=active, token_generation=AppUser.token_generation + 1)
     )
+    _audit(conn, actor, "update", user, {"active": user.is_active}, {"active": active})
 
 
 def throttle(
@@ -198,6 +224,27 @@ def record_failure(conn: Connection, username: str, address: str, window: int) -
         delete(SignInFailure).where(SignInFailure.at < func.now() - timedelta(minutes=window))
     )
     conn.execute(insert(SignInFailure).values(username=username[:64], address=address))
+
+
+def sign_in(
+    conn: Connection,
+    username: str,
+    password: str,
+    address: str,
+    *,
+    window: int,
+    per_user: int,
+    per_address: int,
+) -> User | None:
+    """The user, or None once the failure is recorded; 429 when throttled. Sign-ins of one user
+    name queue behind a lock, so that parallel guesses cannot all pass the same count."""
+    conn.execute(select(func.pg_advisory_xact_lock(func.hashtext("sign-in:" + username))))
+    throttle(conn, username, address, window, per_user, per_address)
+    try:
+        return authenticate(conn, username, password)
+    except Unauthorized:
+        record_failure(conn, username, address, window)
+        return None
 
 
 def authenticate(conn: Connection, username: str, password: str) -> User:

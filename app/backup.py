@@ -8,6 +8,7 @@ with PostGIS), so that nothing of what is there is silently mixed or overwritten
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tarfile
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
+from sqlalchemy.engine import make_url
 
 from app.cluster import APP_ROLE
 from app.edits.uploads import STORED_NAME
@@ -38,6 +40,11 @@ class BackupReport:
         return f"{self.path}: the database and {self.uploads} uploaded file(s)"
 
 
+def _without_password(database_url: str) -> tuple[str, str | None]:
+    url = make_url(database_url)
+    return url.set(password=None).render_as_string(hide_password=False), url.password
+
+
 def _tool(name: str, bindir: Path | None) -> str:
     """pg_dump / pg_restore of the server's version when the private cluster names it."""
     candidate = bindir / name if bindir else None
@@ -49,8 +56,10 @@ def _tool(name: str, bindir: Path | None) -> str:
     return found
 
 
-def _run(*args: str) -> None:
-    result = subprocess.run(args, capture_output=True, text=True)
+def _run(*args: str, password: str | None = None) -> None:
+    # The password through the environment: a command line is visible to every local user.
+    env = {**os.environ, "PGPASSWORD": password} if password else None
+    result = subprocess.run(args, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise BackupError(f"{Path(args[0]).name} failed: {result.stderr.strip()}")
 
@@ -59,10 +68,15 @@ def dump(database_url: str, uploads: Path, path: Path, bindir: Path | None = Non
     with tempfile.TemporaryDirectory() as work:
         database = Path(work) / DUMP_MEMBER
         # Custom format, one snapshot; the PostGIS extension is the server's, not the backup's.
+        url, password = _without_password(database_url)
         _run(_tool("pg_dump", bindir), "--format=custom", "--no-owner",
-             "--exclude-table=spatial_ref_sys", f"--file={database}", database_url)  # fmt: skip
-        files = sorted(p for p in uploads.glob("*") if STORED_NAME.match(p.name))
+             "--exclude-table=spatial_ref_sys", f"--file={database}", url,
+             password=password)  # fmt: skip
+        files = sorted(p for p in uploads.glob("*") if STORED_NAME.fullmatch(p.name))
         partial = path.with_name(path.name + ".part")
+        # Password hashes and every fact: readable by its owner only.
+        partial.touch(mode=0o600)
+        partial.chmod(0o600)
         with tarfile.open(partial, "w") as archive:
             archive.add(database, DUMP_MEMBER)
             for file in files:
@@ -99,15 +113,21 @@ def restore(
         if DUMP_MEMBER not in names:
             raise BackupError(f"{path} is not a tzmap dump: it holds no {DUMP_MEMBER}")
         members = [n for n in names if n.startswith(f"{UPLOADS_MEMBER}/")]
-        bad = [n for n in members if not STORED_NAME.match(n.removeprefix(f"{UPLOADS_MEMBER}/"))]
-        if bad:
+        bad = [
+            n
+            for n in members
+            if not STORED_NAME.fullmatch(n.removeprefix(f"{UPLOADS_MEMBER}/"))
+            or not archive.getmember(n).isfile()
+        ]
+        if bad or not archive.getmember(DUMP_MEMBER).isfile():
             raise BackupError(f"{path} holds files that are no uploads: {', '.join(bad[:5])}")
         archive.extract(DUMP_MEMBER, work, filter="data")
         _ensure_app_role(database_url)
         database = str(Path(work) / DUMP_MEMBER)
         restore_tool = _tool("pg_restore", bindir)
+        url, password = _without_password(database_url)
         _run(restore_tool, "--no-owner", "--single-transaction", "--exit-on-error",
-             f"--dbname={database_url}", database)  # fmt: skip
+             f"--dbname={url}", database, password=password)  # fmt: skip
         uploads.mkdir(parents=True, exist_ok=True, mode=0o750)
         for name in members:
             source = archive.extractfile(name)

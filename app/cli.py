@@ -425,6 +425,12 @@ def user() -> None:
     """Accounts: admin, planner, township_editor (bound to townships), viewer."""
 
 
+def _actor() -> str:
+    import getpass
+
+    return f"tzmap user ({getpass.getuser()})"
+
+
 def _password(confirm: bool = True) -> str:
     """From a hidden prompt on a terminal, else one line of standard input; never an argument."""
     if sys.stdin.isatty():
@@ -456,12 +462,13 @@ def user_add(username: str, role: str, township: tuple[str, ...], display_name: 
     from app.accounts import create_user
 
     password = _password()
-    _accounts(
-        lambda conn: (
-            "Added "
-            + _describe(create_user(conn, username, role, password, list(township), display_name))
-        )
-    )
+
+    def add(conn: Connection) -> str:
+        townships = list(township)
+        made = create_user(conn, username, role, password, townships, display_name, _actor())
+        return f"Added {_describe(made)}"
+
+    _accounts(add)
 
 
 def _describe(account: Any) -> str:
@@ -485,7 +492,7 @@ def user_disable(username: str) -> None:
     from app.accounts import set_active
 
     def disable(conn: Connection) -> str:
-        set_active(conn, username, False)
+        set_active(conn, username, False, _actor())
         return f"Disabled {username}."
 
     _accounts(disable)
@@ -498,7 +505,7 @@ def user_enable(username: str) -> None:
     from app.accounts import set_active
 
     def enable(conn: Connection) -> str:
-        set_active(conn, username, True)
+        set_active(conn, username, True, _actor())
         return f"Enabled {username}."
 
     _accounts(enable)
@@ -513,7 +520,7 @@ def user_reset_password(username: str) -> None:
     password = _password()
 
     def reset(conn: Connection) -> str:
-        set_password(conn, username, password)
+        set_password(conn, username, password, _actor())
         return f"New password set for {username}."
 
     _accounts(reset)

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from app import tokens
 from app.accounts import User, user_by_id
 from app.edits.changes import Actor
-from app.errors import Forbidden, Unauthorized
+from app.errors import Unauthorized
 from app.settings import Settings
 
 
@@ -30,11 +30,11 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization")
-    if not header:
+    """The bearer token; another scheme (a proxy's Basic credentials) is not ours to judge."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
         return None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if not token.strip():
         raise Unauthorized("send the token as 'Authorization: Bearer <token>'")
     return token.strip()
 
@@ -45,6 +45,11 @@ def current_user(request: Request, engine: EngineDep) -> User | None:
     if token is None:
         return None
     claims = tokens.read(token, "access", request.app.state.signing_key)
+    return user_of(engine, claims)
+
+
+def user_of(engine: Engine, claims: tokens.Claims) -> User:
+    """The user a token names, unless it was revoked (account disabled, password changed)."""
     with engine.connect() as conn:
         user = user_by_id(conn, claims.user_id)
     if user is None or not user.is_active or user.token_generation != claims.generation:
@@ -80,12 +85,6 @@ def actor(request: Request, user: UserDep) -> Actor:
 
 
 ActorDep = Annotated[Actor, Depends(actor)]
-
-
-def reviewer(user: UserDep) -> User:
-    if not user.is_reviewer:
-        raise Forbidden("planners and admins only")
-    return user
 
 
 def token_lifetimes(settings: Settings) -> tuple[timedelta, timedelta]:

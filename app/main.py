@@ -13,7 +13,7 @@ from app.db import make_engine
 from app.deps import reader
 from app.migrate import head_revisions
 from app.routes import auth, changes, edits, extract, features, health, printing, tiles, web
-from app.routes.guards import HeadAsGet, RejectNulBytes, SecurityHeaders
+from app.routes.guards import BodyLimit, HeadAsGet, RejectNulBytes, SecurityHeaders
 from app.routes.problems import add_exception_handlers
 from app.settings import Settings
 from app.tokens import signing_key
@@ -53,9 +53,13 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     app.state.head_revisions = head_revisions()
     app.state.signing_key = signing_key(settings)
     add_exception_handlers(app)
+    # Innermost first: the last one added sees each request first and each response last.
     app.add_middleware(RejectNulBytes)
-    app.add_middleware(HeadAsGet)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(
+        BodyLimit,
+        limits={"/uploads": settings.upload_max_bytes + 64 * 1024, "/extract": 3 * 1024 * 1024},
+        default=1024 * 1024,
+    )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if settings.allowed_hosts != ["*"]:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
@@ -67,6 +71,8 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
             expose_headers=["ETag", "Content-Crs", "Content-Disposition", "Location"],
         )
+    app.add_middleware(HeadAsGet)  # outside GZip: HEAD's headers are GET's, encoding included
+    app.add_middleware(SecurityHeaders)  # on every answer, the middleware's own included
     read = [Depends(reader)]  # open to all, or to signed-in users only (anonymous_read)
     app.include_router(health.router)
     app.include_router(auth.router)

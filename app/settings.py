@@ -61,9 +61,10 @@ class Settings(BaseSettings):
     # Whether people who have not signed in may read the map and the feeds; off for a closed
     # intranet, where every read then needs a token.
     anonymous_read: bool = True
-    # Who may read the log of changes (/changes, /collections/changes/items): anyone who may read
-    # ("readers"), or planners and admins only ("reviewers"); township editors always see their own.
-    changes_readers: Literal["readers", "reviewers"] = "readers"
+    # Who sees every change in the log (/collections/changes/items, a project's history): anyone
+    # who may read ("readers"), or planners and admins ("reviewers"); the others see the approved
+    # changes and their own.
+    changes_readers: Literal["readers", "reviewers"] = "reviewers"
     # Failed sign-ins allowed in the window before further attempts are refused (429).
     sign_in_window_minutes: int = Field(default=15, ge=1)
     sign_in_failures_per_user: int = Field(default=5, ge=1)

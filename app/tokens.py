@@ -28,25 +28,37 @@ class Claims:
     generation: int
 
 
+MIN_KEY_LENGTH = 32
+
+
 def signing_key(settings: Settings) -> str:
     """TZMAP_SECRET_KEY, else a key generated once and kept in the data directory (mode 600),
     so that every worker and every restart signs with the same key."""
     if settings.secret_key is not None:
-        return settings.secret_key.get_secret_value()
-    path = settings.data_dir / KEY_FILE
-    if not path.exists():
-        _write_private(path, secrets.token_urlsafe(48))
-    return path.read_text().strip()
+        key = settings.secret_key.get_secret_value()
+    else:
+        path = settings.data_dir / KEY_FILE
+        if not path.exists():
+            _write_once(path, secrets.token_urlsafe(48))
+        key = path.read_text().strip()
+    if len(key) < MIN_KEY_LENGTH:
+        raise ValueError(f"the token signing key needs at least {MIN_KEY_LENGTH} characters")
+    return key
 
 
-def _write_private(path: Path, value: str) -> None:
+def _write_once(path: Path, value: str) -> None:
+    """Write the file whole, or leave the one another worker wrote first: it is written under a
+    private name and linked into place, so no reader ever sees it half written."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    with open(partial, "w", opener=lambda p, flags: os.open(p, flags, 0o600)) as f:
+        f.write(value)
     try:
-        # O_EXCL: when two workers start together, the second reads what the first wrote.
-        with open(path, "x", opener=lambda p, flags: os.open(p, flags, 0o600)) as f:
-            f.write(value)
+        os.link(partial, path)
     except FileExistsError:
         pass
+    finally:
+        partial.unlink()
 
 
 def issue(user_id: int, generation: int, kind: str, lifetime: timedelta, key: str) -> str:
@@ -74,7 +86,7 @@ def read(token: str, kind: str, key: str) -> Claims:
         )
     except jwt.ExpiredSignatureError as exc:
         raise Unauthorized("the token has expired; sign in again") from exc
-    except jwt.InvalidTokenError as exc:
+    except jwt.PyJWTError as exc:
         raise Unauthorized("the token is not valid") from exc
     if claims.get("typ") != kind:
         raise Unauthorized(f"not an {kind} token")

@@ -17,7 +17,8 @@ from typing import Any
 import shapely
 from pydantic import ValidationError
 from shapely.geometry import mapping
-from sqlalchemy import Connection, func, insert, select, text, update
+from sqlalchemy import BigInteger, Connection, bindparam, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.accounts import User
 from app.errors import (
@@ -28,7 +29,7 @@ from app.errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
-from app.geodata.load import assign_townships, geometry_value
+from app.geodata.load import assign_townships, geojson_value
 from app.geodata.records import (
     EvidenceRef,
     FileEvidenceRef,
@@ -67,6 +68,7 @@ from app.models import (
 )
 
 EDIT = "edit"
+CATALOGUE = "catalogue"
 PAYLOADS: dict[str, type[Record]] = {
     "event": StatusEventEdit,
     "target": TargetEdit,
@@ -80,6 +82,7 @@ PAYLOADS: dict[str, type[Record]] = {
 FIGURE_KINDS = frozenset({"programme_figure", "indicator_figure"})
 # What a township editor may submit; everything else is for planners and admins.
 EDITOR_KINDS = frozenset({"event"})
+SUBMITTER_ROLES = frozenset({"admin", "planner", "township_editor"})
 _REVISION_TAG = re.compile(r'^(?:W/)?"r(\d+)(?:-[0-9a-f]+)?"$')
 
 
@@ -99,8 +102,10 @@ class ProjectState:
     retired: bool
 
 
-def revision_tag(revision: int) -> str:
-    return f'"r{revision}"'
+def revision_tag(revision: int, etag: str | None = None) -> str:
+    """The project's revision as an entity tag, leading the tag of a representation when given
+    (what `check_revision` reads back from If-Match)."""
+    return f'"r{revision}-{etag.strip(chr(34))}"' if etag else f'"r{revision}"'
 
 
 def parse_payload(kind: str, data: Any) -> Record:
@@ -202,8 +207,6 @@ def submit(
     project = project_state(conn, project_id, lock=True) if project_id else None
     if kind == "project" or kind in FIGURE_KINDS:
         authorize(actor.user, kind, None)
-        if project is not None:
-            raise Conflict(f"a project '{project_id}' exists already")
     else:
         if project is None or project.retired:
             raise NotFound(f"no project '{project_id}'")
@@ -212,6 +215,8 @@ def submit(
     if approve and not actor.user.is_reviewer:
         raise Forbidden("a township editor's change waits for a planner's review")
     _check(conn, payload, project)
+    if isinstance(payload, StatusEventEdit | TargetEdit):
+        _refuse_twice(conn, kind, project_id, payload)
     change_id = conn.execute(
         insert(ChangeRequest)
         .values(
@@ -276,6 +281,27 @@ def decide(
     return change_json(conn, change_id)
 
 
+def _refuse_twice(
+    conn: Connection, kind: str, project_id: str | None, payload: StatusEventEdit | TargetEdit
+) -> None:
+    """The same fact may wait in the review queue only once."""
+    c = ChangeRequest
+    waiting = conn.execute(
+        select(c.id).where(
+            c.state == "submitted",
+            c.kind == kind,
+            c.project_id == project_id,
+            c.payload["year"].as_integer() == payload.year,
+            c.payload["status"].as_string() == payload.status,
+        )
+    ).first()
+    if waiting is not None:
+        raise Conflict(
+            f"the {kind} {payload.year} {payload.status} waits for review already "
+            f"(change {waiting.id})"
+        )
+
+
 # --- checks that need the database: the same ones the loader makes on files -----------------
 
 
@@ -304,6 +330,8 @@ def _check(conn: Connection, payload: Record, project: ProjectState | None) -> N
     elif isinstance(payload, GeometryEdit):
         _check_geometry(conn, payload.geometry, payload.geometry_quality, payload.cross_border)
     elif isinstance(payload, ProjectCreate):
+        if conn.execute(select(Project.id).where(Project.id == payload.id)).first():
+            raise Conflict(f"a project '{payload.id}' exists already")
         _check_geometry(conn, payload.geometry, payload.geometry_quality, payload.cross_border)
         names = [payload.name, *payload.aliases]
         taken = conn.execute(
@@ -358,6 +386,16 @@ def _check_evidence(
                 f"evidence: '{evidence.document}' is not an uploaded file; give start and end"
             )
         return
+    if document.stored_name is not None:
+        raise InvalidParameter(
+            f"evidence: '{evidence.document}' is an uploaded file: cite it whole, without a range"
+        )
+    if document.text is None:
+        # The loader lets a reviewed file cite a text it does not hold; an edit must be checkable.
+        raise InvalidParameter(
+            f"evidence: the text of '{evidence.document}' is not registered, so the range "
+            "cannot be checked"
+        )
     reason = evidence_problem(evidence.document, evidence.start, evidence.end, document.text,
                               names)  # fmt: skip
     if reason:
@@ -442,7 +480,7 @@ def _apply(
             update(Project)
             .where(Project.id == project_id)
             .values(
-                geom=_geom(payload.geometry),
+                geom=geojson_value(payload.geometry),
                 geometry_quality=payload.geometry_quality,
                 placement=payload.placement,
                 cross_border=payload.cross_border,
@@ -458,12 +496,13 @@ def _apply(
                 name=payload.name,
                 category=payload.category,
                 description=payload.description,
-                geom=_geom(payload.geometry),
+                geom=geojson_value(payload.geometry),
                 geometry_quality=payload.geometry_quality,
                 placement=payload.placement,
                 cross_border=payload.cross_border,
                 origin=origin,
-                geometry_origin=EDIT,
+                # Unplaced, it may still be placed by the catalogue files.
+                geometry_origin=EDIT if payload.geometry is not None else CATALOGUE,
             )
         )
         for alias in sorted(set(payload.aliases) - {payload.name}):
@@ -478,6 +517,33 @@ def _apply(
         conn.execute(update(Project).where(Project.id == project_id).values(retired_at=func.now()))
         audit("update", "project", project_id, {"retired": False},
               {"retired": True, "reason": payload.reason})  # fmt: skip
+        _close_waiting(conn, actor, project_id, change_id)
+
+
+def _close_waiting(conn: Connection, actor: Actor, project_id: str, retiring: int) -> None:
+    """Changes still waiting for a project that is retired are rejected, saying why."""
+    waiting = conn.execute(
+        select(ChangeRequest.id).where(
+            ChangeRequest.project_id == project_id,
+            ChangeRequest.state == "submitted",
+            ChangeRequest.id != retiring,
+        )
+    ).scalars()
+    comment = f"the project was retired (change {retiring})"
+    for change_id in list(waiting):
+        before = _summary(conn, change_id)
+        conn.execute(
+            update(ChangeRequest)
+            .where(ChangeRequest.id == change_id)
+            .values(
+                state="rejected",
+                reviewed_by=actor.user.id,
+                reviewed_at=func.now(),
+                review_comment=comment,
+            )
+        )
+        write_audit(conn, actor, "reject", "change_request", str(change_id), before,
+                    _summary(conn, change_id), change_id)  # fmt: skip
 
 
 def evidence_id(conn: Connection, evidence: EvidenceRef | FileEvidenceRef) -> int:
@@ -499,10 +565,6 @@ def evidence_id(conn: Connection, evidence: EvidenceRef | FileEvidenceRef) -> in
             .returning(Evidence.id)
         ).scalar_one()
     )
-
-
-def _geom(data: dict[str, Any] | None) -> Any:
-    return geometry_value(shapely.geometry.shape(data)) if data is not None else None
 
 
 def _placement(conn: Connection, project_id: str) -> dict[str, Any]:
@@ -585,16 +647,22 @@ CHANGE_JSON_SQL = text(
     LEFT JOIN app_user r ON r.id = c.reviewed_by
     LEFT JOIN project p ON p.id = c.project_id
     LEFT JOIN document d ON d.id = c.payload->'evidence'->>'document'
-    WHERE c.id = :id
+    WHERE c.id = ANY(:ids)
+    ORDER BY array_position(:ids, c.id)
     """
-)
+).bindparams(bindparam("ids", type_=ARRAY(BigInteger)))
+
+
+def changes_json(conn: Connection, change_ids: list[int]) -> list[dict[str, Any]]:
+    """Changes as JSON objects, in the order asked, in one statement."""
+    return [dict(c) for c in conn.execute(CHANGE_JSON_SQL, {"ids": change_ids}).scalars()]
 
 
 def change_json(conn: Connection, change_id: int) -> dict[str, Any]:
-    found = conn.execute(CHANGE_JSON_SQL, {"id": change_id}).scalar()
-    if found is None:
+    found = changes_json(conn, [change_id])
+    if not found:
         raise NotFound(f"no change {change_id}")
-    return dict(found)
+    return found[0]
 
 
 def _summary(conn: Connection, change_id: int) -> dict[str, Any]:

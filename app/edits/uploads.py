@@ -23,7 +23,7 @@ SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
     (b"%PDF-", "application/pdf", ".pdf"),
 )
-STORED_NAME = re.compile(r"^[0-9a-f]{64}\.(jpg|png|pdf)$")
+STORED_NAME = re.compile(r"[0-9a-f]{64}\.(jpg|png|pdf)")  # used with fullmatch
 
 
 def sniff(head: bytes) -> tuple[str, str]:
@@ -104,7 +104,7 @@ def stored_file(conn: Connection, document_id: str, directory: Path) -> tuple[Pa
             Document.id == document_id
         )
     ).first()
-    if row is None or row.stored_name is None or not STORED_NAME.match(row.stored_name):
+    if row is None or row.stored_name is None or not STORED_NAME.fullmatch(row.stored_name):
         raise NotFound(f"no uploaded file '{document_id}'")
     path = directory / row.stored_name
     if not path.is_file():

@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy import Connection, select
 
 from app.models import Indicator, Programme, ProgrammeMember, Project, ProjectAlias
+from app.queries.projects import published
 
 EntityKind = Literal["project", "programme", "indicator"]
 
@@ -86,7 +87,9 @@ def read_lexicon(conn: Connection) -> Lexicon:
         members[programme_id].append(project_id)
     entities = [
         Entity("project", pid, name, _forms(name, sorted(aliases[pid])))
-        for pid, name in conn.execute(select(Project.id, Project.name).order_by(Project.id))
+        for pid, name in conn.execute(
+            select(Project.id, Project.name).where(published()).order_by(Project.id)
+        )
     ]
     rows = conn.execute(
         select(Programme.id, Programme.name, Programme.aliases, Programme.unit).order_by(

@@ -278,7 +278,7 @@ class _Writer:
 
         def write(key: str, values: Canonical, exists: bool) -> None:
             values = dict(values)
-            values["geom"] = _geom_sql(values.pop("geometry"))
+            values["geom"] = geojson_value(values.pop("geometry"))
             if exists:
                 self.conn.execute(update(District).where(District.code == key).values(**values))
             else:
@@ -325,8 +325,8 @@ class _Writer:
 
         def write(key: str, values: Canonical, exists: bool) -> None:
             values = dict(values)
-            values["geom"] = _geom_sql(values.pop("geometry"))
-            values["seat"] = _geom_sql(values.pop("seat"))
+            values["geom"] = geojson_value(values.pop("geometry"))
+            values["seat"] = geojson_value(values.pop("seat"))
             if exists:
                 self.conn.execute(update(Township).where(Township.code == key).values(**values))
             else:
@@ -510,7 +510,7 @@ class _Writer:
                 ),
                 "programmes": sorted(set(p.programmes)),
             }
-        # A geometry placed in the app stands until the file places the project differently.
+        # A geometry placed in the app stands: a reload does not move it back to the file's.
         placement = ("geometry_quality", "placement", "cross_border", "geometry")
         for key in placed_in_app & desired.keys():
             for name in placement:
@@ -564,11 +564,34 @@ class _Writer:
             self.conn.execute(delete(Project).where(Project.id == key))
 
         # Deletions first, so that a name or alias a removed project held can be reused.
-        # Projects made in the app are not the files' to remove.
+        # Projects made in the app are not the files' to remove; one that reports or edits
+        # speak of is retired instead, so that their facts and its history stay.
+        spoken_of = self._projects_with_app_facts()
         for key in current.keys() - desired.keys() - made_in_app:
+            if key in spoken_of:
+                self._retire(key)
+                current.pop(key)
+                continue
             remove(key)
             self._audit("delete", "project", key, current.pop(key), None)
         self._sync("project", desired, current, write)
+
+    def _projects_with_app_facts(self) -> set[str]:
+        events = select(StatusEvent.project_id).where(StatusEvent.origin != CATALOGUE)
+        targets = select(Target.project_id).where(Target.origin != CATALOGUE)
+        return set(self.conn.execute(events.union(targets)).scalars())
+
+    def _retire(self, project_id: str) -> None:
+        retired = self.conn.execute(
+            update(Project)
+            .where(Project.id == project_id, Project.retired_at.is_(None))
+            .values(retired_at=text("now()"), revision=Project.revision + 1)
+            .returning(Project.id)
+        ).first()
+        if retired:
+            reason = "removed from the catalogue files; kept for the facts reports and edits hold"
+            self._audit("update", "project", project_id, {"retired": False},
+                        {"retired": True, "reason": reason})  # fmt: skip
 
     def _catalogue_fact(
         self,
@@ -663,7 +686,8 @@ def _mapping(geom: BaseGeometry | None) -> Any:
     return mapping(geom) if geom is not None else None
 
 
-def _geom_sql(geojson: Any) -> Any:
+def geojson_value(geojson: Any) -> Any:
+    """A GeoJSON geometry (or None) as a bound geometry value."""
     return geometry_value(shapely.geometry.shape(geojson)) if geojson is not None else None
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app import accounts, tokens
 from app.accounts import User
-from app.deps import EngineDep, SettingsDep, UserDep, token_lifetimes
+from app.deps import EngineDep, SettingsDep, UserDep, token_lifetimes, user_of
 from app.errors import InvalidParameter, Unauthorized
 from app.models import Township
 
@@ -42,30 +42,23 @@ def token(
 ) -> JSONResponse:
     if grant_type == "refresh_token":
         claims = tokens.read(refresh_token, "refresh", request.app.state.signing_key)
-        with engine.connect() as conn:
-            user = accounts.user_by_id(conn, claims.user_id)
-        if user is None or not user.is_active or user.token_generation != claims.generation:
-            raise Unauthorized("the refresh token was revoked; sign in again")
-        return _tokens(request, user, settings)
+        return _tokens(request, user_of(engine, claims), settings)
     if grant_type != "password":
         raise InvalidParameter("grant_type must be 'password' or 'refresh_token'")
     address = request.client.host if request.client else "unknown"
-    with engine.begin() as conn:
-        accounts.throttle(
+    with engine.begin() as conn:  # a failure is recorded even though the answer is 401
+        signed_in = accounts.sign_in(
             conn,
             username,
+            password,
             address,
-            settings.sign_in_window_minutes,
-            settings.sign_in_failures_per_user,
-            settings.sign_in_failures_per_address,
+            window=settings.sign_in_window_minutes,
+            per_user=settings.sign_in_failures_per_user,
+            per_address=settings.sign_in_failures_per_address,
         )
-    try:
-        with engine.connect() as conn:
-            user = accounts.authenticate(conn, username, password)
-    except Unauthorized:
-        with engine.begin() as conn:
-            accounts.record_failure(conn, username, address, settings.sign_in_window_minutes)
-        raise
+    if signed_in is None:
+        raise Unauthorized("wrong user name or password, or the account is disabled")
+    user = signed_in
     return _tokens(request, user, settings)
 
 

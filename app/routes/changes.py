@@ -93,7 +93,7 @@ def _list(
         },
     ).all()
     matched = rows[0].matched if rows else 0
-    return matched, [changes.change_json(conn, row.id) for row in rows]
+    return matched, changes.changes_json(conn, [row.id for row in rows])
 
 
 Limit = Annotated[int, Query(ge=1, le=MAX_CHANGES)]

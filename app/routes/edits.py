@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.deps import ActorDep, EngineDep, SettingsDep, reader
 from app.edits import changes, uploads
-from app.errors import NotFound, PayloadTooLarge
+from app.errors import Forbidden, NotFound
 from app.models import Document
 from app.routes.common import base_url
 
@@ -108,19 +108,17 @@ def retire(
 
 
 @router.post("/uploads", status_code=201, summary="Upload an evidence file (JPEG, PNG, PDF)")
-async def upload(
+def upload(
     engine: EngineDep,
     actor: ActorDep,
     settings: SettingsDep,
     file: UploadFile,
     title: Annotated[str | None, Query(max_length=300)] = None,
 ) -> JSONResponse:
-    # Read one byte past the limit: enough to know it is too large, never the whole of it.
-    data = await file.read(settings.upload_max_bytes + 1)
-    if len(data) > settings.upload_max_bytes:
-        raise PayloadTooLarge(
-            f"a file may have at most {settings.upload_max_bytes // (1024 * 1024)} MiB"
-        )
+    if actor.user.role not in changes.SUBMITTER_ROLES:
+        raise Forbidden("evidence files come with changes: a viewer makes none")
+    # One byte past the limit is enough to know the file is too large.
+    data = file.file.read(settings.upload_max_bytes + 1)
     with engine.begin() as conn:
         document = uploads.store(conn, actor, data, file.filename, title,
                                  settings.uploads_path(), settings.upload_max_bytes)  # fmt: skip

@@ -47,9 +47,8 @@ ReportYear = Annotated[
     ),
 ]
 # Reading a report costs seconds of CPU: one at a time per process, so that the feeds keep their
-# share; a second reader waits a little, then is asked to come back.
+# share; a second reader is asked to come back at once (waiting would hold a worker thread).
 READERS = threading.BoundedSemaphore(1)
-READER_WAIT_SECONDS = 20
 
 
 @page_router.get("/extract", summary="The page to upload a report and review its proposals")
@@ -72,7 +71,7 @@ def _read(
             raise InvalidParameter(
                 f"the report is larger than {MAX_BYTES} bytes; is it plain text?"
             )
-    if not READERS.acquire(timeout=READER_WAIT_SECONDS):
+    if not READERS.acquire(blocking=False):
         raise ServiceUnavailable(
             "another report is being read just now; try again in a minute",
             headers={"Retry-After": "30"},

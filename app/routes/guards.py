@@ -1,5 +1,6 @@
 """ASGI middleware that guards every route alike, before any of them runs."""
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.routes.problems import problem
@@ -88,3 +89,57 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class BodyTooLarge(HTTPException):
+    """Raised while the body is read; an HTTP exception, so that routes pass it on as a 413."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"this request may carry {limit} bytes")
+
+
+class BodyLimit:
+    """Refuse (413) a request body larger than its route can use, before it is stored anywhere:
+    by its Content-Length when it says one, else by counting what arrives."""
+
+    def __init__(self, app: ASGIApp, limits: dict[str, int], default: int) -> None:
+        self.app = app
+        self.limits = limits  # path prefix → bytes
+        self.default = default
+
+    def limit(self, path: str) -> int:
+        return next((n for prefix, n in self.limits.items() if path.startswith(prefix)),
+                    self.default)  # fmt: skip
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit(scope["path"])
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        too_large = problem(413, "Request too large", f"this request may carry {limit} bytes")
+        if not declared.isdigit() or int(declared) > limit:
+            await too_large(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge(limit)
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except BodyTooLarge:
+            if started:
+                raise
+            await too_large(scope, receive, send)

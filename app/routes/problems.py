@@ -44,13 +44,18 @@ def add_exception_handlers(app: FastAPI) -> None:
         # range): the request's fault, and nothing was written.
         return problem(400, "Invalid value", "a value in the request cannot be stored or compared")
 
+    @app.exception_handler(sa.IntegrityError)
+    async def _integrity_error(request: Request, exc: sa.IntegrityError) -> JSONResponse:
+        # Two requests made the same thing at once; the checks before the write passed both.
+        return problem(409, "Conflict", "the same thing was written meanwhile; read it again")
+
     @app.exception_handler(sa.OperationalError)
     @app.exception_handler(sa.InterfaceError)
     @app.exception_handler(sa.TimeoutError)
     async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
         # Down, restarting, overloaded, or a statement or lock wait past its timeout. The body
         # names no host: the reason goes to the log.
-        log.warning("database unavailable for %s: %s", request.url.path, exc)
+        log.warning("database unavailable for %r: %s", request.url.path, exc)
         return problem(
             503,
             "Service unavailable",
@@ -60,4 +65,6 @@ def add_exception_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, "Error", str(exc.detail))
+        # Its headers too: a 405 says which methods are allowed (Allow).
+        headers = dict(exc.headers) if exc.headers else None
+        return problem(exc.status_code, "Error", str(exc.detail), headers)

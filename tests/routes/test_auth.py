@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app import tokens
-from app.accounts import set_active, set_password
+from app.accounts import create_user, set_active, set_password
 from app.main import create_app
 from app.settings import Settings
 from tests.routes.conftest import PASSWORDS, Living
@@ -57,8 +57,9 @@ def test_bad_tokens_are_401(living: Living) -> None:
         assert response.headers["www-authenticate"] == "Bearer"
     assert _me(living, good) == 200
     assert living.client.get("/auth/me").status_code == 401
-    basic = living.client.get("/auth/me", headers={"Authorization": "Basic YTpi"})
-    assert basic.status_code == 401
+    basic = {"Authorization": "Basic YTpi"}  # a proxy's credentials: anonymous to us
+    assert living.client.get("/auth/me", headers=basic).status_code == 401
+    assert living.client.get("/collections", headers=basic).status_code == 200
 
 
 def test_disabling_or_new_password_revokes_tokens(living: Living) -> None:
@@ -140,3 +141,30 @@ def test_closed_map_needs_a_token_to_read(living: Living) -> None:
         )
         assert readable.status_code == 200
         assert client.get("/healthz").status_code == 200
+
+
+def test_parallel_guesses_cannot_pass_the_same_count(living: Living) -> None:
+    import threading
+
+    import httpx
+
+    from tests.conftest import serve
+
+    with living.engine.begin() as conn:
+        create_user(conn, "racer", "viewer", "racer-password-1")
+    answers: list[int] = []
+    barrier = threading.Barrier(10)
+    with serve(living.url, Settings(sign_in_failures_per_address=1000)) as base:
+
+        def guess() -> None:
+            barrier.wait()
+            data = {"username": "racer", "password": "wrong"}
+            answers.append(httpx.post(f"{base}/auth/token", data=data, timeout=60).status_code)
+
+        threads = [threading.Thread(target=guess) for _ in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    limit = Settings().sign_in_failures_per_user
+    assert sorted(answers) == [401] * limit + [429] * (10 - limit)

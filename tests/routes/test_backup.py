@@ -37,6 +37,7 @@ def test_dump_then_restore_is_identical(living: Living, server_url: str, tmp_pat
     assert dumped.exit_code == 0, dumped.output
     with tarfile.open(backup) as archive:
         assert "database.dump" in archive.getnames()
+    assert backup.stat().st_mode & 0o777 == 0o600
 
     restored_uploads = tmp_path / "restored-uploads"
     with scratch_database(server_url) as target:

@@ -475,3 +475,76 @@ def test_gdal_reads_the_change_log(living: Living, evidence: str) -> None:
         output = run_gdal("ogrinfo", "-ro", "-al", "-so", f"OAPIF:{base}", "changes").stdout
     assert "Layer name: changes" in output
     assert f"Feature Count: {matched}" in output
+
+
+# --- what the review found: duplicates, retiring, loader, evidence, accounts ------------------
+
+
+def test_the_same_fact_waits_once(living: Living, evidence: str) -> None:
+    body = event(evidence)
+    path = f"{ITEMS}/{living.own_project}/events"
+    assert living.write("song", "POST", path, body).status_code == 202
+    again = living.write("song", "POST", path, body)
+    assert again.status_code == 409 and "waits for review" in again.json()["detail"]
+
+
+def test_ranges_only_on_texts_and_uploads_only_by_submitters(living: Living, evidence: str) -> None:
+    ranged = event(evidence) | {"evidence": {"document": evidence, "start": 0, "end": 4}}
+    response = living.write("planner", "POST", f"{ITEMS}/{living.own_project}/events", ranged)
+    assert response.status_code == 400 and "cite it whole" in response.json()["detail"]
+    viewer = living.client.post(
+        "/uploads", files={"file": ("v.png", PNG)}, headers=living.auth("viewer")
+    )
+    assert viewer.status_code == 403
+
+
+def test_accounts_are_audited(living: Living) -> None:
+    from app.accounts import create_user, set_active
+
+    with living.engine.begin() as conn:
+        create_user(conn, "audited", "viewer", "audited-pass-1", actor="tester")
+        set_active(conn, "audited", False, actor="tester")
+    rows = living.sql(
+        "SELECT action, actor, before, after FROM audit_log WHERE entity = 'app_user'"
+        " AND entity_id = 'audited' ORDER BY id"
+    )
+    assert [(r[0], r[1]) for r in rows] == [("create", "tester"), ("update", "tester")]
+    assert rows[0][3]["role"] == "viewer" and "password" not in str(rows[0][3])
+    assert rows[1][2] == {"active": True} and rows[1][3] == {"active": False}
+
+
+def test_retiring_closes_what_waits_and_the_loader_retires_rather_than_deletes(
+    living: Living, evidence: str, tmp_path: Path
+) -> None:
+    import json
+    import shutil
+
+    own = living.own_project
+    waiting = living.write("song", "POST", f"{ITEMS}/{own}/events", event(evidence)).json()
+    # The loader: a project gone from the files but spoken of by an edit is retired, not deleted.
+    approved = living.write("planner", "POST", f"{ITEMS}/{own}/targets", event(evidence))
+    assert approved.status_code == 201
+    geodata = tmp_path / "geodata"
+    shutil.copytree(REPO_ROOT / "geodata", geodata)
+    for path in (geodata / "projects").glob("*.geojson"):
+        collection = json.loads(path.read_text())
+        collection["features"] = [f for f in collection["features"] if f["id"] != own]
+        path.write_text(json.dumps(collection, ensure_ascii=False))
+    load_catalogue(living.engine, geodata, SEEDS_DIR)
+    assert living.client.get(f"{ITEMS}/{own}").status_code == 404
+    assert living.sql("SELECT count(*) FROM project WHERE id = %(p)s", p=own) == [(1,)]
+    assert living.sql(
+        "SELECT count(*) FROM target WHERE project_id = %(p)s AND origin = 'edit'", p=own
+    ) != [(0,)]
+    # Putting the files back leaves it retired; so does the app, which closes what waited.
+    load_catalogue(living.engine, REPO_ROOT / "geodata", SEEDS_DIR)
+    state = living.sql("SELECT state, review_comment FROM change_request WHERE id = %(i)s",
+                       i=waiting["id"])  # fmt: skip
+    assert state[0][0] == "submitted"
+    with living.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE project SET retired_at = NULL WHERE id = %(p)s", {"p": own})
+    retired = living.write("planner", "POST", f"{ITEMS}/{own}/retire", {"reason": "测试撤销"})
+    assert retired.status_code == 201
+    state = living.sql("SELECT state, review_comment FROM change_request WHERE id = %(i)s",
+                       i=waiting["id"])  # fmt: skip
+    assert state[0][0] == "rejected" and "retired" in state[0][1]

@@ -127,11 +127,12 @@ def test_bad_requests_write_nothing(site: Site) -> None:
     # A candidate needs the category of the new project.
     (road,) = refs(preview, entity="candidate", entity_name="云杉西路")
     assert "category" in is_problem(site.changes("planner", [*chosen, road]), 400)["detail"]
-    # A project retired since the preview: 404 for it, nothing for the rest.
+    # A project retired since the preview is no longer read in the report: its proposals are
+    # gone (400, naming them), and nothing is written for the rest.
     with site.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE project SET retired_at = now() WHERE id = 'jingtai-road'")
     before = fingerprint(site.engine)
-    problem = is_problem(site.changes("planner", chosen), 404)
+    problem = is_problem(site.changes("planner", chosen), 400)
     assert [e["ref"] for e in problem["errors"]] == refs(preview, project_id="jingtai-road")
     assert fingerprint(site.engine) == before
 

@@ -173,12 +173,11 @@ def test_head_answers_like_get_without_a_body(living: Living) -> None:
     assert living.client.head(f"{ITEMS}/no-such").status_code == 404
 
 
-def test_one_report_is_read_at_a_time(living: Living, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_report_is_read_at_a_time(living: Living) -> None:
     from app.routes import extract
 
     report = {"file": ("r.txt", "关于2023年计划执行情况的报告\n城市绿心森林公园开园。".encode())}
     _problem(living.client.post("/extract", files=report, data={"report_year": "99999"}), 400)
-    monkeypatch.setattr(extract, "READER_WAIT_SECONDS", 0.1)
     assert extract.READERS.acquire(timeout=5)  # a report being read meanwhile
     try:
         busy = living.client.post("/extract", files=report)
@@ -212,3 +211,27 @@ def test_links_use_the_public_address_not_the_host_header(living: Living) -> Non
         assert hrefs and all(h.startswith("https://map.example.gov.cn/") for h in hrefs)
         refused = client.get(ITEMS, params={"limit": 1}, headers=spoofed)
         assert refused.status_code == 400
+
+
+def test_a_wrong_method_says_which_are_allowed(living: Living) -> None:
+    response = living.client.delete("/collections")
+    _problem(response, 405)
+    assert "GET" in response.headers["allow"]
+
+
+def test_bodies_larger_than_a_route_uses_are_413(living: Living) -> None:
+    big = b"x" * (2 * 1024 * 1024)
+    events = f"{ITEMS}/{living.own_project}/events"
+    _problem(living.client.post(events, content=big, headers=living.auth("song")), 413)
+    _problem(living.client.post("/auth/token", content=big), 413)
+    upload = living.client.post(
+        "/uploads", files={"file": ("x.png", PNG + big)}, headers=living.auth("song")
+    )
+    _problem(upload, 413)  # the 64 KiB limit of this app's settings, plus the form's margin
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        for _ in range(40):
+            yield b"y" * 65536
+
+    headers = living.auth("song") | {"Content-Type": "application/json"}
+    _problem(living.client.post(events, content=chunks(), headers=headers), 413)
