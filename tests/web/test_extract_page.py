@@ -59,8 +59,10 @@ def test_bad_upload_says_why(live_server: str, page: Page, tmp_path: Path) -> No
     page.goto(f"{live_server}/extract")
     page.set_input_files("#tz-report", str(empty))
     page.click("#tz-extract-form button[type=submit]")
+    # Predicates as functions: a bare expression is evaluated with eval, which the page's
+    # Content-Security-Policy forbids.
     page.wait_for_function(
-        "document.getElementById('tz-extract-status').textContent.length > 0"
+        "() => document.getElementById('tz-extract-status').textContent.length > 0"
         " && !document.getElementById('tz-extract-status').textContent.includes('…')"
     )
     assert page.locator("#tz-proposals").is_hidden()
@@ -111,7 +113,7 @@ def test_planner_signs_in_and_approves_the_selected(
     page.goto(f"{base}/extract")
     sign_in(page, "planner", "wrong password!")
     page.wait_for_function(
-        "document.getElementById('tz-signin-status').textContent.includes('wrong')"
+        "() => document.getElementById('tz-signin-status').textContent.includes('wrong')"
     )
     assert page.locator("#tz-whoami").is_hidden()
     page_log.console_errors.clear()  # the browser logs the refused sign-in's 401
@@ -164,7 +166,7 @@ def test_planner_signs_in_and_approves_the_selected(
     assert all(url.startswith(base) or url.startswith("data:") for url in page_log.requests)
     # Signed in here, signed in on the map too: one session.
     page.goto(f"{base}/")
-    page.wait_for_function("window.tzAuth && window.tzAuth.signedIn()")
+    page.wait_for_function("() => window.tzAuth && window.tzAuth.signedIn()")
     assert page.evaluate("window.tzAuth.user().username") == "planner"
 
 
