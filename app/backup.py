@@ -121,9 +121,14 @@ def restore(
         ]
         if bad or not archive.getmember(DUMP_MEMBER).isfile():
             raise BackupError(f"{path} holds files that are no uploads: {', '.join(bad[:5])}")
-        archive.extract(DUMP_MEMBER, work, filter="data")
-        _ensure_app_role(database_url)
+        # Read, not extracted: nothing in the archive chooses a path (and Debian 12's Python
+        # predates tarfile's extraction filters).
         database = str(Path(work) / DUMP_MEMBER)
+        source = archive.extractfile(DUMP_MEMBER)
+        assert source is not None  # a regular file, checked above
+        with open(database, "wb") as dump_file:
+            shutil.copyfileobj(source, dump_file)
+        _ensure_app_role(database_url)
         restore_tool = _tool("pg_restore", bindir)
         url, password = _without_password(database_url)
         _run(restore_tool, "--no-owner", "--single-transaction", "--exit-on-error",
