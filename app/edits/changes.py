@@ -1,10 +1,11 @@
 """The one way a change made in the app reaches the catalogue.
 
 `submit` validates a change with the loader's own models and checks, authorises it, records it
-as *submitted* and audits that; `approve` writes it to the base tables (origin `edit`) and
-`reject` closes it, each audited. Every step is one transaction on the caller's connection, and
-every step bumps the project's revision, the version `If-Match` is checked against. Only approved
-changes touch the tables the feeds, tiles and prints read.
+as *submitted* and audits that; `decide` approves it, writing it to the base tables (origin
+`edit`, or `report` for a report's proposal) through `_apply`, or rejects it, each step audited.
+Every step runs in the caller's transaction and bumps the project's revision, the version
+`If-Match` is checked against. Only approved changes touch the tables the feeds, tiles and
+prints read; a read model (issue 16) is to be refreshed from `_apply`.
 """
 
 from __future__ import annotations
@@ -261,7 +262,7 @@ def decide(
         payload = parse_payload(change.kind, change.payload)
         about_project = change.kind not in FIGURE_KINDS and change.kind != "project"
         if about_project and (project is None or project.retired):
-            raise Conflict(f"project '{change.project_id}' no longer exists")
+            raise Conflict(f"project '{change.project_id}' was retired or removed meanwhile")
         _check(conn, payload, project)  # again: the catalogue may have moved on
         _apply(conn, actor, change.project_id, payload, change_id, change.origin)
     conn.execute(
