@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from app.crs import CRS84, DEFAULT_CRS, SUPPORTED_CRS, OutputCrs, parse_crs
 from app.deps import EngineDep
-from app.edits.changes import project_state, revision_tag
+from app.edits.changes import project_revision, revision_tag
 from app.errors import InvalidParameter, NotFound
 from app.exports import EXPORT_FORMATS, ExportError, export_features, export_format
 from app.layers import LAYERS, Layer
@@ -285,9 +285,9 @@ def item(
         if layer.id == "projects":
             # The project's revision leads the tag, so that the tag is also what an edit of
             # it sends as If-Match (app.edits.changes.check_revision).
-            state = project_state(conn, feature_id)
-            if state is not None:
-                etag = revision_tag(state.revision, etag)
+            revision = project_revision(conn, feature_id)
+            if revision is not None:
+                etag = revision_tag(revision, etag)
         if not_modified(request, etag):
             return cached(request, etag, Response(status_code=304))
         years = parse_year(year, datetime, default_year(conn))
