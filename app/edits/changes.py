@@ -142,10 +142,8 @@ def check_revision(current: int, if_match: str | None) -> None:
 
 
 def project_revision(conn: Connection, project_id: str) -> int | None:
-    """The revision of a published project (what its ETag leads with), None when there is none."""
-    return conn.execute(
-        select(Project.revision).where(Project.id == project_id, Project.retired_at.is_(None))
-    ).scalar()
+    """The project's revision (what its ETag leads with), None when there is no such project."""
+    return conn.execute(select(Project.revision).where(Project.id == project_id)).scalar()
 
 
 def project_state(conn: Connection, project_id: str, lock: bool = False) -> ProjectState | None:

@@ -4,6 +4,7 @@ Each request goes through `app.edits.changes.submit`: a township editor's change
 (202), a planner's or admin's is approved in the same step unless `approve=false` (201).
 """
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, UploadFile
@@ -40,11 +41,11 @@ def _submit(
     with engine.begin() as conn:
         change = changes.submit(conn, actor, kind, project_id, data, if_match, publish)
         project = change["project"]
-        revision = changes.project_state(conn, project["id"]) if project else None
+        revision = changes.project_revision(conn, project["id"]) if project else None
     status = 201 if change["state"] == "approved" else 202
     headers = {"Location": f"{base_url(request)}/changes/{change['id']}"}
     if revision is not None:
-        headers["ETag"] = changes.revision_tag(revision.revision)
+        headers["ETag"] = changes.revision_tag(revision)
     return JSONResponse(change, status_code=status, headers=headers)
 
 
@@ -55,56 +56,38 @@ def create_project(
     return _submit(request, engine, actor, "project", None, data, None, approve)
 
 
-@router.post("/collections/projects/items/{featureId}/events", summary="Report progress")
-def add_event(
-    request: Request,
-    engine: EngineDep,
-    actor: ActorDep,
-    feature_id: FeatureId,
-    data: JsonBody,
-    if_match: IfMatch = None,
-    approve: Approve = None,
-) -> JSONResponse:
-    return _submit(request, engine, actor, "event", feature_id, data, if_match, approve)
+def _project_change(kind: str) -> Callable[..., JSONResponse]:
+    """The route of one kind of change to an existing project."""
+
+    def route(
+        request: Request,
+        engine: EngineDep,
+        actor: ActorDep,
+        feature_id: FeatureId,
+        data: JsonBody,
+        if_match: IfMatch = None,
+        approve: Approve = None,
+    ) -> JSONResponse:
+        return _submit(request, engine, actor, kind, feature_id, data, if_match, approve)
+
+    return route
 
 
-@router.post("/collections/projects/items/{featureId}/targets", summary="Set a target (planners)")
-def add_target(
-    request: Request,
-    engine: EngineDep,
-    actor: ActorDep,
-    feature_id: FeatureId,
-    data: JsonBody,
-    if_match: IfMatch = None,
-    approve: Approve = None,
-) -> JSONResponse:
-    return _submit(request, engine, actor, "target", feature_id, data, if_match, approve)
-
-
-@router.put("/collections/projects/items/{featureId}/geometry", summary="Place a project")
-def set_geometry(
-    request: Request,
-    engine: EngineDep,
-    actor: ActorDep,
-    feature_id: FeatureId,
-    data: JsonBody,
-    if_match: IfMatch = None,
-    approve: Approve = None,
-) -> JSONResponse:
-    return _submit(request, engine, actor, "geometry", feature_id, data, if_match, approve)
-
-
-@router.post("/collections/projects/items/{featureId}/retire", summary="Retire a project")
-def retire(
-    request: Request,
-    engine: EngineDep,
-    actor: ActorDep,
-    feature_id: FeatureId,
-    data: JsonBody,
-    if_match: IfMatch = None,
-    approve: Approve = None,
-) -> JSONResponse:
-    return _submit(request, engine, actor, "retire", feature_id, data, if_match, approve)
+# (kind, method, path under the item, summary); who may make which: app.edits.changes.authorize
+PROJECT_CHANGES = (
+    ("event", "POST", "events", "Report progress (township editors: submitted for review)"),
+    ("target", "POST", "targets", "Set a target (planners)"),
+    ("geometry", "PUT", "geometry", "Place a project (planners)"),
+    ("retire", "POST", "retire", "Retire a project (planners)"),
+)
+for kind, method, path, summary in PROJECT_CHANGES:
+    router.add_api_route(
+        f"/collections/projects/items/{{featureId}}/{path}",
+        _project_change(kind),
+        methods=[method],
+        summary=summary,
+        name=f"change_{kind}",
+    )
 
 
 @router.post("/uploads", status_code=201, summary="Upload an evidence file (JPEG, PNG, PDF)")
