@@ -489,26 +489,24 @@ def user_list() -> None:
 @click.argument("username")
 def user_disable(username: str) -> None:
     """Disable a user; their tokens stop working at once."""
-    from app.accounts import set_active
-
-    def disable(conn: Connection) -> str:
-        set_active(conn, username, False, _actor())
-        return f"Disabled {username}."
-
-    _accounts(disable)
+    _set_active(username, False)
 
 
 @user.command("enable")
 @click.argument("username")
 def user_enable(username: str) -> None:
     """Enable a disabled user again."""
+    _set_active(username, True)
+
+
+def _set_active(username: str, active: bool) -> None:
     from app.accounts import set_active
 
-    def enable(conn: Connection) -> str:
-        set_active(conn, username, True, _actor())
-        return f"Enabled {username}."
+    def change(conn: Connection) -> str:
+        set_active(conn, username, active, _actor())
+        return f"{'Enabled' if active else 'Disabled'} {username}."
 
-    _accounts(enable)
+    _accounts(change)
 
 
 @user.command("reset-password")
