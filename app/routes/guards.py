@@ -1,6 +1,7 @@
 """ASGI middleware that guards every route alike, before any of them runs."""
 
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.routes.problems import problem
@@ -117,9 +118,8 @@ class BodyLimit:
             return
         limit = self.limit(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length", b"0")
-        too_large = problem(413, "Request too large", f"this request may carry {limit} bytes")
         if not declared.isdigit() or int(declared) > limit:
-            await too_large(scope, receive, send)
+            await _too_large(limit)(scope, receive, send)
             return
         received = 0
         started = False
@@ -142,4 +142,8 @@ class BodyLimit:
         except BodyTooLarge:
             if started:
                 raise
-            await too_large(scope, receive, send)
+            await _too_large(limit)(scope, receive, send)
+
+
+def _too_large(limit: int) -> Response:
+    return problem(413, "Request too large", f"this request may carry {limit} bytes")
