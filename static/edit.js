@@ -111,13 +111,8 @@
     Object.keys(values || {}).forEach(function (k) { text = text.split('{' + k + '}').join(values[k]); });
     return text;
   }
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    if (cls) { node.className = cls; }
-    return node;
-  }
-  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+  var el = tz.el;  // the map's own: text always as textContent
+  var clear = tz.clear;
   function button(text, cls, onClick) {
     var b = el('button', text, cls || 'tz-small');
     b.type = 'button';

@@ -968,6 +968,8 @@
     statusName: statusName,
     qualityName: function (q) { return QUALITY_NAMES[state.lang][q] || q; },
     categoryName: categoryName,
+    el: el,
+    clear: clear,
     colours: COLOURS,
     years: YEARS,
     reportedYear: function () { return reportedYear; },

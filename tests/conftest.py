@@ -72,17 +72,27 @@ def query(engine: Engine, statement: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in conn.exec_driver_sql(statement)]
 
 
-@pytest.fixture(scope="session")
-def loaded_db(server_url: str) -> Iterator[str]:
-    """A database with the whole catalogue of geodata/ loaded, shared by a session."""
+@contextmanager
+def catalogue_database(server_url: str) -> Iterator[tuple[str, Engine]]:
+    """A new database, migrated, with the whole catalogue of geodata/ loaded: its URL and an
+    engine on it; dropped afterwards."""
     from app.geodata.load import load_catalogue
     from app.settings import REPO_ROOT
 
     with scratch_database(server_url) as url:
         migrate.upgrade(url)
         engine = make_engine(url)
-        load_catalogue(engine, REPO_ROOT / "geodata", SEEDS_DIR)
-        engine.dispose()
+        try:
+            load_catalogue(engine, REPO_ROOT / "geodata", SEEDS_DIR)
+            yield url, engine
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def loaded_db(server_url: str) -> Iterator[str]:
+    """A database with the whole catalogue of geodata/ loaded, shared by a session."""
+    with catalogue_database(server_url) as (url, _):
         yield url
 
 

@@ -10,15 +10,12 @@ from fastapi.testclient import TestClient
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from app import migrate
 from app.accounts import create_user
 from app.cluster import APP_ROLE
-from app.db import make_engine
-from app.geodata.load import load_catalogue
 from app.main import create_app
-from app.scratch import scratch_database, with_database
-from app.settings import REPO_ROOT, Settings
-from tests.conftest import SEEDS_DIR
+from app.scratch import with_database
+from app.settings import Settings
+from tests.conftest import catalogue_database
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -27,14 +24,10 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 def owner_and_app(server_url: str) -> Iterator[tuple[str, str]]:
     """A loaded database, its owner's URL and the URL of a login role in the app role."""
     login, password = f"tzmap_test_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
-    with scratch_database(server_url) as owner_url:
-        migrate.upgrade(owner_url)
-        engine = make_engine(owner_url)
-        load_catalogue(engine, REPO_ROOT / "geodata", SEEDS_DIR)
+    with catalogue_database(server_url) as (owner_url, engine):
         with engine.begin() as conn:
             create_user(conn, "planner", "planner", "planner-password-1")
             create_user(conn, "song", "township_editor", "songzhuang-pass-1", ["宋庄镇"])
-        engine.dispose()
         with psycopg.connect(owner_url, autocommit=True) as conn:
             conn.execute(
                 sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(

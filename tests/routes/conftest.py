@@ -10,14 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app import migrate
 from app.accounts import create_user
-from app.db import make_engine
-from app.geodata.load import load_catalogue
 from app.main import create_app
-from app.scratch import scratch_database
-from app.settings import REPO_ROOT, Settings
-from tests.conftest import SEEDS_DIR
+from app.settings import Settings
+from tests.conftest import catalogue_database
 
 PASSWORDS = {
     "admin": "admin-password-1",
@@ -94,10 +90,7 @@ def _project_in(engine: Engine, township: str, not_in: str) -> str:
 @pytest.fixture(scope="module")
 def living(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Living]:
     uploads: Path = tmp_path_factory.mktemp("uploads")
-    with scratch_database(server_url) as url:
-        migrate.upgrade(url)
-        engine = make_engine(url)
-        load_catalogue(engine, REPO_ROOT / "geodata", SEEDS_DIR)
+    with catalogue_database(server_url) as (url, engine):
         with engine.begin() as conn:
             create_user(conn, "admin", "admin", PASSWORDS["admin"])
             create_user(conn, "planner", "planner", PASSWORDS["planner"])
@@ -114,4 +107,3 @@ def living(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
                 _project_in(engine, SONGZHUANG, YONGSHUN),
                 _project_in(engine, YONGSHUN, SONGZHUANG),
             )
-        engine.dispose()

@@ -12,11 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Playwright, sync_playwright
 
-from app import migrate
-from app.db import make_engine
-from app.scratch import scratch_database
-from app.settings import REPO_ROOT
-from tests.conftest import SEEDS_DIR, serve
+from tests.conftest import catalogue_database, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -223,32 +219,24 @@ ORDER BY e.project_id LIMIT 1
 def tampered_server(server_url: str) -> Iterator[TamperedServer]:
     """A database of its own with the catalogue, one project and one township renamed to markup
     and one project made behind plan, served by its own uvicorn."""
-    from app.geodata.load import load_catalogue
-
-    with scratch_database(server_url) as url:
-        migrate.upgrade(url)
-        engine = make_engine(url)
-        try:
-            load_catalogue(engine, REPO_ROOT / "geodata", SEEDS_DIR)
-            with engine.begin() as conn:
-                evil_id = conn.exec_driver_sql(LONE_POINT).scalar_one()
-                conn.exec_driver_sql(
-                    "UPDATE project SET name = %(name)s, description = %(description)s"
-                    " WHERE id = %(id)s",
-                    {"name": EVIL_NAME, "description": EVIL_DESCRIPTION, "id": evil_id},
-                )
-                evil_township = conn.exec_driver_sql(
-                    "UPDATE township SET name = %(name)s"
-                    " WHERE code = (SELECT min(code) FROM township) RETURNING code",
-                    {"name": EVIL_TOWNSHIP},
-                ).scalar_one()
-                late_id, evidence_id = conn.exec_driver_sql(UNDER_CONSTRUCTION_2022).one()
-                conn.exec_driver_sql(
-                    "INSERT INTO target (project_id, year, status, evidence_id)"
-                    " VALUES (%(id)s, 2022, 'in_service', %(evidence)s)",
-                    {"id": late_id, "evidence": evidence_id},
-                )
-        finally:
-            engine.dispose()
+    with catalogue_database(server_url) as (url, engine):
+        with engine.begin() as conn:
+            evil_id = conn.exec_driver_sql(LONE_POINT).scalar_one()
+            conn.exec_driver_sql(
+                "UPDATE project SET name = %(name)s, description = %(description)s"
+                " WHERE id = %(id)s",
+                {"name": EVIL_NAME, "description": EVIL_DESCRIPTION, "id": evil_id},
+            )
+            evil_township = conn.exec_driver_sql(
+                "UPDATE township SET name = %(name)s"
+                " WHERE code = (SELECT min(code) FROM township) RETURNING code",
+                {"name": EVIL_TOWNSHIP},
+            ).scalar_one()
+            late_id, evidence_id = conn.exec_driver_sql(UNDER_CONSTRUCTION_2022).one()
+            conn.exec_driver_sql(
+                "INSERT INTO target (project_id, year, status, evidence_id)"
+                " VALUES (%(id)s, 2022, 'in_service', %(evidence)s)",
+                {"id": late_id, "evidence": evidence_id},
+            )
         with serve(url) as base:
             yield TamperedServer(base, evil_id, late_id, evil_township)

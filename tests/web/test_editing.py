@@ -18,14 +18,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from app import migrate
 from app.accounts import create_user
-from app.db import make_engine
-from app.geodata.load import load_catalogue
 from app.printing.labels import STATUS_LABELS
-from app.scratch import scratch_database
-from app.settings import REPO_ROOT, Settings
-from tests.conftest import SEEDS_DIR, serve
+from app.settings import Settings
+from tests.conftest import catalogue_database, serve
 from tests.web.conftest import EVIL_NAME, PageLog, get_json, js, open_map, set_year
 from tests.web.test_map import download, foreign_requests, opened_offline
 
@@ -125,17 +121,11 @@ def status_in(base: str, project_id: str, year: int) -> str | None:
 @pytest.fixture(scope="module")
 def site(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     uploads = tmp_path_factory.mktemp("uploads")
-    with scratch_database(server_url) as url:
-        migrate.upgrade(url)
-        engine = make_engine(url)
-        try:
-            load_catalogue(engine, REPO_ROOT / "geodata", SEEDS_DIR)
-            with engine.begin() as conn:
-                create_user(conn, "planner", "planner", PASSWORDS["planner"])
-                create_user(conn, "song", "township_editor", PASSWORDS["song"], [SONGZHUANG])
-                create_user(conn, "viewer", "viewer", PASSWORDS["viewer"])
-        finally:
-            engine.dispose()
+    with catalogue_database(server_url) as (url, engine):
+        with engine.begin() as conn:
+            create_user(conn, "planner", "planner", PASSWORDS["planner"])
+            create_user(conn, "song", "township_editor", PASSWORDS["song"], [SONGZHUANG])
+            create_user(conn, "viewer", "viewer", PASSWORDS["viewer"])
         open_settings = Settings(uploads_dir=uploads)
         closed_settings = Settings(
             uploads_dir=uploads, anonymous_read=False, access_token_minutes=1

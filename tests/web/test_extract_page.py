@@ -10,13 +10,8 @@ import pytest
 from playwright.sync_api import Page
 from sqlalchemy import Engine
 
-from app import migrate
 from app.accounts import create_user
-from app.db import make_engine
-from app.geodata.load import load_catalogue
-from app.scratch import scratch_database
-from app.settings import REPO_ROOT
-from tests.conftest import SEEDS_DIR, query, serve
+from tests.conftest import SEEDS_DIR, catalogue_database, query, serve
 from tests.web.conftest import PageLog
 
 REPORT = SEEDS_DIR / "001_84618987ce385c34.txt"
@@ -78,18 +73,12 @@ class WritableServer:
 @pytest.fixture(scope="module")
 def writable_server(server_url: str) -> Iterator[WritableServer]:
     """A database of its own (the changes written here must not reach other tests), served."""
-    with scratch_database(server_url) as url:
-        migrate.upgrade(url)
-        engine = make_engine(url)
-        try:
-            load_catalogue(engine, REPO_ROOT / "geodata", SEEDS_DIR)
-            with engine.begin() as conn:
-                create_user(conn, "planner", "planner", PASSWORD, display_name="规划科")
-                create_user(conn, "viewer", "viewer", PASSWORD)
-            with serve(url) as base:
-                yield WritableServer(base, engine)
-        finally:
-            engine.dispose()
+    with catalogue_database(server_url) as (url, engine):
+        with engine.begin() as conn:
+            create_user(conn, "planner", "planner", PASSWORD, display_name="规划科")
+            create_user(conn, "viewer", "viewer", PASSWORD)
+        with serve(url) as base:
+            yield WritableServer(base, engine)
 
 
 def sign_in(page: Page, username: str, password: str) -> None:
