@@ -10,7 +10,8 @@ cd "$(dirname "$0")"
 VENV=.venv
 # Debian packages the tests need beyond Python; `tzmap` installs PostgreSQL/PostGIS itself.
 TEST_DEBIAN_PACKAGES=(postgresql postgresql-15-postgis-3 gdal-bin chromium fonts-noto-cjk poppler-utils)
-# The web page's libraries (Leaflet) come from npm, pinned in package-lock.json.
+# The web pages' libraries (Leaflet, Leaflet-Geoman, Swagger UI) come from npm, pinned in
+# package-lock.json.
 WEB_DEBIAN_PACKAGES=(nodejs npm)
 # Printed maps set their Chinese text in Noto Sans CJK.
 PRINT_DEBIAN_PACKAGES=(fonts-noto-cjk)
@@ -51,7 +52,9 @@ ensure_venv() {  # $1: pip extras ("" or "test")
 ensure_web_assets() {
   if [ ! -d node_modules/leaflet ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     command -v npm >/dev/null || apt_install "${WEB_DEBIAN_PACKAGES[@]}"
-    npm ci --no-audit --no-fund --loglevel=error
+    # No install scripts: the libraries are plain files, and Swagger UI's dependency @scarf/scarf
+    # would otherwise try to report the install over the network.
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
   fi
 }
 

@@ -188,6 +188,24 @@ def import_boundaries_command(
     click.echo("Projects reassigned to townships.")
 
 
+@main.command()
+def rebuild() -> None:
+    """Recompute the read model (what the feeds, tiles and prints show) from the data tables:
+    after writing to them in SQL, a bulk import or a repair. Every write made through tzmap or
+    the app keeps it current by itself."""
+    from app import readmodel
+
+    engine = make_engine(_database_url_or_fail(_settings()))
+    try:
+        with engine.begin() as conn:
+            if migrate.current_revisions(conn) != migrate.head_revisions():
+                raise click.ClickException("the schema is not at the latest migration: run migrate")
+            rows = readmodel.rebuild(conn)
+    finally:
+        engine.dispose()
+    click.echo(f"Read model rebuilt: {rows} rows (a project over the years it does not change).")
+
+
 @main.command("export-html")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--township", multiple=True, help="Township name or code (repeatable).")

@@ -13,10 +13,10 @@ from app.queries.programmes import (
     indicator_rows,
     programme_rows,
 )
-from app.queries.projects import PROPERTIES as PROJECT_PROPERTIES
 from app.queries.projects import project_rows
 from app.queries.townships import PROPERTIES as TOWNSHIP_PROPERTIES
 from app.queries.townships import township_rows
+from app.readmodel import PROPERTIES as PROJECT_PROPERTIES
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class Layer:
     tile_properties: tuple[str, ...] = ()
     tile_arrays: tuple[str, ...] = ()
     by_year: bool = False  # do its properties depend on the year asked for?
+    # Do its rows carry each feature's GeoJSON text ready to send (column `feature`)?
+    stored_features: bool = False
     keywords: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -62,6 +64,7 @@ LAYERS: dict[str, Layer] = {
             ),
             tile_arrays=("townships", "programmes"),
             by_year=True,
+            stored_features=True,
             keywords=("通州", "城市副中心", "projects", *vocab.CATEGORIES),
         ),
         Layer(

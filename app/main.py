@@ -6,14 +6,24 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app.db import make_engine
 from app.deps import reader
 from app.migrate import head_revisions
-from app.routes import auth, changes, edits, extract, features, health, printing, tiles, web
-from app.routes.guards import BodyLimit, HeadAsGet, RejectNulBytes, SecurityHeaders
+from app.routes import (
+    apidocs,
+    auth,
+    changes,
+    edits,
+    extract,
+    features,
+    health,
+    printing,
+    tiles,
+    web,
+)
+from app.routes.guards import AllowedHosts, BodyLimit, HeadAsGet, RejectNulBytes, SecurityHeaders
 from app.routes.problems import add_exception_handlers
 from app.settings import Settings
 from app.tokens import signing_key
@@ -45,7 +55,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         # FastAPI's interactive docs load their scripts from a public CDN, which an intranet
-        # does not reach; the OpenAPI document itself is served at /openapi.json.
+        # does not reach: /docs serves Swagger UI from the npm install instead (routes/apidocs).
         docs_url=None,
         redoc_url=None,
     )
@@ -62,7 +72,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if settings.allowed_hosts != ["*"]:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
+        app.add_middleware(AllowedHosts, hosts=settings.allowed_hosts)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -75,6 +85,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)  # on every answer, the middleware's own included
     read = [Depends(reader)]  # open to all, or to signed-in users only (anonymous_read)
     app.include_router(health.router)
+    app.include_router(apidocs.router)
     app.include_router(auth.router)
     # The changes feed and the editing routes before the generic /collections/{collectionId}/….
     app.include_router(changes.router)
@@ -85,8 +96,8 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     app.include_router(extract.router, dependencies=read)
     app.include_router(printing.router, dependencies=read)
     app.include_router(web.router, dependencies=read)
-    # Leaflet and Leaflet-Geoman come from the npm install (package-lock.json), our own assets
-    # from static/.
+    # Leaflet, Leaflet-Geoman and Swagger UI come from the npm install (package-lock.json), our
+    # own assets from static/.
     # check_dir=False: the app (and its API) still starts before `npm ci` has run.
     app.mount(
         "/static/vendor/leaflet",
@@ -97,6 +108,11 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
         "/static/vendor/geoman",
         StaticFiles(directory=GEOMAN_DIR, check_dir=False),
         name="geoman",
+    )
+    app.mount(
+        "/static/vendor/swagger-ui",
+        StaticFiles(directory=apidocs.SWAGGER_UI_DIR, check_dir=False),
+        name="swagger-ui",
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

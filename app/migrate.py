@@ -8,6 +8,8 @@ from geoalchemy2 import alembic_helpers
 from sqlalchemy import Connection
 from sqlalchemy.schema import SchemaItem
 
+from app import readmodel
+from app.db import make_engine
 from app.settings import REPO_ROOT
 
 
@@ -21,6 +23,19 @@ def alembic_config(database_url: str | None = None) -> Config:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
+    if revision == "head":
+        _build_read_model(database_url)
+
+
+def _build_read_model(database_url: str) -> None:
+    """A database migrated to the read model's revision gets it built from the data it holds."""
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            if readmodel.state(conn).version == 0:
+                readmodel.rebuild(conn)
+    finally:
+        engine.dispose()
 
 
 def downgrade(database_url: str, revision: str = "base") -> None:

@@ -4,6 +4,7 @@ Alembic migrations own the schema; a test checks that these models and the migra
 """
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from geoalchemy2 import Geometry, WKBElement
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     SmallInteger,
     String,
     Text,
@@ -26,7 +28,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import INT4RANGE, JSONB, Range
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app import vocab
@@ -356,6 +358,64 @@ class ProjectTownship(Base):
     )
     length_km: Mapped[float | None] = mapped_column(Double)
     area_ha: Mapped[float | None] = mapped_column(Double)
+
+
+class ProjectFeature(Base):
+    """The read model: a project as the feeds, tiles and prints show it, over a range of years.
+
+    One row per project and range of years in which none of its properties change; the first
+    range starts at minus infinity (nothing reported yet), the last runs to plus infinity. Derived
+    from the tables above by `app.readmodel`, in the transaction of every write; never edited."""
+
+    __tablename__ = "project_feature"
+    __table_args__ = (
+        Index(None, "township_codes", postgresql_using="gin"),
+        Index(None, "programmes", postgresql_using="gin"),
+        Index(None, "status"),
+        Index(None, "category"),
+    )
+
+    id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    years: Mapped[Range[int]] = mapped_column(INT4RANGE, primary_key=True)
+    geom: Mapped[WKBElement | None] = mapped_column(Geometry("GEOMETRY", srid=4326))
+    name: Mapped[str] = mapped_column(Text)
+    aliases: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    category: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(24))
+    status_year: Mapped[int | None] = mapped_column(SmallInteger)
+    milestone: Mapped[str | None] = mapped_column(Text)
+    planned_status: Mapped[str | None] = mapped_column(String(24))
+    planned_year: Mapped[int | None] = mapped_column(SmallInteger)
+    target_status: Mapped[str | None] = mapped_column(String(24))
+    target_year: Mapped[int | None] = mapped_column(SmallInteger)
+    behind_plan: Mapped[bool] = mapped_column(Boolean)
+    townships: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    township_codes: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    geometry_quality: Mapped[str] = mapped_column(String(16))
+    placement: Mapped[str | None] = mapped_column(Text)
+    cross_border: Mapped[bool] = mapped_column(Boolean)
+    length_km: Mapped[Decimal | None] = mapped_column(Numeric)
+    area_ha: Mapped[Decimal | None] = mapped_column(Numeric)
+    programmes: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    # The whole GeoJSON Feature in CRS84 with every property, ready to send.
+    feature: Mapped[str] = mapped_column(Text)
+
+
+class ReadModelState(Base):
+    """One row: what the read model was last built from, and a version that every refresh bumps
+    (the feeds' ETags)."""
+
+    __tablename__ = "read_model_state"
+    __table_args__ = (CheckConstraint("singleton", name="one_row"),)
+
+    singleton: Mapped[bool] = mapped_column(Boolean, primary_key=True, server_default=text("true"))
+    # The latest year an annual report covers (nothing later is judged behind plan) …
+    reported_year: Mapped[int | None] = mapped_column(SmallInteger)
+    # … and the latest year anything is known to have happened (the feeds' default year).
+    latest_year: Mapped[int | None] = mapped_column(SmallInteger)
+    version: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
 
 class AppUser(Base):

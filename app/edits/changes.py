@@ -21,6 +21,7 @@ from shapely.geometry import mapping
 from sqlalchemy import BigInteger, Connection, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from app import readmodel
 from app.accounts import User
 from app.errors import (
     Conflict,
@@ -434,6 +435,19 @@ def _check_geometry(
 
 
 def _apply(
+    conn: Connection,
+    actor: Actor,
+    project_id: str | None,
+    payload: Record,
+    change_id: int,
+    origin: str,
+) -> None:
+    """Write an approved change and bring the read model up to date, in one transaction."""
+    _write_facts(conn, actor, project_id, payload, change_id, origin)
+    readmodel.refresh(conn, [project_id] if project_id is not None else [])
+
+
+def _write_facts(
     conn: Connection,
     actor: Actor,
     project_id: str | None,

@@ -13,6 +13,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, mapping
 from sqlalchemy import Engine, insert, select, update
 
+from app import readmodel
 from app.geodata.load import assign_townships, geometry_value
 from app.models import AuditLog, Township
 
@@ -151,4 +152,5 @@ def import_boundaries(
             report.replaced.append(names[code])
         report.not_in_file = sorted(names[c] for c in names if c not in matched)
         assign_townships(conn)
+        readmodel.refresh(conn)
     return report

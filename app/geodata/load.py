@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from app import vocab
+from app import readmodel, vocab
 from app.geodata.records import EvidenceRef
 from app.geodata.validate import Catalogue, Located, read_catalogue
 from app.models import (
@@ -151,6 +151,8 @@ class _Writer:
         self._indicators(catalogue)
         assign_townships(self.conn)
         self.conn.execute(ORPHAN_EVIDENCE_SQL)
+        if self.report.changed or readmodel.state(self.conn).version == 0:
+            readmodel.refresh(self.conn)
         self.report.counts = {
             "documents": len(catalogue.documents),
             "townships": len(catalogue.townships),

@@ -57,23 +57,30 @@ def feature_page(
     properties: Sequence[str],
     crs: OutputCrs,
     geometry: bool = True,
+    stored: bool = False,
 ) -> Select[Any]:
-    # NOT MATERIALIZED lets PostgreSQL fold the CTEs into each use: the count computes none of
-    # the costly properties, and the page computes them only for its own rows (not every match).
+    """numberMatched, numberReturned and the features as a JSON array text. With `stored`, the
+    rows carry each feature's text ready to send (the read model's `feature`), which is used as
+    it is; else the features are built from the columns, with `properties` in `crs`."""
+    # NOT MATERIALIZED lets PostgreSQL fold the CTEs into each use: the count reads only what
+    # the filters need, and the page builds features only for its own rows.
     filtered = select(rows).where(*where).cte("filtered").prefix_with("NOT MATERIALIZED")
     paged = (
         select(filtered).order_by(*order_by(filtered.c)).limit(page.limit).offset(page.offset)
     ).cte("paged")
-    feature = feature_json(paged.c, properties, crs, geometry)
-    features = select(
-        func.coalesce(
-            cast(func.json_agg(aggregate_order_by(feature, *order_by(paged.c))), Text), "[]"
+    order = order_by(paged.c)
+    if stored:
+        joined = func.string_agg(paged.c.feature, aggregate_order_by(literal(","), *order))
+        features: Any = func.coalesce("[" + joined + "]", "[]")
+    else:
+        feature = feature_json(paged.c, properties, crs, geometry)
+        features = func.coalesce(
+            cast(func.json_agg(aggregate_order_by(feature, *order)), Text), "[]"
         )
-    ).scalar_subquery()
     return select(
         select(func.count()).select_from(filtered).scalar_subquery().label("matched"),
         select(func.count()).select_from(paged).scalar_subquery().label("returned"),
-        features.label("features"),
+        select(features).scalar_subquery().label("features"),
     )
 
 

@@ -2,7 +2,7 @@
 
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Connection, String, and_, cast, exists, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Text, and_, cast, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.sql.selectable import Subquery
 
@@ -32,7 +32,7 @@ def township_codes(conn: Connection, values: list[str]) -> list[str]:
 
 def _overlaps(column: Any, values: list[str]) -> ColumnElement[bool]:
     """Does the text-array column share an element with `values`?"""
-    return column.op("&&")(cast(array(values), ARRAY(String)))
+    return column.op("&&")(cast(array(values), ARRAY(Text)))
 
 
 def _like_pattern(text: str) -> str:

@@ -3,27 +3,18 @@ clauses of its filters. Shared by the feeds, the tiles, the prints and the bench
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import ColumnElement, Connection
 from sqlalchemy.sql.selectable import Subquery
 
+from app import readmodel
 from app.layers import Layer
 from app.queries.filters import township_codes, where_clauses
-from app.queries.projects import last_reported_year, latest_event_year
 from app.query import ItemsQuery, YearRange, parse_year
-
-FIRST_PLAN_YEAR = 2022  # the default year while no report is loaded
 
 
 def reported_year(conn: Connection) -> int | None:
     """The latest year an annual report covers; later years cannot be judged behind plan."""
-    latest = conn.execute(select(last_reported_year())).scalar()
-    return int(latest) if latest is not None else None
-
-
-def default_year(conn: Connection) -> int:
-    """Without year or datetime, statuses are as of the latest year anything is known of."""
-    latest = conn.execute(select(latest_event_year())).scalar()
-    return int(latest) if latest is not None else FIRST_PLAN_YEAR
+    return readmodel.state(conn).reported_year
 
 
 @dataclass(frozen=True)
@@ -34,8 +25,11 @@ class Selection:
     township_codes: list[str]
 
 
-def select_features(conn: Connection, layer: Layer, query: ItemsQuery) -> Selection:
-    years = parse_year(query.year_given, query.datetime, default_year(conn))
+def select_features(
+    conn: Connection, layer: Layer, query: ItemsQuery, state: readmodel.State | None = None
+) -> Selection:
+    state = state or readmodel.state(conn)
+    years = parse_year(query.year_given, query.datetime, state.default_year)
     rows = layer.rows(years.year)
     codes = township_codes(conn, query.townships) if query.townships else []
     where = where_clauses(layer.id, rows, query, years, codes)

@@ -4,8 +4,8 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.sql.selectable import Subquery
 
 from app import vocab
-from app.models import ProjectTownship, Township
-from app.queries.projects import Year, project_status
+from app.models import Township
+from app.queries.projects import Year, project_rows
 
 STATUS_COUNT_NAMES = tuple(f"count_{s}" for s in vocab.STATUSES)
 
@@ -24,12 +24,12 @@ PROPERTIES = (
 
 
 def township_rows(year: Year) -> Subquery:
-    status = project_status(year)
-    linked = (
-        select(ProjectTownship.township_code, status.c.status, status.c.behind_plan)
-        .join(status, status.c.id == ProjectTownship.project_id)
-        .subquery("linked")
-    )
+    projects = project_rows(year)
+    linked = select(
+        func.unnest(projects.c.township_codes).label("township_code"),
+        projects.c.status,
+        projects.c.behind_plan,
+    ).subquery("linked")
     counts = [
         func.count().filter(linked.c.status == s).label(name)
         for s, name in zip(vocab.STATUSES, STATUS_COUNT_NAMES, strict=True)

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from app import readmodel
 from app.crs import CRS84, DEFAULT_CRS, SUPPORTED_CRS, OutputCrs, parse_crs
 from app.deps import EngineDep
 from app.edits.changes import project_revision, revision_tag
@@ -17,16 +18,14 @@ from app.layers import LAYERS, Layer
 from app.params import COMMON_PARAMETERS, ITEMS_PARAMETERS, ItemsQueryDep, reject_unknown
 from app.queries.features import Page, feature_page, single_feature
 from app.queries.filters import order_by, queryables
-from app.queries.projects import last_reported_year
-from app.queries.selection import default_year, select_features
+from app.queries.selection import select_features
 from app.query import MAX_LIMIT, ItemsQuery, parse_year, split_list
-from app.routes import web
+from app.routes import ogc_html, web
 from app.routes.changes import changes_collection
 from app.routes.common import (
     LayerDep,
     base_url,
     cached,
-    data_version,
     district_bbox,
     etag_for,
     link,
@@ -37,6 +36,7 @@ router = APIRouter(tags=["OGC API – Features"])
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
+HTML = "text/html"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.1"
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -60,37 +60,45 @@ PLAN_PERIOD = ("2021-01-01T00:00:00Z", "2026-12-31T23:59:59Z")
 
 @router.get("/", summary="Landing page")
 def landing(request: Request) -> Response:
-    if web.wants_html(request):  # a browser: the landing page is the map, its state in the URL
+    # A browser gets the map, its state in the URL; this page as HTML only when it asks f=html.
+    if web.wants_html(request) and request.query_params.get("f") != "html":
         return web.page(request)
     reject_unknown(request, METADATA_PARAMETERS)
     base = base_url(request)
-    return JSONResponse(
-        {
-            "title": "通州副中心重点项目地图 Tongzhou sub-centre project map",
-            "description": (
-                "Projects of the Beijing city sub-centre (Tongzhou) plan documents with status by "
-                "year, targets and evidence, as OGC API – Features."
-            ),
-            "links": [
-                link(f"{base}/", "self", JSON, "This document"),
-                link(f"{base}/openapi.json", "service-desc", OPENAPI, "API definition"),
-                link(f"{base}/conformance", "conformance", JSON, "Conformance classes"),
-                link(f"{base}/collections", "data", JSON, "Collections"),
-            ],
-        }
-    )  # fmt: skip
+    body = {
+        "title": "通州副中心重点项目地图 Tongzhou sub-centre project map",
+        "description": (
+            "Projects of the Beijing city sub-centre (Tongzhou) plan documents with status by "
+            "year, targets and evidence, as OGC API – Features."
+        ),
+        "links": [
+            link(f"{base}/", "self", JSON, "This document"),
+            link(f"{base}/?f=html", "alternate", HTML, "This document as HTML"),
+            link(f"{base}/openapi.json", "service-desc", OPENAPI, "API definition"),
+            link(f"{base}/docs", "service-doc", HTML, "API documentation"),
+            link(f"{base}/conformance", "conformance", JSON, "Conformance classes"),
+            link(f"{base}/collections", "data", JSON, "Collections"),
+        ],
+    }
+    if ogc_html.wanted(request):
+        return ogc_html.landing_page(body)
+    return JSONResponse(body)
 
 
 @router.get("/conformance", summary="Conformance classes")
-def conformance(request: Request) -> JSONResponse:
+def conformance(request: Request) -> Response:
     reject_unknown(request, METADATA_PARAMETERS)
-    return JSONResponse({"conformsTo": CONFORMANCE})
+    body = {"conformsTo": CONFORMANCE}
+    if ogc_html.wanted(request):
+        return ogc_html.conformance_page(body, f"{base_url(request)}/conformance")
+    return JSONResponse(body)
 
 
 def _collection(base: str, layer: Layer, bbox: list[float]) -> dict[str, Any]:
     href = f"{base}/collections/{layer.id}"
     links = [
         link(href, "self", JSON, layer.title),
+        link(f"{href}?f=html", "alternate", HTML, f"{layer.title} as HTML"),
         link(f"{href}/items", "items", GEOJSON, "Features as GeoJSON"),
         link(f"{href}/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables",
               "application/schema+json", "Queryable properties"),
@@ -120,28 +128,35 @@ def _collection(base: str, layer: Layer, bbox: list[float]) -> dict[str, Any]:
 
 
 @router.get("/collections", summary="The published collections")
-def collections(request: Request, engine: EngineDep) -> JSONResponse:
+def collections(request: Request, engine: EngineDep) -> Response:
     reject_unknown(request, METADATA_PARAMETERS)
     base = base_url(request)
     with engine.connect() as conn:
         bbox = district_bbox(conn)
-    return JSONResponse(
-        {
-            "links": [link(f"{base}/collections", "self", JSON)],
-            "collections": [
-                *(_collection(base, layer, bbox) for layer in LAYERS.values()),
-                changes_collection(base),
-            ],
-        }
-    )
+    body = {
+        "links": [
+            link(f"{base}/collections", "self", JSON),
+            link(f"{base}/collections?f=html", "alternate", HTML, "Collections as HTML"),
+        ],
+        "collections": [
+            *(_collection(base, layer, bbox) for layer in LAYERS.values()),
+            changes_collection(base),
+        ],
+    }
+    if ogc_html.wanted(request):
+        return ogc_html.collections_page(body)
+    return JSONResponse(body)
 
 
 @router.get("/collections/{collectionId}", summary="One collection")
-def collection(request: Request, layer: LayerDep, engine: EngineDep) -> JSONResponse:
+def collection(request: Request, layer: LayerDep, engine: EngineDep) -> Response:
     reject_unknown(request, METADATA_PARAMETERS)
     with engine.connect() as conn:
         bbox = district_bbox(conn)
-    return JSONResponse(_collection(base_url(request), layer, bbox))
+    body = _collection(base_url(request), layer, bbox)
+    if ogc_html.wanted(request):
+        return ogc_html.collection_page(body)
+    return JSONResponse(body)
 
 
 @router.get("/collections/{collectionId}/queryables", summary="Queryable properties")
@@ -173,16 +188,22 @@ def _page_links(
     request: Request, query: ItemsQuery, returned: int, matched: int
 ) -> list[dict[str, str]]:
     url = f"{base_url(request)}{request.url.path}"
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "f")]
+    # The GeoJSON links keep f=json, never f=html (they are typed GeoJSON); the alternate has it.
+    json_f = [("f", "json")] if query.f == "json" else []
 
-    def at(offset: int) -> str:
-        return f"{url}?{urlencode([*params, ('offset', str(offset))])}"
+    def at(offset: int, *extra: tuple[str, str]) -> str:
+        return f"{url}?{urlencode([*params, *extra, ('offset', str(offset))])}"
 
-    links = [link(at(query.offset), "self", GEOJSON)]
+    links = [
+        link(at(query.offset, *json_f), "self", GEOJSON),
+        link(at(query.offset, ("f", "html")), "alternate", HTML, "This page as HTML"),
+    ]
     if query.offset + returned < matched:
-        links.append(link(at(query.offset + query.limit), "next", GEOJSON, "Next page"))
+        links.append(link(at(query.offset + query.limit, *json_f), "next", GEOJSON, "Next page"))
     if query.offset > 0:
-        links.append(link(at(max(0, query.offset - query.limit)), "prev", GEOJSON, "Previous page"))
+        previous = at(max(0, query.offset - query.limit), *json_f)
+        links.append(link(previous, "prev", GEOJSON, "Previous page"))
     return links
 
 
@@ -199,22 +220,24 @@ def _properties(layer: Layer, asked: list[str] | None) -> tuple[str, ...]:
 
 @router.get("/collections/{collectionId}/items", summary="Features of a collection")
 def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: EngineDep) -> Response:
-    export = query.f not in (None, "json")  # f=geojson is a download of the whole filtered set
+    # f=geojson is a download of the whole filtered set; f=html (or a browser's Accept) a page.
+    export = query.f not in (None, "json", "html")
     crs, page = query.crs, Page(query.limit, query.offset)
     if export:
         try:
             export_format(str(query.f))
         except ExportError as exc:
-            raise InvalidParameter(f"f: {exc}; or json for GeoJSON") from exc
+            raise InvalidParameter(f"f: {exc}; or json for GeoJSON, html for a page") from exc
         if crs != DEFAULT_CRS:
             raise InvalidParameter("crs applies to GeoJSON; downloads are always in EPSG:4326")
         if "limit" not in request.query_params:  # a download is the whole filtered set
             page = Page(MAX_LIMIT, query.offset)
     with engine.connect() as conn:
-        etag = etag_for(request, data_version(conn))
+        state = readmodel.state(conn)
+        etag = etag_for(request, state.version)
         if not_modified(request, etag):
             return cached(request, etag, Response(status_code=304))
-        selection = select_features(conn, layer, query)
+        selection = select_features(conn, layer, query, state)
         years, rows = selection.years, selection.rows
         statement = feature_page(
             rows,
@@ -224,11 +247,9 @@ def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: Engin
             _properties(layer, query.properties),
             crs,
             layer.has_geometry,
+            stored=layer.stored_features and query.properties is None and crs == DEFAULT_CRS,
         )
-        # The latest year an annual report covers rides along in the same statement.
-        result = conn.execute(
-            statement.add_columns(last_reported_year().label("reported_year"))
-        ).one()
+        result = conn.execute(statement).one()
     if export:
         collection = f'{{"type":"FeatureCollection","features":{result.features}}}'.encode()
         try:
@@ -248,8 +269,12 @@ def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: Engin
         "year": years.year,
         # The latest year an annual report covers: later years show the statuses reported then
         # and the updates approved since, and nothing after it is judged behind plan.
-        "reported_year": result.reported_year,
+        "reported_year": state.reported_year,
     }
+    if ogc_html.wanted(request):
+        on_map = layer.has_geometry and crs == DEFAULT_CRS
+        html_page = ogc_html.items_page(head, result.features, layer.title, on_map)
+        return cached(request, etag, html_page)
     response = _stream_collection(head, result.features, query.crs)
     return cached(request, etag, response)
 
@@ -281,7 +306,8 @@ def item(
     reject_unknown(request, COMMON_PARAMETERS)
     output_crs = parse_crs(crs)
     with engine.connect() as conn:
-        etag = etag_for(request, data_version(conn))
+        state = readmodel.state(conn)
+        etag = etag_for(request, state.version)
         if layer.id == "projects":
             # The project's revision leads the tag, so that the tag is also what an edit of
             # it sends as If-Match (app.edits.changes.check_revision).
@@ -290,7 +316,7 @@ def item(
                 etag = revision_tag(revision, etag)
         if not_modified(request, etag):
             return cached(request, etag, Response(status_code=304))
-        years = parse_year(year, datetime, default_year(conn))
+        years = parse_year(year, datetime, state.default_year)
         rows = layer.rows(years.year)
         names = _properties(layer, split_list([properties]) if properties is not None else None)
         feature = conn.execute(
@@ -301,9 +327,14 @@ def item(
     base = base_url(request)
     links = [
         link(f"{base}/collections/{layer.id}/items/{feature_id}", "self", GEOJSON),
+        link(f"{base}/collections/{layer.id}/items/{feature_id}?f=html", "alternate", HTML,
+             "This feature as HTML"),
         link(f"{base}/collections/{layer.id}", "collection", JSON, layer.title),
-    ]
+    ]  # fmt: skip
     body = feature[:-1] + ',"links":' + json.dumps(links) + "}"
+    if ogc_html.wanted(request):
+        on_map = layer.has_geometry and output_crs == DEFAULT_CRS
+        return cached(request, etag, ogc_html.item_page(body, layer.title, on_map))
     response = Response(body, media_type=GEOJSON)
     response.headers["Content-Crs"] = f"<{output_crs.uri}>"
     return cached(request, etag, response)

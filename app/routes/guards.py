@@ -1,5 +1,8 @@
 """ASGI middleware that guards every route alike, before any of them runs."""
 
+import re
+
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,6 +25,42 @@ class RejectNulBytes:
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+HOST_HEADER = re.compile(
+    r"(?:\[(?P<ipv6>[0-9A-Fa-f:.]+)\]|(?P<name>[^\s:/?#@\[\]\\]+))(?::\d{1,5})?"
+)
+
+
+class AllowedHosts:
+    """Answer only requests whose Host header names one of `hosts` (`*.example.gov.cn` matches
+    its subdomains, `*` any host); others get a 400 problem. Starlette's TrustedHostMiddleware
+    does the same with a plain-text answer, which no client of this API expects."""
+
+    def __init__(self, app: ASGIApp, hosts: list[str]) -> None:
+        self.app = app
+        self.any = "*" in hosts
+        self.names = {h.strip("[]").lower() for h in hosts if not h.startswith("*")}
+        self.suffixes = tuple(h[1:].lower() for h in hosts if h.startswith("*."))
+
+    def allows(self, host_header: str | None) -> bool:
+        # A name or a bracketed IPv6 address, and an optional port: nothing a link built from
+        # the header could carry further (a path, user info).
+        match = HOST_HEADER.fullmatch(host_header or "")
+        if match is None:
+            return False
+        host = (match["ipv6"] or match["name"]).lower()
+        return host in self.names or host.endswith(self.suffixes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (self.any or scope["type"] != "http"
+                or self.allows(Headers(scope=scope).get("host"))):  # fmt: skip
+            await self.app(scope, receive, send)
+            return
+        response = problem(
+            400, "Invalid host", "this server does not answer to the host the request names"
+        )
+        await response(scope, receive, send)
 
 
 class HeadAsGet:

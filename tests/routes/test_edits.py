@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app import vocab
+from app import readmodel, vocab
 from app.geodata.load import load_catalogue
 from app.settings import REPO_ROOT
 from tests.conftest import SEEDS_DIR, serve
@@ -543,6 +543,7 @@ def test_retiring_closes_what_waits_and_the_loader_retires_rather_than_deletes(
     assert state[0][0] == "submitted"
     with living.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE project SET retired_at = NULL WHERE id = %(p)s", {"p": own})
+        readmodel.refresh(conn, [own])  # what every write in SQL needs
     retired = living.write("planner", "POST", f"{ITEMS}/{own}/retire", {"reason": "测试撤销"})
     assert retired.status_code == 201
     state = living.sql("SELECT state, review_comment FROM change_request WHERE id = %(i)s",

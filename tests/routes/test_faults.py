@@ -61,9 +61,9 @@ def test_health_says_why_without_naming_the_host(down: TestClient) -> None:
 
 @pytest.fixture
 def held_lock(living: Living) -> Iterator[None]:
-    """Another session holding an exclusive lock on the project table."""
+    """Another session holding an exclusive lock on the table the feeds read."""
     with psycopg.connect(living.url) as conn:
-        conn.execute("LOCK TABLE project IN ACCESS EXCLUSIVE MODE")
+        conn.execute("LOCK TABLE project_feature IN ACCESS EXCLUSIVE MODE")
         yield
         conn.rollback()
 
@@ -211,6 +211,7 @@ def test_links_use_the_public_address_not_the_host_header(living: Living) -> Non
         assert hrefs and all(h.startswith("https://map.example.gov.cn/") for h in hrefs)
         refused = client.get(ITEMS, params={"limit": 1}, headers=spoofed)
         assert refused.status_code == 400
+        assert refused.headers["content-type"] == "application/problem+json"
 
 
 def test_a_wrong_method_says_which_are_allowed(living: Living) -> None:

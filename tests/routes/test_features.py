@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ConfigDict
 
-from app import vocab
+from app import readmodel, vocab
 
 GEOJSON = "application/geo+json"
 
@@ -316,11 +316,12 @@ def test_an_edit_changes_the_etag_at_once(engine: Any, tmp_path: Any) -> None:
     load_catalogue(engine, REPO_ROOT / "geodata", SEEDS_DIR)
     with TestClient(create_app(Settings(), url)) as own:
         etag = own.get("/collections/projects/items/m101-line").headers["etag"]
-        with engine.begin() as conn:
+        with engine.begin() as conn:  # what the write path does: the fact, then the refresh
             conn.exec_driver_sql(
-                "INSERT INTO audit_log (actor, action, entity, entity_id) "
-                "VALUES ('test', 'update', 'project', 'm101-line')"
+                "INSERT INTO target (project_id, year, status, evidence_id, origin)"
+                " SELECT 'm101-line', 2030, 'in_service', min(id), 'edit' FROM evidence"
             )
+            readmodel.refresh(conn, ["m101-line"])
         response = own.get("/collections/projects/items/m101-line", headers={"If-None-Match": etag})
         assert response.status_code == 200
         assert response.headers["etag"] != etag
@@ -340,6 +341,7 @@ def test_behind_plan_when_a_due_target_was_missed(engine: Any) -> None:
             " SELECT 'east-6th-ring-road-undergrounding', 2022, 'in_service', min(id), 'edit'"
             " FROM evidence"
         )
+        readmodel.refresh(conn, ["east-6th-ring-road-undergrounding"])
     url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     with TestClient(create_app(Settings(), url)) as own:
         late = own.get("/collections/projects/items", params={"behind_plan": "true"}).json()

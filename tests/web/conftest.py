@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Playwright, sync_playwright
 
+from app import readmodel
 from tests.conftest import catalogue_database, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -238,5 +239,6 @@ def tampered_server(server_url: str) -> Iterator[TamperedServer]:
                 " VALUES (%(id)s, 2022, 'in_service', %(evidence)s)",
                 {"id": late_id, "evidence": evidence_id},
             )
+            readmodel.rebuild(conn)  # written in SQL: the read model is rebuilt by hand
         with serve(url) as base:
             yield TamperedServer(base, evil_id, late_id, evil_township)

@@ -1,0 +1,17 @@
+"""The interactive API documentation: Swagger UI from the npm install (package-lock.json), served
+by the app itself, since FastAPI's own /docs loads it from a public CDN."""
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+from app.settings import REPO_ROOT
+from app.webmap.page import STATIC_DIR
+
+SWAGGER_UI_DIR = REPO_ROOT / "node_modules" / "swagger-ui-dist"
+
+router = APIRouter(tags=["API documentation"])
+
+
+@router.get("/docs", summary="Interactive API documentation (Swagger UI)")
+def api_docs() -> FileResponse:
+    return FileResponse(STATIC_DIR / "api-docs.html", media_type="text/html")
