@@ -201,6 +201,7 @@ def rebuild() -> None:
             if migrate.current_revisions(conn) != migrate.head_revisions():
                 raise click.ClickException("the schema is not at the latest migration: run migrate")
             rows = readmodel.rebuild(conn)
+        readmodel.vacuum(engine)
     finally:
         engine.dispose()
     click.echo(f"Read model rebuilt: {rows} rows (a project over the years it does not change).")

@@ -360,6 +360,10 @@ class ProjectTownship(Base):
     area_ha: Mapped[float | None] = mapped_column(Double)
 
 
+# The read model's columns the common filters test, kept in its id index too.
+FEATURE_FILTERS = ("years", "township_codes", "status", "behind_plan", "category", "programmes")
+
+
 class ProjectFeature(Base):
     """The read model: a project as the feeds, tiles and prints show it, over a range of years.
 
@@ -369,6 +373,8 @@ class ProjectFeature(Base):
 
     __tablename__ = "project_feature"
     __table_args__ = (
+        # Paging in id order with the common filters reads this index alone, not the wide rows.
+        Index(None, "id", postgresql_include=list(FEATURE_FILTERS)),
         Index(None, "township_codes", postgresql_using="gin"),
         Index(None, "programmes", postgresql_using="gin"),
         Index(None, "status"),

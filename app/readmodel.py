@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Engine,
     Text,
     cast,
     column,
@@ -238,6 +239,13 @@ def refresh(conn: Connection, project_ids: Iterable[str] | None = None) -> None:
         ids = None  # every behind-plan judgement may have moved
     _write(conn, ids)
     _save_state(conn, reported)
+
+
+def vacuum(engine: Engine) -> None:
+    """VACUUM and ANALYZE the read model after a bulk rebuild (outside any transaction), so that
+    paging reads its indexes alone and the planner knows its new size."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM (ANALYZE) project_feature"))
 
 
 def rebuild(conn: Connection) -> int:

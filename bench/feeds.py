@@ -18,25 +18,32 @@ import random
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 import psycopg
-from sqlalchemy import Connection, Engine, Select, text
+from common import (  # the database and the SQL timing, shared with map.py and peers.py
+    BENCH_DIR,
+    CENTRE,
+    SEED,
+    Measure,
+    Prepared,
+    around,
+    build_database,
+    drive_sql,
+    scratch_database,
+)
+from sqlalchemy import Connection, Engine, Select
 
-from app import migrate, scratch, vocab
+from app import scratch
 from app.cluster import free_port
 from app.crs import parse_crs
 from app.db import make_engine
-from app.geodata.load import assign_townships, load_catalogue
 from app.layers import LAYERS
 from app.queries.features import Page, feature_page
 from app.queries.filters import order_by
@@ -45,12 +52,8 @@ from app.queries.tiles import tile
 from app.query import ItemsQuery
 from app.settings import REPO_ROOT
 
-BENCH_DIR = Path(__file__).resolve().parent
-CENTRE = (116.70, 39.90)  # lon, lat: the middle of the sub-centre
 BOX_KM = 5.0
 TOWNSHIP = "潞源街道"
-DOCUMENT = "tongzhou-2022-plan"
-SEED = 2022
 ROTATION = 64  # distinct offsets, ids and boxes a case cycles through
 WARMUP_S = 1.0
 LAYER = LAYERS["projects"]
@@ -70,136 +73,6 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), workers=1, log_level="
 """
 
 
-# --- the database -----------------------------------------------------------------------------
-
-
-def scratch_database(server: str) -> Any:
-    return scratch.scratch_database(server, prefix="tzmap_bench")
-
-
-EVIDENCE_SQL = text(
-    """
-    INSERT INTO evidence (document_id, char_start, char_end)
-    SELECT :document, 1000 * k + 7, 1000 * k + 67 FROM generate_series(1, 20) AS k
-    ON CONFLICT DO NOTHING
-    """
-)
-
-PROJECTS_SQL = text(
-    """
-    INSERT INTO project (id, name, category, geom, geometry_quality, description)
-    SELECT format('bench-%s', lpad(n::text, 6, '0')),
-           format('基准项目 %s', lpad(n::text, 6, '0')),
-           (CAST(:categories AS text[]))[1 + floor(pick * :n_categories)::int],
-           CASE n % 3
-               WHEN 0 THEN geom
-               WHEN 1 THEN ST_MakeLine(ARRAY[
-                   geom,
-                   ST_Translate(geom, d * cos(a), d * sin(a)),
-                   ST_Translate(geom, d * cos(a) + d / 2 * cos(a + 0.6),
-                                      d * sin(a) + d / 2 * sin(a + 0.6))])
-               ELSE ST_Buffer(geom, d / 4, 'quad_segs=2')
-           END,
-           'schematic',
-           'Synthetic project of the feed benchmark.'
-    FROM (
-        SELECT row_number() OVER () AS n, geom, random() AS pick,
-               2 * pi() * random() AS a, 0.002 + 0.006 * random() AS d
-        FROM ST_Dump(ST_GeneratePoints((SELECT ST_Union(geom) FROM district), :size, :seed))
-    ) AS points
-    """
-)
-
-EVENTS_SQL = text(
-    """
-    INSERT INTO status_event (project_id, year, status, milestone, evidence_id)
-    SELECT p.id, 2021 + k,
-           (CAST(:statuses AS text[]))[least(p.first + k, 3) + 1],
-           CASE WHEN random() < 0.2 THEN '主体结构封顶' END,
-           (CAST(:evidence AS bigint[]))[1 + floor(random() * :n_evidence)::int]
-    FROM (
-        SELECT id, floor(3 * random())::int AS extra, floor(2 * random())::int AS first
-        FROM project WHERE id LIKE 'bench-%'
-    ) AS p, generate_series(0, p.extra) AS k
-    """
-)
-
-TARGETS_SQL = text(
-    """
-    INSERT INTO target (project_id, year, status, evidence_id)
-    SELECT id, 2024 + floor(3 * random())::int,
-           CASE WHEN random() < 0.5 THEN 'completed' ELSE 'in_service' END,
-           (CAST(:evidence AS bigint[]))[1 + floor(random() * :n_evidence)::int]
-    FROM project WHERE id LIKE 'bench-%'
-    """
-)
-
-ALIASES_SQL = text(
-    """
-    INSERT INTO project_alias (alias, project_id)
-    SELECT format('%s 别名%s', name, k), id
-    FROM project, generate_series(1, 2) AS k
-    WHERE id LIKE 'bench-%' AND random() < 0.25
-    """
-)
-
-MEMBERS_SQL = text(
-    """
-    INSERT INTO programme_member (programme_id, project_id)
-    SELECT (CAST(:programmes AS text[]))[1 + floor(random() * :n_programmes)::int], id
-    FROM project, generate_series(1, 2) AS k
-    WHERE id LIKE 'bench-%' AND random() < 0.08
-    ON CONFLICT DO NOTHING
-    """
-)
-
-
-def add_synthetic(conn: Connection, size: int) -> None:
-    """`size` projects inside the district, a third each points, short lines, small polygons."""
-    conn.execute(text("SELECT setseed(:seed)"), {"seed": SEED / 10_000})  # setseed wants -1..1
-    conn.execute(EVIDENCE_SQL, {"document": DOCUMENT})
-    evidence = conn.execute(
-        text("SELECT array_agg(id ORDER BY id) FROM evidence WHERE document_id = :document"),
-        {"document": DOCUMENT},
-    ).scalar_one()
-    programmes = conn.execute(text("SELECT array_agg(id ORDER BY id) FROM programme")).scalar_one()
-    per_evidence = {"evidence": evidence, "n_evidence": len(evidence)}
-    categories = {"categories": list(vocab.CATEGORIES), "n_categories": len(vocab.CATEGORIES)}
-    conn.execute(PROJECTS_SQL, {**categories, "size": size, "seed": SEED})
-    conn.execute(EVENTS_SQL, {"statuses": list(vocab.STATUSES), **per_evidence})
-    conn.execute(TARGETS_SQL, per_evidence)
-    conn.execute(ALIASES_SQL)
-    conn.execute(MEMBERS_SQL, {"programmes": programmes, "n_programmes": len(programmes)})
-
-
-@contextmanager
-def timed(into: dict[str, float], name: str) -> Iterator[None]:
-    start = time.perf_counter()
-    yield
-    into[name] = round(time.perf_counter() - start, 2)
-
-
-def build_database(url: str, size: int) -> dict[str, float]:
-    """Migrate, load the real catalogue, add the synthetic one; the seconds each step took."""
-    seconds: dict[str, float] = {}
-    engine = make_engine(url)
-    try:
-        with timed(seconds, "migrate"):
-            migrate.upgrade(url)
-        with timed(seconds, "load_catalogue"):
-            load_catalogue(engine, REPO_ROOT / "geodata", None)
-        with timed(seconds, "synthetic"), engine.begin() as conn:
-            add_synthetic(conn, size)
-        with timed(seconds, "assign_townships"), engine.begin() as conn:
-            assign_townships(conn)
-        with timed(seconds, "analyze"), engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
-    finally:
-        engine.dispose()
-    seconds["total"] = round(sum(seconds.values()), 2)
-    return seconds
-
-
 # --- what the cases ask for -------------------------------------------------------------------
 
 
@@ -214,19 +87,6 @@ class Plan:
     boxes: list[tuple[float, float, float, float]]
     tiles_12: list[tuple[int, int]]
     tiles_14: list[tuple[int, int]]
-
-
-def tile_xy(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return x, y
-
-
-def around(z: int) -> list[tuple[int, int]]:
-    """The tile over the centre and its eight neighbours."""
-    x, y = tile_xy(*CENTRE, z)
-    return [(x + dx, y + dy) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
 
 
 def boxes(rng: random.Random) -> list[tuple[float, float, float, float]]:
@@ -296,41 +156,6 @@ def cases(plan: Plan) -> list[Case]:
 
 
 # --- measuring --------------------------------------------------------------------------------
-
-
-@dataclass
-class Measure:
-    latencies_ms: list[float] = field(default_factory=list)
-    wire_bytes: int = 0
-    body_bytes: int = 0
-    errors: int = 0
-    first_error: str | None = None
-    seconds: float = 0.0
-
-    def fail(self, reason: str) -> None:
-        self.errors += 1
-        self.first_error = self.first_error or reason
-
-    def summary(self) -> dict[str, Any]:
-        n = len(self.latencies_ms)
-        return {
-            "requests": n,
-            "per_second": round(n / self.seconds, 2) if self.seconds else 0.0,
-            "p50_ms": percentile(self.latencies_ms, 50),
-            "p99_ms": percentile(self.latencies_ms, 99),
-            "wire_bytes": round(self.wire_bytes / n) if n else 0,
-            "body_bytes": round(self.body_bytes / n) if n else 0,
-            "errors": self.errors,
-            "first_error": self.first_error,
-        }
-
-
-def percentile(values: list[float], p: float) -> float | None:
-    """Nearest-rank percentile."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return round(ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)], 2)
 
 
 async def drive_http(
@@ -403,14 +228,6 @@ def sessions(stats: psycopg.Connection[Any]) -> int:
     return int(row[0]) if row else 0
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """A statement compiled once, so the loop times PostgreSQL and the driver only."""
-
-    sql: str
-    params: dict[str, Any]
-
-
 def items_statement(conn: Connection, limit: int, offset: int) -> Select[Any]:
     """What the items route executes for ?limit=&offset= (app/routes/features.py `items`)."""
     query = ItemsQuery(
@@ -463,48 +280,6 @@ def raw_statements(url: str, plan: Plan) -> dict[str, list[Prepared]]:
             }
     finally:
         engine.dispose()
-
-
-def result_bytes(row: tuple[Any, ...] | None) -> int:
-    value = row[-1] if row else None
-    if isinstance(value, str):
-        return len(value.encode())
-    return len(value) if value is not None else 0
-
-
-def drive_sql(url: str, statements: list[Prepared], concurrency: int, duration: float) -> Measure:
-    """Each thread on its own connection runs the statements in turn for `duration` seconds."""
-    measure, counter, lock, stop = Measure(), itertools.count(), threading.Lock(), threading.Event()
-    connections = [psycopg.connect(url, autocommit=True) for _ in range(concurrency)]
-
-    def warm_up(conn: psycopg.Connection[Any]) -> None:
-        conn.execute(statements[0].sql, statements[0].params).fetchone()
-
-    def worker(conn: psycopg.Connection[Any], deadline: float) -> None:
-        while not stop.is_set() and time.perf_counter() < deadline:
-            statement = statements[next(counter) % len(statements)]
-            start = time.perf_counter()
-            row = conn.execute(statement.sql, statement.params).fetchone()
-            elapsed = time.perf_counter() - start
-            with lock:
-                measure.latencies_ms.append(elapsed * 1000)
-                measure.body_bytes += result_bytes(row)
-
-    pool = ThreadPoolExecutor(concurrency)
-    try:
-        # A new backend pays one-off costs (PROJ set-up on its first ST_Transform): not timed.
-        list(pool.map(warm_up, connections))
-        start = time.perf_counter()
-        futures = [pool.submit(worker, c, start + duration) for c in connections]
-        for future in futures:
-            future.result()
-        measure.seconds = time.perf_counter() - start
-    finally:
-        stop.set()
-        pool.shutdown(wait=True)
-        for conn in connections:
-            conn.close()
-    return measure
 
 
 def run_raw(url: str, plan: Plan, concurrency: int, duration: float) -> dict[str, dict[str, Any]]:

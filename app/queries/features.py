@@ -58,29 +58,41 @@ def feature_page(
     crs: OutputCrs,
     geometry: bool = True,
     stored: bool = False,
+    matched: int | None = None,
 ) -> Select[Any]:
-    """numberMatched, numberReturned and the features as a JSON array text. With `stored`, the
-    rows carry each feature's text ready to send (the read model's `feature`), which is used as
-    it is; else the features are built from the columns, with `properties` in `crs`."""
-    # NOT MATERIALIZED lets PostgreSQL fold the CTEs into each use: the count reads only what
-    # the filters need, and the page builds features only for its own rows.
+    """numberMatched, numberReturned and the features as a JSON array text.
+
+    The page is chosen on the ids alone (an index-only scan where the filters allow), and only
+    its own rows are then read whole. With `stored`, the rows carry each feature's text ready to
+    send (the read model's `feature`), used as it is; else the features are built from the
+    columns, with `properties` in `crs`. A `matched` count already known is not counted again."""
+    # NOT MATERIALIZED lets PostgreSQL fold the CTE into each use.
     filtered = select(rows).where(*where).cte("filtered").prefix_with("NOT MATERIALIZED")
+    order = order_by(filtered.c)
     paged = (
-        select(filtered).order_by(*order_by(filtered.c)).limit(page.limit).offset(page.offset)
-    ).cte("paged")
-    order = order_by(paged.c)
+        select(filtered.c.id, func.row_number().over(order_by=order).label("n"))
+        .order_by(*order)
+        .limit(page.limit)
+        .offset(page.offset)
+        .cte("paged")
+    )
+    chosen = paged.join(rows, rows.c.id == paged.c.id)
     if stored:
-        joined = func.string_agg(paged.c.feature, aggregate_order_by(literal(","), *order))
-        features: Any = func.coalesce("[" + joined + "]", "[]")
+        text = func.string_agg(rows.c.feature, aggregate_order_by(literal(","), paged.c.n))
+        features: Any = func.coalesce("[" + text + "]", "[]")
     else:
-        feature = feature_json(paged.c, properties, crs, geometry)
-        features = func.coalesce(
-            cast(func.json_agg(aggregate_order_by(feature, *order)), Text), "[]"
-        )
+        feature = feature_json(rows.c, properties, crs, geometry)
+        built = cast(func.json_agg(aggregate_order_by(feature, paged.c.n)), Text)
+        features = func.coalesce(built, "[]")
+    count: Any = (
+        literal(matched)
+        if matched is not None
+        else (select(func.count()).select_from(filtered).scalar_subquery())
+    )
     return select(
-        select(func.count()).select_from(filtered).scalar_subquery().label("matched"),
+        count.label("matched"),
         select(func.count()).select_from(paged).scalar_subquery().label("returned"),
-        select(features).scalar_subquery().label("features"),
+        select(features).select_from(chosen).scalar_subquery().label("features"),
     )
 
 
@@ -90,6 +102,10 @@ def single_feature(
     properties: Sequence[str],
     crs: OutputCrs,
     geometry: bool = True,
+    stored: bool = False,
 ) -> Select[Any]:
-    feature = feature_json(rows.c, properties, crs, geometry)
-    return select(cast(feature, Text)).where(rows.c.id == feature_id)
+    """One feature as JSON text: the stored text with `stored` (see feature_page), else built."""
+    feature = (
+        rows.c.feature if stored else cast(feature_json(rows.c, properties, crs, geometry), Text)
+    )
+    return select(feature).where(rows.c.id == feature_id)

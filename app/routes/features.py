@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from app import readmodel
 from app.crs import CRS84, DEFAULT_CRS, SUPPORTED_CRS, OutputCrs, parse_crs
+from app.db import reading
 from app.deps import EngineDep
 from app.edits.changes import project_revision, revision_tag
 from app.errors import InvalidParameter, NotFound
@@ -18,7 +19,7 @@ from app.layers import LAYERS, Layer
 from app.params import COMMON_PARAMETERS, ITEMS_PARAMETERS, ItemsQueryDep, reject_unknown
 from app.queries.features import Page, feature_page, single_feature
 from app.queries.filters import order_by, queryables
-from app.queries.selection import select_features
+from app.queries.selection import MatchedCounts, select_features
 from app.query import MAX_LIMIT, ItemsQuery, parse_year, split_list
 from app.routes import ogc_html, web
 from app.routes.changes import changes_collection
@@ -55,6 +56,7 @@ CONFORMANCE = [
 # GDAL's OAPIF driver repeats the query string of its connection URL on every request, the
 # landing page and collections included: accept the item filters there (and ignore them).
 METADATA_PARAMETERS = ITEMS_PARAMETERS
+MATCHED = MatchedCounts()
 PLAN_PERIOD = ("2021-01-01T00:00:00Z", "2026-12-31T23:59:59Z")
 
 
@@ -131,7 +133,7 @@ def _collection(base: str, layer: Layer, bbox: list[float]) -> dict[str, Any]:
 def collections(request: Request, engine: EngineDep) -> Response:
     reject_unknown(request, METADATA_PARAMETERS)
     base = base_url(request)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         bbox = district_bbox(conn)
     body = {
         "links": [
@@ -151,7 +153,7 @@ def collections(request: Request, engine: EngineDep) -> Response:
 @router.get("/collections/{collectionId}", summary="One collection")
 def collection(request: Request, layer: LayerDep, engine: EngineDep) -> Response:
     reject_unknown(request, METADATA_PARAMETERS)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         bbox = district_bbox(conn)
     body = _collection(base_url(request), layer, bbox)
     if ogc_html.wanted(request):
@@ -232,7 +234,7 @@ def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: Engin
             raise InvalidParameter("crs applies to GeoJSON; downloads are always in EPSG:4326")
         if "limit" not in request.query_params:  # a download is the whole filtered set
             page = Page(MAX_LIMIT, query.offset)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         state = readmodel.state(conn)
         etag = etag_for(request, state.version)
         if not_modified(request, etag):
@@ -248,8 +250,10 @@ def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: Engin
             crs,
             layer.has_geometry,
             stored=layer.stored_features and query.properties is None and crs == DEFAULT_CRS,
+            matched=MATCHED.get(selection.key),
         )
         result = conn.execute(statement).one()
+    MATCHED.put(selection.key, result.matched)
     if export:
         collection = f'{{"type":"FeatureCollection","features":{result.features}}}'.encode()
         try:
@@ -305,7 +309,7 @@ def item(
 ) -> Response:
     reject_unknown(request, COMMON_PARAMETERS)
     output_crs = parse_crs(crs)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         state = readmodel.state(conn)
         etag = etag_for(request, state.version)
         if layer.id == "projects":
@@ -319,8 +323,9 @@ def item(
         years = parse_year(year, datetime, state.default_year)
         rows = layer.rows(years.year)
         names = _properties(layer, split_list([properties]) if properties is not None else None)
+        stored = layer.stored_features and properties is None and output_crs == DEFAULT_CRS
         feature = conn.execute(
-            single_feature(rows, feature_id, names, output_crs, layer.has_geometry)
+            single_feature(rows, feature_id, names, output_crs, layer.has_geometry, stored)
         ).scalar()
     if feature is None:
         raise NotFound(f"no feature '{feature_id}' in collection '{layer.id}'")

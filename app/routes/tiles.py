@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 
+from app.db import reading
 from app.deps import EngineDep
 from app.errors import InvalidParameter, NotFound
 from app.params import ItemsQueryDep
@@ -52,7 +53,7 @@ def vector_tile(
     _tiled(layer)
     if x >= 2**z or y >= 2**z:
         raise InvalidParameter(f"tile {z}/{x}/{y} does not exist: x and y must be below {2**z}")
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         etag = etag_for(request, data_version(conn))
         if not_modified(request, etag):
             return cached(request, etag, Response(status_code=304))
@@ -76,7 +77,7 @@ def tilejson(
     request: Request, layer: LayerDep, query: ItemsQueryDep, engine: EngineDep
 ) -> JSONResponse:
     _tiled(layer)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         bbox = district_bbox(conn)
     filters = [
         (k, v) for k, v in request.query_params.multi_items() if k not in TILE_PARAMETERS_IGNORED

@@ -94,6 +94,15 @@ def upgrade() -> None:
         postgresql_ops={},
     )
     op.create_index(
+        op.f("ix_project_feature_id"),
+        "project_feature",
+        ["id"],
+        unique=False,
+        postgresql_include=[
+            "years", "township_codes", "status", "behind_plan", "category", "programmes"
+        ],
+    )  # fmt: skip
+    op.create_index(
         op.f("ix_project_feature_category"), "project_feature", ["category"], unique=False
     )
     op.create_index(
