@@ -2,6 +2,8 @@
 `f=` (GeoPackage, zipped Shapefile, KML, FlatGeobuf, CSV, or the GeoJSON itself), written by GDAL
 through pyogrio. Every file is in EPSG:4326 and says so."""
 
+from __future__ import annotations
+
 import csv
 import io
 import json
@@ -12,14 +14,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain, count
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
-import pandas as pd
-import pyogrio
 import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
+
+# geopandas, pandas and pyogrio cost ~75 MB per worker: the OGR writers import them on first
+# use, not the feeds that import this module.
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
 
 CRS = "EPSG:4326"
 
@@ -214,6 +219,9 @@ def _text(value: Any) -> str:
 
 
 def _frame(table: _Table, names: dict[str, str] | None = None) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import pandas as pd
+
     names = names or {name: name for name in table.columns}
     data = {names[name]: _series(values) for name, values in table.columns.items()}
     geometry = gpd.GeoSeries(table.geometries, crs=CRS)
@@ -222,6 +230,8 @@ def _frame(table: _Table, names: dict[str, str] | None = None) -> gpd.GeoDataFra
 
 def _series(values: list[Any]) -> pd.Series:
     """A typed column: nullable dtypes keep nulls null rather than 0 or NaN."""
+    import pandas as pd
+
     present = [v for v in values if v is not None]
     if present and all(isinstance(v, bool) for v in present):
         return pd.Series(values, dtype="boolean")
@@ -250,6 +260,8 @@ def _layer_geometry(geometry: gpd.GeoSeries) -> tuple[str, bool]:
 
 
 def _write(frame: gpd.GeoDataFrame, path: Path, driver: str, layer: str, **options: Any) -> None:
+    import pyogrio
+
     geometry_type, promote = _layer_geometry(frame.geometry)
     pyogrio.write_dataframe(
         frame,
@@ -268,6 +280,9 @@ def _in_tempdir(write: Callable[[Path], Path]) -> bytes:
 
 
 def _gpkg(table: _Table, layer: str) -> bytes:
+    import pandas as pd
+    import pyogrio
+
     def write(tmp: Path) -> Path:
         path = tmp / "export.gpkg"
         frame = _frame(table)
@@ -293,6 +308,7 @@ def _fgb(table: _Table, layer: str) -> bytes:
 
 
 def _kml(table: _Table, layer: str) -> bytes:
+    import pyogrio
 
     def write(tmp: Path) -> Path:
         path = tmp / "export.kml"
@@ -308,6 +324,8 @@ def _kml(table: _Table, layer: str) -> bytes:
 def _kml_driver() -> str:
     """LIBKML writes booleans as bool and the id field as the Placemark id; both drivers put the
     name and description properties into <name> and <description>."""
+    import pyogrio
+
     return "LIBKML" if "LIBKML" in pyogrio.list_drivers(write=True) else "KML"
 
 

@@ -27,7 +27,7 @@ from app.routes.guards import AllowedHosts, BodyLimit, HeadAsGet, RejectNulBytes
 from app.routes.problems import add_exception_handlers
 from app.settings import Settings
 from app.tokens import signing_key
-from app.webmap.page import GEOMAN_DIR, LEAFLET_DIR, STATIC_DIR
+from app.webmap.assets import GEOMAN_DIR, LEAFLET_DIR, STATIC_DIR
 
 
 def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
@@ -70,7 +70,9 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
         limits={"/uploads": settings.upload_max_bytes + 64 * 1024, "/extract": 3 * 1024 * 1024},
         default=1024 * 1024,
     )
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Level 4, not the default 9: a page of 100 features comes out 15 % larger for a third of
+    # the CPU (measured: 1.6 ms against 4.9 ms), which a busy 2-core server feels first.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=4)
     if settings.allowed_hosts != ["*"]:
         app.add_middleware(AllowedHosts, hosts=settings.allowed_hosts)
     if settings.cors_origins:

@@ -409,7 +409,7 @@ def test_missing_cjk_font_is_a_503_problem(
     def missing() -> None:
         raise CjkFontMissing("no CJK font is installed; install fonts-noto-cjk")
 
-    monkeypatch.setattr("app.routes.printing.cjk_font", missing)
+    monkeypatch.setattr("app.printing.cjk_font", missing)
     response = client.get("/print", params={"township": TOWNSHIP})
     assert response.status_code == 503
     assert response.headers["content-type"] == PROBLEM

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, mapping
 from sqlalchemy import Engine, insert, select, update
@@ -71,6 +70,10 @@ def import_boundaries(
     code_field: str | None = None,
     actor: str | None = None,
 ) -> ImportReport:
+    # Imported on first use: `tzmap serve` with one worker runs in this process, and geopandas
+    # costs ~45 MB there.
+    import geopandas as gpd
+
     try:
         frame = gpd.read_file(path, layer=layer, engine="pyogrio")
     except Exception as exc:  # GDAL reports unreadable files in many ways

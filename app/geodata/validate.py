@@ -6,17 +6,17 @@ file, record id and reason.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import shapely
 from pydantic import BaseModel, ValidationError
-from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -31,6 +31,9 @@ from app.geodata.records import (
     TownshipProperties,
 )
 
+if TYPE_CHECKING:
+    from pyproj import Transformer
+
 # The shipped district outline is simplified, its edge up to about 1 km off the true boundary.
 DISTRICT_TOLERANCE_M = 1000.0
 WGS84_NAMES = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326", "EPSG:4326"}
@@ -43,11 +46,17 @@ PROJECT_GEOMETRY_TYPES = {
     "MultiPolygon",
 }
 
-_to_metric = Transformer.from_crs(4326, vocab.METRIC_SRID, always_xy=True)
+
+@functools.cache
+def _to_metric() -> Transformer:
+    # Imported on first use: the server imports this module for edits, and pyproj costs ~15 MB.
+    from pyproj import Transformer
+
+    return Transformer.from_crs(4326, vocab.METRIC_SRID, always_xy=True)
 
 
 def to_metric(geom: BaseGeometry) -> BaseGeometry:
-    return shapely.transform(geom, _to_metric.transform, interleaved=False)
+    return shapely.transform(geom, _to_metric().transform, interleaved=False)
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -3,6 +3,8 @@ milestones, document titles) stays in the language of the documents."""
 
 from typing import Literal
 
+from app.vocab import CATEGORY_LABELS
+
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
@@ -25,53 +27,6 @@ STATUS_LABELS: dict[Lang, dict[str | None, str]] = {
     },
 }
 PLAN_NONE_LABEL: dict[Lang, str] = {"zh": "截至当年无到期目标", "en": "No target due yet"}
-
-CATEGORY_LABELS: dict[Lang, dict[str, str]] = {
-    "zh": {
-        "rail": "轨道交通",
-        "road": "道路",
-        "hub": "交通枢纽",
-        "administration": "行政办公",
-        "business": "商务",
-        "culture": "文化",
-        "heritage": "文物遗产",
-        "tourism": "文旅",
-        "town": "特色小镇",
-        "education": "教育",
-        "health": "医疗卫生",
-        "elderly_care": "养老",
-        "sport": "体育",
-        "public_service": "公共服务",
-        "ecology": "生态",
-        "water": "水务",
-        "utility": "市政能源",
-        "housing": "住房",
-        "industry": "产业",
-        "renewal": "城市更新",
-    },
-    "en": {
-        "rail": "Rail",
-        "road": "Road",
-        "hub": "Transport hub",
-        "administration": "Administration",
-        "business": "Business",
-        "culture": "Culture",
-        "heritage": "Heritage",
-        "tourism": "Tourism",
-        "town": "Feature town",
-        "education": "Education",
-        "health": "Health",
-        "elderly_care": "Elderly care",
-        "sport": "Sport",
-        "public_service": "Public service",
-        "ecology": "Ecology",
-        "water": "Water",
-        "utility": "Utility / energy",
-        "housing": "Housing",
-        "industry": "Industry",
-        "renewal": "Urban renewal",
-    },
-}
 
 # Every other string of a sheet, by key; {placeholders} are filled with str.format.
 TEXT: dict[Lang, dict[str, str]] = {

@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from app.settings import REPO_ROOT
-from app.webmap.page import STATIC_DIR
+from app.webmap.assets import STATIC_DIR
 
 SWAGGER_UI_DIR = REPO_ROOT / "node_modules" / "swagger-ui-dist"
 

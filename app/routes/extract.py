@@ -21,8 +21,8 @@ from app.extract.document import ExtractError
 from app.extract.output import proposal_dicts
 from app.extract.proposals import THRESHOLD
 from app.extract.service import ReportRun, apply_run, run_extract, run_registered
-from app.printing.labels import CATEGORY_LABELS
-from app.webmap.page import STATIC_DIR
+from app.vocab import CATEGORY_LABELS
+from app.webmap.assets import STATIC_DIR
 
 # The page is static and holds no data: it is served to everyone, so that one can sign in on it
 # even where reading needs a token.

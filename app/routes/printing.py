@@ -14,7 +14,6 @@ from fastapi.responses import Response
 
 from app.deps import EngineDep
 from app.params import reject_unknown
-from app.printing import Marking, cjk_font, fetch, print_request, render
 
 router = APIRouter(tags=["Printing"])
 
@@ -66,6 +65,9 @@ def print_map(
     atlas: str | None = None,
     page: int | None = None,
 ) -> Response:
+    # Imported on first use: matplotlib and geopandas cost ~100 MB per worker.
+    from app.printing import Marking, cjk_font, fetch, print_request, render
+
     reject_unknown(request, PRINT_PARAMETERS)
     asked = print_request(
         year=year,

@@ -11,7 +11,6 @@ from app.errors import NotFound
 from app.models import Project
 from app.params import ItemsQueryDep
 from app.webmap.export import basemap_collection, embedded_data, timeline_rows
-from app.webmap.page import map_page
 
 router = APIRouter(tags=["Web map"])
 
@@ -24,6 +23,9 @@ def wants_html(request: Request) -> bool:
 
 
 def page(request: Request) -> HTMLResponse:
+    # Imported on first use: Folium and the pandas under it cost ~50 MB per worker.
+    from app.webmap.page import map_page
+
     settings = request.app.state.settings
     html = map_page(
         tianditu_key=settings.tianditu_key,
@@ -50,6 +52,8 @@ def basemap(engine: EngineDep) -> JSONResponse:
 
 @router.get("/export.html", summary="The map as one self-contained HTML file")
 def export_html(request: Request, query: ItemsQueryDep, engine: EngineDep) -> Response:
+    from app.webmap.page import map_page
+
     with engine.connect() as conn:
         data = embedded_data(conn, query)
     html = map_page(tianditu_key=None, print_url=None, embedded=data)

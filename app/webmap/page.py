@@ -11,12 +11,8 @@ from typing import Any
 
 import folium
 
-from app.settings import REPO_ROOT
+from app.webmap.assets import LEAFLET_DIR, STATIC_DIR
 
-STATIC_DIR = REPO_ROOT / "static"
-LEAFLET_DIR = REPO_ROOT / "node_modules" / "leaflet" / "dist"
-# The geometry editor (Leaflet-Geoman), loaded by static/edit.js when a planner edits a shape.
-GEOMAN_DIR = REPO_ROOT / "node_modules" / "@geoman-io" / "leaflet-geoman-free" / "dist"
 CENTRE = (39.80, 116.72)
 
 
