@@ -375,6 +375,8 @@ class ProjectFeature(Base):
     __table_args__ = (
         # Paging in id order with the common filters reads this index alone, not the wide rows.
         Index(None, "id", postgresql_include=list(FEATURE_FILTERS)),
+        # The year in the spatial index too: a bbox or a tile meets only the year's rows.
+        Index(None, "geom", "years", postgresql_using="gist"),
         Index(None, "township_codes", postgresql_using="gin"),
         Index(None, "programmes", postgresql_using="gin"),
         Index(None, "status"),
@@ -383,7 +385,9 @@ class ProjectFeature(Base):
 
     id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
     years: Mapped[Range[int]] = mapped_column(INT4RANGE, primary_key=True)
-    geom: Mapped[WKBElement | None] = mapped_column(Geometry("GEOMETRY", srid=4326))
+    geom: Mapped[WKBElement | None] = mapped_column(
+        Geometry("GEOMETRY", srid=4326, spatial_index=False)
+    )
     name: Mapped[str] = mapped_column(Text)
     aliases: Mapped[list[str]] = mapped_column(ARRAY(Text))
     category: Mapped[str] = mapped_column(String(32))

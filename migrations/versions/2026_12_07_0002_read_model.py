@@ -85,13 +85,12 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", "years", name=op.f("pk_project_feature")),
     )
-    op.create_geospatial_index(
-        "idx_project_feature_geom",
+    op.create_index(
+        op.f("ix_project_feature_geom_years"),
         "project_feature",
-        ["geom"],
+        ["geom", "years"],
         unique=False,
         postgresql_using="gist",
-        postgresql_ops={},
     )
     op.create_index(
         op.f("ix_project_feature_id"),
@@ -138,12 +137,6 @@ def downgrade() -> None:
         op.f("ix_project_feature_programmes"), table_name="project_feature", postgresql_using="gin"
     )
     op.drop_index(op.f("ix_project_feature_category"), table_name="project_feature")
-    op.drop_geospatial_index(
-        "idx_project_feature_geom",
-        table_name="project_feature",
-        postgresql_using="gist",
-        column_name="geom",
-    )
     op.drop_geospatial_table("project_feature")
     op.drop_table("read_model_state")
     # ### end Alembic commands ###
