@@ -14,7 +14,7 @@ import click
 from sqlalchemy import Connection
 
 from app import migrate
-from app.asgi import server_database_url
+from app.asgi import limit_malloc_arenas, server_database_url
 from app.cluster import LocalCluster, ProvisioningError, port_in_use, redact
 from app.db import make_engine
 from app.geodata.boundaries import BoundaryError, import_boundaries
@@ -102,6 +102,7 @@ def _serve(settings: Settings, url: str, host: str, port: int, workers: int | No
     from app.main import create_app
 
     count = workers or settings.workers or os.cpu_count() or 1
+    limit_malloc_arenas()
     click.echo(f"Serving on http://{host}:{port}/ with {count} worker(s) (health: /healthz)")
     # Several workers each build their own app, from the same environment (app/asgi.py).
     target: Any = create_app(settings, url) if count == 1 else "app.asgi:app"
