@@ -19,6 +19,7 @@ from app.routes import (
     extract,
     features,
     health,
+    openapi,
     printing,
     tiles,
     web,
@@ -63,6 +64,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     app.state.head_revisions = head_revisions()
     app.state.signing_key = signing_key(settings)
     add_exception_handlers(app)
+    openapi.install(app)
     # Innermost first: the last one added sees each request first and each response last.
     app.add_middleware(RejectNulBytes)
     app.add_middleware(
@@ -86,18 +88,19 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)  # outside GZip: HEAD's headers are GET's, encoding included
     app.add_middleware(SecurityHeaders)  # on every answer, the middleware's own included
     read = [Depends(reader)]  # open to all, or to signed-in users only (anonymous_read)
-    app.include_router(health.router)
-    app.include_router(apidocs.router)
-    app.include_router(auth.router)
+    # `responses`: the problem+json answers the routes share, for /openapi.json (routes/openapi).
+    app.include_router(health.router, responses=openapi.ANY)
+    app.include_router(apidocs.router, responses=openapi.ANY)
+    app.include_router(auth.router, responses=openapi.READS)
     # The changes feed and the editing routes before the generic /collections/{collectionId}/….
-    app.include_router(changes.router)
-    app.include_router(edits.router)
-    app.include_router(features.router, dependencies=read)
-    app.include_router(tiles.router, dependencies=read)
-    app.include_router(extract.page_router)
-    app.include_router(extract.router, dependencies=read)
-    app.include_router(printing.router, dependencies=read)
-    app.include_router(web.router, dependencies=read)
+    app.include_router(changes.router, responses=openapi.READS)
+    app.include_router(edits.router, responses=openapi.READS)
+    app.include_router(features.router, dependencies=read, responses=openapi.READER)
+    app.include_router(tiles.router, dependencies=read, responses=openapi.READER)
+    app.include_router(extract.page_router, responses=openapi.ANY)
+    app.include_router(extract.router, dependencies=read, responses=openapi.READER)
+    app.include_router(printing.router, dependencies=read, responses=openapi.READER)
+    app.include_router(web.router, dependencies=read, responses=openapi.READER)
     # Leaflet, Leaflet-Geoman and Swagger UI come from the npm install (package-lock.json), our
     # own assets from static/.
     # check_dir=False: the app (and its API) still starts before `npm ci` has run.

@@ -419,6 +419,12 @@ MALFORMED: list[tuple[str, Lang, list[str]]] = [
     ),
     ('{"op": "not", "args": [' * 400, "cql2-json", ["not valid JSON"]),
     ("[" * 5000 + "]" * 5000, "cql2-json", [f"nested more than {MAX_DEPTH}"]),
+    ("status_year = " + "9" * 4301, "cql2-text", ["too many digits"]),
+    (
+        f'{{"op": "=", "args": [{{"property": "status_year"}}, {"9" * 4301}]}}',
+        "cql2-json",
+        ["too many digits"],
+    ),
 ]
 
 

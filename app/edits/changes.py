@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from shapely.geometry import mapping
 from sqlalchemy import BigInteger, Connection, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from app import readmodel
 from app.accounts import User
@@ -142,9 +143,14 @@ def check_revision(current: int, if_match: str | None) -> None:
         )
 
 
+def revision_of(project_id: str) -> ScalarSelect[int]:
+    """The project's revision (what its ETag leads with), as a column to select."""
+    return select(Project.revision).where(Project.id == project_id).scalar_subquery()
+
+
 def project_revision(conn: Connection, project_id: str) -> int | None:
-    """The project's revision (what its ETag leads with), None when there is no such project."""
-    return conn.execute(select(Project.revision).where(Project.id == project_id)).scalar()
+    """The project's revision, None when there is no such project."""
+    return conn.execute(select(revision_of(project_id))).scalar()
 
 
 def project_state(conn: Connection, project_id: str, lock: bool = False) -> ProjectState | None:

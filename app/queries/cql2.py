@@ -416,7 +416,10 @@ class _TextParser:
         sign = -1 if token.text == "-" else 1
         if sign == -1:
             token = self.take()
-        value = float(token.text) if re.search(r"[.eE]", token.text) else int(token.text)
+        try:
+            value = float(token.text) if re.search(r"[.eE]", token.text) else int(token.text)
+        except ValueError:  # Python refuses integers of more than 4,300 digits
+            _fail(f"the number {token.text[:20]}… has too many digits")
         return sign * value
 
     def function(self, name: Token) -> Node:
@@ -525,6 +528,8 @@ def _parse_json(text: str) -> Node:
         ) from None
     except RecursionError:
         _fail(f"it is nested more than {MAX_DEPTH} levels deep")
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        _fail("a number has too many digits")
     return _json_node(document, 0)
 
 

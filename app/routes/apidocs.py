@@ -2,7 +2,7 @@
 by the app itself, since FastAPI's own /docs loads it from a public CDN."""
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, HTMLResponse
 
 from app.settings import REPO_ROOT
 from app.webmap.assets import STATIC_DIR
@@ -12,6 +12,8 @@ SWAGGER_UI_DIR = REPO_ROOT / "node_modules" / "swagger-ui-dist"
 router = APIRouter(tags=["API documentation"])
 
 
-@router.get("/docs", summary="Interactive API documentation (Swagger UI)")
+@router.get(
+    "/docs", summary="Interactive API documentation (Swagger UI)", response_class=HTMLResponse
+)
 def api_docs() -> FileResponse:
     return FileResponse(STATIC_DIR / "api-docs.html", media_type="text/html")

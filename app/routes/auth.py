@@ -11,6 +11,7 @@ from app.accounts import User
 from app.deps import EngineDep, SettingsDep, UserDep, token_lifetimes, user_of
 from app.errors import InvalidParameter, Unauthorized
 from app.models import Township
+from app.routes.openapi import SIGNED_IN, problems
 
 router = APIRouter(prefix="/auth", tags=["Accounts"])
 
@@ -30,12 +31,18 @@ def _tokens(request: Request, user: User, settings: SettingsDep) -> JSONResponse
     return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
-@router.post("/token", summary="Sign in (OAuth2 password grant) or refresh a token")
+@router.post(
+    "/token",
+    summary="Sign in (OAuth2 password grant) or refresh a token",
+    responses=problems(401, 413, 429),
+)
 def token(
     request: Request,
     engine: EngineDep,
     settings: SettingsDep,
-    grant_type: Annotated[str, Form()] = "password",
+    grant_type: Annotated[
+        str, Form(json_schema_extra={"enum": ["password", "refresh_token"]})
+    ] = "password",
     username: Annotated[str, Form(max_length=64)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     refresh_token: Annotated[str, Form(max_length=4096)] = "",
@@ -62,7 +69,12 @@ def token(
     return _tokens(request, user, settings)
 
 
-@router.get("/me", summary="The signed-in user, with role and townships")
+@router.get(
+    "/me",
+    summary="The signed-in user, with role and townships",
+    responses=problems(401),
+    openapi_extra=SIGNED_IN,
+)
 def me(user: UserDep, engine: EngineDep) -> JSONResponse:
     with engine.connect() as conn:
         names = {code: name for code, name in conn.execute(select(Township.code, Township.name))}

@@ -19,6 +19,7 @@ from app.deps import ActorDep, EngineDep, MaybeUser, UserDep
 from app.edits import changes
 from app.errors import Forbidden, InvalidParameter, Unauthorized
 from app.routes.common import base_url, link
+from app.routes.openapi import SIGNED_IN, WRITES, GeoJSONResponse, problems
 
 router = APIRouter(tags=["Review"])
 MAX_CHANGES = 1000
@@ -46,6 +47,8 @@ def _interval(value: str | None) -> tuple[datetime | None, datetime | None]:
     """An RFC 3339 instant or interval (`a/b`, `../b`, `a/..`) of submission times."""
     if value is None:
         return None, None
+    if value.strip() in ("", "/"):
+        raise InvalidParameter("datetime: give an RFC 3339 date-time or an interval")
     start, _, end = value.partition("/") if "/" in value else (value, "", value)
 
     def instant(part: str) -> datetime | None:
@@ -98,14 +101,19 @@ def _list(
 
 Limit = Annotated[int, Query(ge=1, le=MAX_CHANGES)]
 Offset = Annotated[int, Query(ge=0, le=2**31)]
+_TIME = r"[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?"
+INSTANT = rf"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}({_TIME})?"  # what datetime.fromisoformat reads
 Comment = Annotated[str | None, Body(embed=True, max_length=2000)]
+State = Annotated[str | None, Query(json_schema_extra={"enum": list(vocab.CHANGE_STATES)})]
 
 
-@router.get("/changes", summary="The review queue")
+@router.get(
+    "/changes", summary="The review queue", responses=problems(401, 403), openapi_extra=SIGNED_IN
+)
 def queue(
     engine: EngineDep,
     user: UserDep,
-    state: str | None = None,
+    state: State = None,
     project: str | None = None,
     township: Annotated[list[str] | None, Query()] = None,
     limit: Limit = 100,
@@ -125,7 +133,12 @@ def queue(
     )
 
 
-@router.get("/changes/{change_id}", summary="One change")
+@router.get(
+    "/changes/{change_id}",
+    summary="One change",
+    responses=problems(401, 403, 404),
+    openapi_extra=SIGNED_IN,
+)
 def one_change(engine: EngineDep, user: UserDep, change_id: int) -> JSONResponse:
     with engine.connect() as conn:
         change = changes.change_json(conn, change_id)
@@ -141,14 +154,24 @@ def _decide(engine: EngineDep, actor: ActorDep, change_id: int, approve: bool,
     return JSONResponse(change)
 
 
-@router.post("/changes/{change_id}/approve", summary="Approve a change: it reaches the map")
+@router.post(
+    "/changes/{change_id}/approve",
+    summary="Approve a change: it reaches the map",
+    responses=WRITES,
+    openapi_extra=SIGNED_IN,
+)
 def approve(
     engine: EngineDep, actor: ActorDep, change_id: int, comment: Comment = None
 ) -> JSONResponse:
     return _decide(engine, actor, change_id, True, comment)
 
 
-@router.post("/changes/{change_id}/reject", summary="Reject a change, saying why")
+@router.post(
+    "/changes/{change_id}/reject",
+    summary="Reject a change, saying why",
+    responses=WRITES,
+    openapi_extra=SIGNED_IN,
+)
 def reject(
     engine: EngineDep, actor: ActorDep, change_id: int, comment: Comment = None
 ) -> JSONResponse:
@@ -175,7 +198,9 @@ def changes_collection(base: str) -> dict[str, Any]:
     }
 
 
-@router.get("/collections/changes", summary="The change log as a collection")
+@router.get(
+    "/collections/changes", summary="The change log as a collection", responses=problems(401)
+)
 def change_log_collection(request: Request, user: MaybeUser) -> JSONResponse:
     may_read_log(request, user)
     return JSONResponse(changes_collection(base_url(request)))
@@ -191,16 +216,29 @@ def may_read_log(request: Request, user: User | None) -> bool:
     return bool(settings.changes_readers == "readers")
 
 
-@router.get("/collections/changes/items", summary="The log of changes, as a feed")
+@router.get(
+    "/collections/changes/items",
+    summary="The log of changes, as a feed",
+    response_class=GeoJSONResponse,
+    responses=problems(401),
+)
 def change_log(
     request: Request,
     engine: EngineDep,
     user: MaybeUser,
-    state: str | None = None,
+    state: State = None,
     project: str | None = None,
     township: Annotated[list[str] | None, Query()] = None,
     username: Annotated[str | None, Query(alias="user", max_length=64)] = None,
-    datetime_: Annotated[str | None, Query(alias="datetime", max_length=100)] = None,
+    datetime_: Annotated[
+        str | None,
+        Query(
+            alias="datetime",
+            max_length=100,
+            json_schema_extra={"pattern": rf"^({INSTANT}|({INSTANT}|\.\.)?/({INSTANT}|\.\.)?)$"},
+            description="Submitted at this instant or in this interval (`a/b`, `../b`, `a/..`)",
+        ),
+    ] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> JSONResponse:
@@ -232,7 +270,11 @@ def change_log(
                         headers={"Cache-Control": "no-store"})  # fmt: skip
 
 
-@router.get("/collections/projects/items/{featureId}/history", summary="A project's changes")
+@router.get(
+    "/collections/projects/items/{featureId}/history",
+    summary="A project's changes",
+    responses=problems(401),
+)
 def history(
     request: Request,
     engine: EngineDep,

@@ -7,7 +7,6 @@ from fastapi import Depends, Path, Request
 from fastapi.responses import Response
 from sqlalchemy import Connection, func, select
 
-from app import readmodel
 from app.errors import NotFound
 from app.layers import LAYERS, Layer
 from app.models import District
@@ -26,7 +25,11 @@ def link(href: str, rel: str, type_: str, title: str | None = None) -> dict[str,
     return result
 
 
-def get_layer(collection_id: Annotated[str, Path(alias="collectionId")]) -> Layer:
+def get_layer(
+    collection_id: Annotated[
+        str, Path(alias="collectionId", json_schema_extra={"enum": list(LAYERS)})
+    ],
+) -> Layer:
     layer = LAYERS.get(collection_id)
     if layer is None:
         raise NotFound(
@@ -36,11 +39,6 @@ def get_layer(collection_id: Annotated[str, Path(alias="collectionId")]) -> Laye
 
 
 LayerDep = Annotated[Layer, Depends(get_layer)]
-
-
-def data_version(conn: Connection) -> int:
-    """Every write of published data refreshes the read model, which bumps its version."""
-    return readmodel.state(conn).version
 
 
 def etag_for(request: Request, version: int) -> str:

@@ -8,14 +8,16 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from sqlalchemy import func, select
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from app.deps import ActorDep, EngineDep, SettingsDep, reader
 from app.edits import changes, uploads
 from app.errors import Forbidden, NotFound
 from app.models import Document
 from app.routes.common import base_url
+from app.routes.openapi import SIGNED_IN, WRITES, problems
 
 router = APIRouter(tags=["Editing"])
 FeatureId = Annotated[str, Path(alias="featureId", max_length=64)]
@@ -25,6 +27,8 @@ Approve = Annotated[
     Query(description="Planners: publish at once (default) or queue for review (false)."),
 ]
 JsonBody = Annotated[dict[str, Any], Body()]
+SUBMITTED: dict[int | str, dict[str, Any]] = {202: {"description": "Submitted for review"}}
+FILES = ("image/jpeg", "image/png", "application/pdf")  # what uploads.store accepts
 
 
 def _submit(
@@ -49,10 +53,35 @@ def _submit(
     return JSONResponse(change, status_code=status, headers=headers)
 
 
-@router.post("/collections/projects/items", summary="Propose a new project (planners)")
+class CollectionConvertor(StringConvertor):
+    """A collection id, but not the change log's (routes/changes.py), whose items take no POST."""
+
+    regex = "(?!changes/)[^/]+"
+
+
+register_url_convertor("collection", CollectionConvertor())
+
+
+# At the collection's items, as OGC API – Features Part 4 has it; only projects are made here.
+@router.post(
+    "/collections/{collectionId:collection}/items",
+    summary="Propose a new project (planners)",
+    status_code=201,
+    responses={**SUBMITTED, **WRITES},
+    openapi_extra=SIGNED_IN,
+)
 def create_project(
-    request: Request, engine: EngineDep, actor: ActorDep, data: JsonBody, approve: Approve = None
+    request: Request,
+    engine: EngineDep,
+    actor: ActorDep,
+    collection_id: Annotated[
+        str, Path(alias="collectionId", json_schema_extra={"enum": ["projects"]})
+    ],
+    data: JsonBody,
+    approve: Approve = None,
 ) -> JSONResponse:
+    if collection_id != "projects":
+        raise NotFound(f"features are made in the projects collection only, not '{collection_id}'")
     return _submit(request, engine, actor, "project", None, data, None, approve)
 
 
@@ -87,10 +116,19 @@ for kind, method, path, summary in PROJECT_CHANGES:
         methods=[method],
         summary=summary,
         name=f"change_{kind}",
+        status_code=201,
+        responses={**SUBMITTED, **WRITES},
+        openapi_extra=SIGNED_IN,
     )
 
 
-@router.post("/uploads", status_code=201, summary="Upload an evidence file (JPEG, PNG, PDF)")
+@router.post(
+    "/uploads",
+    status_code=201,
+    summary="Upload an evidence file (JPEG, PNG, PDF)",
+    responses=WRITES,
+    openapi_extra=SIGNED_IN,
+)
 def upload(
     engine: EngineDep,
     actor: ActorDep,
@@ -112,6 +150,11 @@ def upload(
     "/documents/{document_id}/file",
     summary="An uploaded evidence file",
     dependencies=[Depends(reader)],
+    response_class=Response,
+    responses={
+        200: {"content": {t: {"schema": {"type": "string", "format": "binary"}} for t in FILES}},
+        **problems(401, 404),
+    },
 )
 def document_file(engine: EngineDep, settings: SettingsDep, document_id: str) -> FileResponse:
     with engine.connect() as conn:
@@ -128,6 +171,7 @@ def document_file(engine: EngineDep, settings: SettingsDep, document_id: str) ->
     "/documents",
     summary="The source documents whose text is registered, for evidence ranges",
     dependencies=[Depends(reader)],
+    responses=problems(401),
 )
 def documents(engine: EngineDep) -> JSONResponse:
     query = (
@@ -145,6 +189,8 @@ def documents(engine: EngineDep) -> JSONResponse:
     "/documents/{document_id}/text",
     summary="A document's text: evidence offsets count its characters from 0",
     dependencies=[Depends(reader)],
+    response_class=PlainTextResponse,
+    responses=problems(401, 404),
 )
 def document_text(engine: EngineDep, document_id: str) -> PlainTextResponse:
     with engine.connect() as conn:

@@ -10,7 +10,7 @@ import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
 from app import vocab
@@ -21,6 +21,7 @@ from app.extract.document import ExtractError
 from app.extract.output import proposal_dicts
 from app.extract.proposals import THRESHOLD
 from app.extract.service import ReportRun, apply_run, run_extract, run_registered
+from app.routes.openapi import SIGNED_IN, WRITES, problems
 from app.vocab import CATEGORY_LABELS
 from app.webmap.assets import STATIC_DIR
 
@@ -51,7 +52,11 @@ ReportYear = Annotated[
 READERS = threading.BoundedSemaphore(1)
 
 
-@page_router.get("/extract", summary="The page to upload a report and review its proposals")
+@page_router.get(
+    "/extract",
+    summary="The page to upload a report and review its proposals",
+    response_class=HTMLResponse,
+)
 def extract_page() -> FileResponse:
     return FileResponse(STATIC_DIR / "extract.html", media_type="text/html")
 
@@ -100,7 +105,11 @@ def _document(run: ReportRun) -> dict[str, Any]:
     }
 
 
-@router.post("/extract", summary="Proposed status updates from a report's text")
+@router.post(
+    "/extract",
+    summary="Proposed status updates from a report's text",
+    responses=problems(413),
+)
 def extract_report(
     engine: EngineDep,
     file: Annotated[UploadFile, File(description="The report as plain text (UTF-8 or GB18030)")],
@@ -166,7 +175,9 @@ def _selection(value: str) -> list[Selection]:
     responses={
         201: {"description": "Changes made and approved"},
         202: {"description": "Changes submitted to the review queue"},
+        **WRITES,
     },
+    openapi_extra=SIGNED_IN,
 )
 def extract_changes(
     engine: EngineDep,

@@ -12,11 +12,20 @@ from app import readmodel
 from app.crs import CRS84, DEFAULT_CRS, SUPPORTED_CRS, OutputCrs, parse_crs
 from app.db import reading
 from app.deps import EngineDep
-from app.edits.changes import project_revision, revision_tag
+from app.edits.changes import revision_of, revision_tag
 from app.errors import InvalidParameter, NotFound
 from app.exports import EXPORT_FORMATS, ExportError, export_features, export_format
 from app.layers import LAYERS, Layer
-from app.params import COMMON_PARAMETERS, ITEMS_PARAMETERS, ItemsQueryDep, reject_unknown
+from app.params import (
+    COMMON_PARAMETERS,
+    ITEMS_PARAMETERS,
+    Crs,
+    Datetime,
+    ItemsQueryDep,
+    Properties,
+    Year,
+    reject_unknown,
+)
 from app.queries.features import Page, feature_page, single_feature
 from app.queries.filters import order_by, queryables
 from app.queries.selection import MatchedCounts, select_features
@@ -31,6 +40,19 @@ from app.routes.common import (
     etag_for,
     link,
     not_modified,
+)
+from app.routes.openapi import (
+    SCHEMA_JSON,
+    Collection,
+    Collections,
+    Conformance,
+    Feature,
+    FeatureCollection,
+    GeoJSONResponse,
+    LandingPage,
+    SchemaJSONResponse,
+    also,
+    problems,
 )
 
 router = APIRouter(tags=["OGC API – Features"])
@@ -57,10 +79,11 @@ CONFORMANCE = [
 # landing page and collections included: accept the item filters there (and ignore them).
 METADATA_PARAMETERS = ITEMS_PARAMETERS
 MATCHED = MatchedCounts()
+DOWNLOAD_TYPES = sorted({f.media_type.split(";")[0] for f in EXPORT_FORMATS.values()} - {GEOJSON})
 PLAN_PERIOD = ("2021-01-01T00:00:00Z", "2026-12-31T23:59:59Z")
 
 
-@router.get("/", summary="Landing page")
+@router.get("/", summary="Landing page", response_model=LandingPage, responses=also(HTML))
 def landing(request: Request) -> Response:
     # A browser gets the map, its state in the URL; this page as HTML only when it asks f=html.
     if web.wants_html(request) and request.query_params.get("f") != "html":
@@ -87,7 +110,9 @@ def landing(request: Request) -> Response:
     return JSONResponse(body)
 
 
-@router.get("/conformance", summary="Conformance classes")
+@router.get(
+    "/conformance", summary="Conformance classes", response_model=Conformance, responses=also(HTML)
+)
 def conformance(request: Request) -> Response:
     reject_unknown(request, METADATA_PARAMETERS)
     body = {"conformsTo": CONFORMANCE}
@@ -129,7 +154,12 @@ def _collection(base: str, layer: Layer, bbox: list[float]) -> dict[str, Any]:
     return collection
 
 
-@router.get("/collections", summary="The published collections")
+@router.get(
+    "/collections",
+    summary="The published collections",
+    response_model=Collections,
+    responses=also(HTML),
+)
 def collections(request: Request, engine: EngineDep) -> Response:
     reject_unknown(request, METADATA_PARAMETERS)
     base = base_url(request)
@@ -150,7 +180,12 @@ def collections(request: Request, engine: EngineDep) -> Response:
     return JSONResponse(body)
 
 
-@router.get("/collections/{collectionId}", summary="One collection")
+@router.get(
+    "/collections/{collectionId}",
+    summary="One collection",
+    response_model=Collection,
+    responses={**also(HTML), **problems(404)},
+)
 def collection(request: Request, layer: LayerDep, engine: EngineDep) -> Response:
     reject_unknown(request, METADATA_PARAMETERS)
     with reading(engine) as conn:
@@ -161,7 +196,12 @@ def collection(request: Request, layer: LayerDep, engine: EngineDep) -> Response
     return JSONResponse(body)
 
 
-@router.get("/collections/{collectionId}/queryables", summary="Queryable properties")
+@router.get(
+    "/collections/{collectionId}/queryables",
+    summary="Queryable properties",
+    response_class=SchemaJSONResponse,
+    responses={200: {"content": {SCHEMA_JSON: {"schema": {"type": "object"}}}}, **problems(404)},
+)
 def collection_queryables(request: Request, layer: LayerDep) -> JSONResponse:
     reject_unknown(request, METADATA_PARAMETERS)
     rows = layer.rows(2022)
@@ -220,7 +260,13 @@ def _properties(layer: Layer, asked: list[str] | None) -> tuple[str, ...]:
     return tuple(p for p in layer.properties if p in asked)
 
 
-@router.get("/collections/{collectionId}/items", summary="Features of a collection")
+@router.get(
+    "/collections/{collectionId}/items",
+    summary="Features of a collection",
+    response_class=GeoJSONResponse,
+    response_model=FeatureCollection,
+    responses={**also(HTML, *DOWNLOAD_TYPES), **problems(404)},
+)
 def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: EngineDep) -> Response:
     # f=geojson is a download of the whole filtered set; f=html (or a browser's Accept) a page.
     export = query.f not in (None, "json", "html")
@@ -296,39 +342,46 @@ def _stream_collection(head: dict[str, Any], features: str, crs: OutputCrs) -> R
     return response
 
 
-@router.get("/collections/{collectionId}/items/{featureId}", summary="One feature")
+@router.get(
+    "/collections/{collectionId}/items/{featureId}",
+    summary="One feature",
+    response_class=GeoJSONResponse,
+    response_model=Feature,
+    responses={**also(HTML), **problems(404)},
+)
 def item(
     request: Request,
     layer: LayerDep,
     feature_id: Annotated[str, Path(alias="featureId", max_length=100)],
     engine: EngineDep,
-    year: int | None = None,
-    datetime: str | None = None,
-    crs: str | None = None,
-    properties: str | None = None,
+    year: Year = None,
+    datetime: Datetime = None,
+    crs: Crs = None,
+    properties: Properties = None,
 ) -> Response:
     reject_unknown(request, COMMON_PARAMETERS)
     output_crs = parse_crs(crs)
+    names = _properties(layer, split_list([properties]) if properties is not None else None)
+    stored = layer.stored_features and properties is None and output_crs == DEFAULT_CRS
     with reading(engine) as conn:
         state = readmodel.state(conn)
-        etag = etag_for(request, state.version)
+        years = parse_year(year, datetime, state.default_year)
+        statement = single_feature(
+            layer.rows(years.year), feature_id, names, output_crs, layer.has_geometry, stored
+        )
         if layer.id == "projects":
             # The project's revision leads the tag, so that the tag is also what an edit of
-            # it sends as If-Match (app.edits.changes.check_revision).
-            revision = project_revision(conn, feature_id)
-            if revision is not None:
-                etag = revision_tag(revision, etag)
-        if not_modified(request, etag):
-            return cached(request, etag, Response(status_code=304))
-        years = parse_year(year, datetime, state.default_year)
-        rows = layer.rows(years.year)
-        names = _properties(layer, split_list([properties]) if properties is not None else None)
-        stored = layer.stored_features and properties is None and output_crs == DEFAULT_CRS
-        feature = conn.execute(
-            single_feature(rows, feature_id, names, output_crs, layer.has_geometry, stored)
-        ).scalar()
-    if feature is None:
+            # it sends as If-Match (app.edits.changes.check_revision); it rides along.
+            statement = statement.add_columns(revision_of(feature_id).label("revision"))
+        found = conn.execute(statement).first()
+    if found is None:
         raise NotFound(f"no feature '{feature_id}' in collection '{layer.id}'")
+    feature = found[0]
+    etag = etag_for(request, state.version)
+    if layer.id == "projects":
+        etag = revision_tag(found.revision, etag)
+    if not_modified(request, etag):
+        return cached(request, etag, Response(status_code=304))
     base = base_url(request)
     links = [
         link(f"{base}/collections/{layer.id}/items/{feature_id}", "self", GEOJSON),

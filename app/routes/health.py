@@ -24,7 +24,11 @@ def livez() -> JSONResponse:
     return JSONResponse({"status": "alive"})
 
 
-@router.get("/healthz", summary="Service health")
+@router.get(
+    "/healthz",
+    summary="Service health",
+    responses={503: {"description": "Unhealthy: the reason is in the body"}},
+)
 def healthz(request: Request, engine: EngineDep) -> JSONResponse:
     head = list(request.app.state.head_revisions)
     try:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.deps import EngineDep
-from app.params import reject_unknown
+from app.params import Year, reject_unknown
 
 router = APIRouter(tags=["Printing"])
 
@@ -35,6 +35,12 @@ PRINT_PARAMETERS = {
     "atlas",
     "page",
 }
+
+
+def _one_of(*values: str) -> dict[str, object]:
+    return {"enum": list(values)}  # for /openapi.json; print_request checks the values
+
+
 # Drawing is CPU-bound: more renders at once than cores only slows every one of them down.
 _renders = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
 
@@ -48,8 +54,8 @@ _renders = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
 def print_map(
     request: Request,
     engine: EngineDep,
-    year: int | None = None,
-    mode: str = "actual",
+    year: Year = None,
+    mode: Annotated[str, Query(json_schema_extra=_one_of("actual", "plan"))] = "actual",
     township: Annotated[list[str] | None, Query()] = None,
     status: Annotated[list[str] | None, Query()] = None,
     category: Annotated[list[str] | None, Query()] = None,
@@ -57,13 +63,21 @@ def print_map(
     behind_plan: bool | None = None,
     bbox: str | None = None,
     bbox_crs: Annotated[str | None, Query(alias="bbox-crs")] = None,
-    format_: Annotated[str, Query(alias="format")] = "pdf",
-    size: str = "A4",
-    orientation: str = "portrait",
-    dpi: int | None = None,
-    lang: str = "zh",
-    atlas: str | None = None,
-    page: int | None = None,
+    format_: Annotated[str, Query(alias="format", json_schema_extra=_one_of("pdf", "png"))] = "pdf",
+    size: Annotated[str, Query(json_schema_extra=_one_of("A4", "A3"))] = "A4",
+    orientation: Annotated[
+        str, Query(json_schema_extra=_one_of("portrait", "landscape"))
+    ] = "portrait",
+    # The bounds are documented only: the print request's own check says what is valid.
+    dpi: Annotated[
+        int | None,
+        Query(json_schema_extra={"minimum": 50, "maximum": 300}, description="PNG only"),
+    ] = None,
+    lang: Annotated[str, Query(json_schema_extra=_one_of("zh", "en"))] = "zh",
+    atlas: Annotated[str | None, Query(json_schema_extra=_one_of("township"))] = None,
+    page: Annotated[
+        int | None, Query(json_schema_extra={"minimum": 1}, description="PNG only")
+    ] = None,
 ) -> Response:
     # Imported on first use: matplotlib and geopandas cost ~100 MB per worker.
     from app.printing import Marking, cjk_font, fetch, print_request, render

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from app.errors import TzmapError
 
@@ -67,4 +68,21 @@ def add_exception_handlers(app: FastAPI) -> None:
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # Its headers too: a 405 says which methods are allowed (Allow).
         headers = dict(exc.headers) if exc.headers else None
+        if exc.status_code == 405 and (allowed := allowed_methods(request)):
+            headers = {**(headers or {}), "Allow": allowed}
         return problem(exc.status_code, "Error", str(exc.detail), headers)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route answers at this path: Starlette's 405 names those of the first
+    route whose path matched (POST at /collections/{collectionId}/items, not GET too); HEAD with
+    GET (guards.HeadAsGet). Mounts (static files) say their own."""
+    routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
+    methods = {
+        method
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    }
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))

@@ -7,9 +7,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 
+from app import readmodel
 from app.db import reading
 from app.deps import EngineDep
-from app.errors import InvalidParameter, NotFound
+from app.errors import NotFound
 from app.params import ItemsQueryDep
 from app.queries.selection import select_features
 from app.queries.tiles import tile
@@ -17,11 +18,11 @@ from app.routes.common import (
     LayerDep,
     base_url,
     cached,
-    data_version,
     district_bbox,
     etag_for,
     not_modified,
 )
+from app.routes.openapi import problems
 
 router = APIRouter(tags=["Vector tiles"])
 
@@ -39,7 +40,10 @@ def _tiled(layer: LayerDep) -> None:
     "/collections/{collectionId}/tiles/WebMercatorQuad/{z}/{x}/{y}",
     summary="A vector tile",
     response_class=Response,
-    responses={200: {"content": {MVT: {}}}},
+    responses={
+        200: {"content": {MVT: {"schema": {"type": "string", "format": "binary"}}}},
+        **problems(404),
+    },
 )
 def vector_tile(
     request: Request,
@@ -47,17 +51,18 @@ def vector_tile(
     query: ItemsQueryDep,
     engine: EngineDep,
     z: Annotated[int, Path(ge=0, le=MAX_ZOOM)],
-    x: Annotated[int, Path(ge=0)],
-    y: Annotated[int, Path(ge=0)],
+    x: Annotated[int, Path(ge=0, le=2**MAX_ZOOM - 1, description="Column: below 2^z")],
+    y: Annotated[int, Path(ge=0, le=2**MAX_ZOOM - 1, description="Row: below 2^z")],
 ) -> Response:
     _tiled(layer)
     if x >= 2**z or y >= 2**z:
-        raise InvalidParameter(f"tile {z}/{x}/{y} does not exist: x and y must be below {2**z}")
+        raise NotFound(f"tile {z}/{x}/{y} does not exist: x and y must be below {2**z}")
     with reading(engine) as conn:
-        etag = etag_for(request, data_version(conn))
+        state = readmodel.state(conn)
+        etag = etag_for(request, state.version)
         if not_modified(request, etag):
             return cached(request, etag, Response(status_code=304))
-        selection = select_features(conn, layer, query)
+        selection = select_features(conn, layer, query, state)
         statement = tile(
             selection.rows,
             selection.where,
@@ -72,7 +77,11 @@ def vector_tile(
     return cached(request, etag, Response(bytes(content), media_type=MVT))
 
 
-@router.get("/collections/{collectionId}/tiles/WebMercatorQuad/tilejson.json", summary="TileJSON")
+@router.get(
+    "/collections/{collectionId}/tiles/WebMercatorQuad/tilejson.json",
+    summary="TileJSON",
+    responses=problems(404),
+)
 def tilejson(
     request: Request, layer: LayerDep, query: ItemsQueryDep, engine: EngineDep
 ) -> JSONResponse:

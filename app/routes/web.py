@@ -10,6 +10,7 @@ from app.deps import EngineDep
 from app.errors import NotFound
 from app.models import Project
 from app.params import ItemsQueryDep
+from app.routes.openapi import problems
 from app.webmap.export import basemap_collection, embedded_data, timeline_rows
 
 router = APIRouter(tags=["Web map"])
@@ -35,7 +36,11 @@ def page(request: Request) -> HTMLResponse:
     return HTMLResponse(html)
 
 
-@router.get("/api/projects/{project_id}/timeline", summary="A project's events and targets")
+@router.get(
+    "/api/projects/{project_id}/timeline",
+    summary="A project's events and targets",
+    responses=problems(404),
+)
 def project_timeline(project_id: str, engine: EngineDep) -> JSONResponse:
     with engine.connect() as conn:
         if conn.execute(select(Project.id).where(Project.id == project_id)).first() is None:
@@ -50,7 +55,11 @@ def basemap(engine: EngineDep) -> JSONResponse:
         return JSONResponse(basemap_collection(conn))
 
 
-@router.get("/export.html", summary="The map as one self-contained HTML file")
+@router.get(
+    "/export.html",
+    summary="The map as one self-contained HTML file",
+    response_class=HTMLResponse,
+)
 def export_html(request: Request, query: ItemsQueryDep, engine: EngineDep) -> Response:
     from app.webmap.page import map_page
 

@@ -74,7 +74,7 @@ def test_tilejson(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("path", "status"),
     [
-        ("/collections/projects/tiles/WebMercatorQuad/3/8/0", 400),
+        ("/collections/projects/tiles/WebMercatorQuad/3/8/0", 404),
         ("/collections/projects/tiles/WebMercatorQuad/23/0/0", 400),
         ("/collections/indicators/tiles/WebMercatorQuad/1/0/0", 404),
         ("/collections/projects/tiles/WebMercatorQuad/1/0/0?township=火星镇", 400),
