@@ -41,6 +41,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from app import vocab
 from app.crs import DEFAULT_CRS
+from app.db import reading
 from app.models import ProjectFeature, ReadModelState, StatusEvent
 from app.queries.features import feature_json
 
@@ -185,12 +186,14 @@ _COLUMN_TYPES: dict[str, Any] = {
 }
 
 
+COLUMNS = ("id", "years", "geom", *PROPERTIES)  # of ROWS_SQL, and of project_feature but one
+
+
 def _rows(project_ids: list[str] | None) -> Any:
-    names = ["id", "years", "geom", *PROPERTIES]
     statement = text(ROWS_SQL).bindparams(
         ids=project_ids, statuses=list(vocab.STATUSES), metric_srid=vocab.METRIC_SRID
     )
-    columns = [column(name, _COLUMN_TYPES.get(name)) for name in names]
+    columns = [column(name, _COLUMN_TYPES.get(name)) for name in COLUMNS]
     return statement.columns(*columns).subquery("rows")
 
 
@@ -200,11 +203,10 @@ def _write(conn: Connection, project_ids: list[str] | None) -> None:
         stale = stale.where(ProjectFeature.id.in_(project_ids))
     conn.execute(stale)
     rows = _rows(project_ids)
-    names = ["id", "years", "geom", *PROPERTIES]
     feature = cast(feature_json(rows.c, PROPERTIES, DEFAULT_CRS), Text)
     conn.execute(
         insert(ProjectFeature).from_select(
-            [*names, "feature"], select(*[rows.c[n] for n in names], feature)
+            [*COLUMNS, "feature"], select(*[rows.c[n] for n in COLUMNS], feature)
         )
     )
 
@@ -244,7 +246,7 @@ def refresh(conn: Connection, project_ids: Iterable[str] | None = None) -> None:
 def vacuum(engine: Engine) -> None:
     """VACUUM and ANALYZE the read model after a bulk rebuild (outside any transaction), so that
     paging reads its indexes alone and the planner knows its new size."""
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with reading(engine) as conn:  # autocommit: VACUUM runs outside a transaction
         conn.execute(text("VACUUM (ANALYZE) project_feature"))
 
 
