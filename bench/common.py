@@ -191,6 +191,15 @@ def build_database(url: str, size: int) -> dict[str, float]:
     return seconds
 
 
+def server_versions(server: str) -> dict[str, str]:
+    with psycopg.connect(scratch.with_database(server, "postgres")) as conn:
+        rows = conn.execute(
+            "SELECT current_setting('server_version'),"
+            " (SELECT default_version FROM pg_available_extensions WHERE name = 'postgis')"
+        ).fetchall()
+    return {"postgres": rows[0][0], "postgis": rows[0][1]}
+
+
 def tile_xy(lon: float, lat: float, z: int) -> tuple[int, int]:
     n = 2**z
     x = int((lon + 180) / 360 * n)

@@ -37,6 +37,7 @@ from common import (  # the database and the SQL timing, shared with map.py and 
     build_database,
     drive_sql,
     scratch_database,
+    server_versions,
 )
 from sqlalchemy import Connection, Engine, Select
 
@@ -413,15 +414,6 @@ def bench_size(server: str, size: int, args: argparse.Namespace) -> dict[str, An
         "raw": raw,
         "ratios": ratios(http, raw),
     }
-
-
-def server_versions(server: str) -> dict[str, str]:
-    with psycopg.connect(scratch.with_database(server, "postgres")) as conn:
-        rows = conn.execute(
-            "SELECT current_setting('server_version'),"
-            " (SELECT default_version FROM pg_available_extensions WHERE name = 'postgis')"
-        ).fetchall()
-    return {"postgres": rows[0][0], "postgis": rows[0][1]}
 
 
 def parse_args() -> argparse.Namespace:

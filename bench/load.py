@@ -404,7 +404,7 @@ def main() -> int:
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
-            **feeds.server_versions(server),
+            **common.server_versions(server),
         },
         "arguments": vars(args),
         "setup_s": setup,

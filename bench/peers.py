@@ -31,7 +31,16 @@ from urllib.parse import quote, urlencode
 
 import httpx
 import psycopg
-from common import BENCH_DIR, SEED, Prepared, around, build_database, drive_sql, scratch_database
+from common import (
+    BENCH_DIR,
+    SEED,
+    Prepared,
+    around,
+    build_database,
+    drive_sql,
+    scratch_database,
+    server_versions,
+)
 from sqlalchemy.engine import make_url
 
 from app import scratch
@@ -752,15 +761,6 @@ def print_table(result: dict[str, Any], args: argparse.Namespace) -> None:
     print(f"RSS of the {WORKERS} workers after the load (the highest of the rounds): {memory}")
     print("ours rps× = our requests/s ÷ theirs (> 1: we serve more); "
           "ours p50× = our p50 ÷ theirs (> 1: we are slower)")  # fmt: skip
-
-
-def server_versions(server: str) -> dict[str, str]:
-    with psycopg.connect(scratch.with_database(server, "postgres")) as conn:
-        rows = conn.execute(
-            "SELECT current_setting('server_version'),"
-            " (SELECT default_version FROM pg_available_extensions WHERE name = 'postgis')"
-        ).fetchall()
-    return {"postgres": rows[0][0], "postgis": rows[0][1]}
 
 
 def parse_args() -> argparse.Namespace:
