@@ -113,6 +113,9 @@ def _serve(settings: Settings, url: str, host: str, port: int, workers: int | No
         host=host,
         port=port,
         log_level=settings.log_level,
+        # Longer than the idle time of the clients and proxies in front: with uvicorn's 5 s, a
+        # connection it closes as a client reuses it is a failed request (bench/load.py saw 5).
+        timeout_keep_alive=75,
         # X-Forwarded-* only from the proxies named in the settings (uvicorn trusts 127.0.0.1).
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
