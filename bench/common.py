@@ -200,6 +200,19 @@ def server_versions(server: str) -> dict[str, str]:
     return {"postgres": rows[0][0], "postgis": rows[0][1]}
 
 
+@dataclass(frozen=True)
+class Plan:
+    """The requests a benchmark cycles through: the same for every server, and for raw SQL."""
+
+    total: int
+    ids: list[str]
+    offsets_100: list[int]
+    offsets_1000: list[int]
+    boxes: list[tuple[float, float, float, float]]
+    tiles_12: list[tuple[int, int]]
+    tiles_14: list[tuple[int, int]]
+
+
 def tile_xy(lon: float, lat: float, z: int) -> tuple[int, int]:
     n = 2**z
     x = int((lon + 180) / 360 * n)

@@ -32,6 +32,7 @@ from common import (  # the database and the SQL timing, shared with map.py and 
     CENTRE,
     SEED,
     Measure,
+    Plan,
     Prepared,
     around,
     build_database,
@@ -75,19 +76,6 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), workers=1, log_level="
 
 
 # --- what the cases ask for -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The rotations the cases cycle through, the same for HTTP and raw SQL."""
-
-    total: int
-    ids: list[str]
-    offsets_100: list[int]
-    offsets_1000: list[int]
-    boxes: list[tuple[float, float, float, float]]
-    tiles_12: list[tuple[int, int]]
-    tiles_14: list[tuple[int, int]]
 
 
 def boxes(rng: random.Random) -> list[tuple[float, float, float, float]]:

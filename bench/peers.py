@@ -34,6 +34,7 @@ import psycopg
 from common import (
     BENCH_DIR,
     SEED,
+    Plan,
     Prepared,
     around,
     build_database,
@@ -139,19 +140,6 @@ def copy_app_answer(url: str, base: str) -> int:
 
 
 # --- what the scenarios ask for ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The requests the scenarios cycle through, the same rows for every server."""
-
-    total: int
-    ids: list[str]
-    offsets_100: list[int]
-    offsets_1000: list[int]
-    boxes: list[tuple[float, float, float, float]]
-    tiles_12: list[tuple[int, int]]
-    tiles_14: list[tuple[int, int]]
 
 
 def make_plan(url: str) -> Plan:
