@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import pwd
 import re
@@ -31,6 +32,8 @@ APP_ROLE = "tzmap_app"  # what the server connects as (its rights: the living-ma
 ROOT_CLUSTERS_DIR = Path("/var/lib/tzmap")
 PG_LIB = Path("/usr/lib/postgresql")
 PG_SHARE = Path("/usr/share/postgresql")
+
+log = logging.getLogger(__name__)
 
 
 class ProvisioningError(RuntimeError):
@@ -174,7 +177,7 @@ class LocalCluster:
             ) from exc
 
     def _run_as_owner(
-        self, *args: str | Path, check: bool = True
+        self, *args: str | Path, check: bool = True, input: str | None = None
     ) -> subprocess.CompletedProcess[str]:
         owner = self._owner()
         kwargs: dict[str, object] = {}
@@ -187,6 +190,7 @@ class LocalCluster:
             env=env,
             capture_output=True,
             text=True,
+            input=input,
             **kwargs,  # type: ignore[call-overload]
         )
         if check and result.returncode != 0:
@@ -208,10 +212,8 @@ class LocalCluster:
         owner = self._owner()
         pgdata = self._default_pgdata()
         if pgdata.exists() and any(pgdata.iterdir()):
-            raise ProvisioningError(
-                f"{pgdata} is not empty but {self.state_file} is missing; "
-                "remove the directory or restore the state file"
-            )
+            self._adopt(pgdata)
+            return
         pgdata.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             for path in (pgdata.parent, pgdata):
@@ -244,6 +246,39 @@ class LocalCluster:
         }
         self._write_state(state)
         self._write_server_conf()
+
+    def _adopt(self, pgdata: Path) -> None:
+        """Take back the cluster of this state directory whose state file was lost.
+
+        Under root the data directory lives outside the checkout, so a fresh checkout in the same
+        place (CI, `git clean -x`) finds it: the data stay, the server gets a new password and port.
+        """
+        version_file = pgdata / "PG_VERSION"
+        version = version_file.read_text().strip() if version_file.exists() else None
+        install = next((p for p in installed_postgres() if p.version == version), None)
+        if install is None or not install.has_postgis():
+            raise ProvisioningError(
+                f"{pgdata} is not empty but {self.state_file} is missing, and it is not a "
+                "PostgreSQL cluster with PostGIS this machine can run; remove the directory"
+            )
+        pg_ctl = install.bindir / "pg_ctl"
+        if self._run_as_owner(pg_ctl, "status", "-D", pgdata, check=False).returncode == 0:
+            self._run_as_owner(pg_ctl, "stop", "-D", pgdata, "-m", "fast", "-w")
+        password = secrets.token_urlsafe(24)  # letters, digits, - and _: safe inside quotes
+        self._run_as_owner(
+            install.bindir / "postgres", "--single", "-D", pgdata, "postgres",
+            input=f"ALTER ROLE {DB_USER} PASSWORD '{password}';\n",
+        )  # fmt: skip
+        state: dict[str, object] = {
+            "pgdata": str(pgdata),
+            "bindir": str(install.bindir),
+            "postgres_version": install.version,
+            "port": free_port(),
+            "password": password,
+        }
+        self._write_state(state)
+        self._write_server_conf()
+        log.warning("took back the cluster in %s (its state file was missing)", pgdata)
 
     def _write_server_conf(self) -> None:
         conf = self.pgdata / "tzmap.conf"

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import main
-from app.cluster import LocalCluster, free_port
+from app.cluster import LocalCluster, ProvisioningError, free_port
 
 
 def _remove(cluster: LocalCluster) -> None:
@@ -52,6 +52,44 @@ def test_start_is_idempotent_and_stop_start_keeps_data(cluster: LocalCluster) ->
     assert cluster.is_running()
     with psycopg.connect(cluster.url()) as conn:
         assert conn.execute("SELECT v FROM kept").fetchall() == [("still here",)]
+
+
+@pytest.mark.parametrize("running", [True, False], ids=["running", "stopped"])
+def test_a_lost_state_file_takes_back_the_cluster_with_its_data(
+    cluster: LocalCluster, running: bool
+) -> None:
+    """A fresh checkout where an old one was (CI, `git clean -x`) finds the cluster it left."""
+    cluster.start()
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        conn.execute("CREATE TABLE kept (v text)")
+        conn.execute("INSERT INTO kept VALUES ('still here')")
+    old = json.loads(cluster.state_file.read_text())
+    if not running:
+        cluster.stop()
+    cluster.state_file.unlink()
+
+    cluster.start()
+
+    new = json.loads(cluster.state_file.read_text())
+    assert new["pgdata"] == old["pgdata"] and new["password"] != old["password"]
+    with psycopg.connect(cluster.url()) as conn:
+        assert conn.execute("SELECT v FROM kept").fetchall() == [("still here",)]
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(cluster.url().replace(str(new["password"]), str(old["password"])))
+    with psycopg.connect(cluster.app_url()) as conn:
+        assert conn.execute("SELECT current_user").fetchone() == ("tzmap_app",)
+
+
+def test_a_foreign_directory_in_the_clusters_place_is_refused(cluster: LocalCluster) -> None:
+    pgdata = cluster.pgdata
+    pgdata.mkdir(parents=True)
+    (pgdata / "notes.txt").write_text("not a database")
+    try:
+        with pytest.raises(ProvisioningError, match="not empty but .* remove the directory"):
+            cluster.start()
+        assert (pgdata / "notes.txt").exists()
+    finally:
+        shutil.rmtree(pgdata.parent if os.geteuid() == 0 else pgdata)
 
 
 def test_listens_only_on_loopback(cluster: LocalCluster) -> None:
