@@ -85,7 +85,7 @@ def test_a_foreign_directory_in_the_clusters_place_is_refused(cluster: LocalClus
     pgdata.mkdir(parents=True)
     (pgdata / "notes.txt").write_text("not a database")
     try:
-        with pytest.raises(ProvisioningError, match="not empty but .* remove the directory"):
+        with pytest.raises(ProvisioningError, match=r"not empty but .* remove the directory"):
             cluster.start()
         assert (pgdata / "notes.txt").exists()
     finally:
