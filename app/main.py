@@ -28,7 +28,7 @@ from app.routes.guards import AllowedHosts, BodyLimit, HeadAsGet, RejectNulBytes
 from app.routes.problems import add_exception_handlers
 from app.settings import Settings
 from app.tokens import signing_key
-from app.webmap.assets import GEOMAN_DIR, LEAFLET_DIR, STATIC_DIR
+from app.webmap.assets import STATIC_DIR, VENDOR_DIRS
 
 
 def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
@@ -101,23 +101,10 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     app.include_router(extract.router, dependencies=read, responses=openapi.READER)
     app.include_router(printing.router, dependencies=read, responses=openapi.READER)
     app.include_router(web.router, dependencies=read, responses=openapi.READER)
-    # Leaflet, Leaflet-Geoman and Swagger UI come from the npm install (package-lock.json), our
-    # own assets from static/.
     # check_dir=False: the app (and its API) still starts before `npm ci` has run.
-    app.mount(
-        "/static/vendor/leaflet",
-        StaticFiles(directory=LEAFLET_DIR, check_dir=False),
-        name="leaflet",
-    )
-    app.mount(
-        "/static/vendor/geoman",
-        StaticFiles(directory=GEOMAN_DIR, check_dir=False),
-        name="geoman",
-    )
-    app.mount(
-        "/static/vendor/swagger-ui",
-        StaticFiles(directory=apidocs.SWAGGER_UI_DIR, check_dir=False),
-        name="swagger-ui",
-    )
+    for name, directory in VENDOR_DIRS.items():
+        app.mount(
+            f"/static/vendor/{name}", StaticFiles(directory=directory, check_dir=False), name=name
+        )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

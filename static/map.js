@@ -43,6 +43,7 @@
       choropleth: '乡镇项目数', gcj: '已按GCJ-02坐标偏移叠加', chars: '字符',
       afterReports: '{reported}年以后尚无年度进展报告：{year}年的“实际进展”为{reported}年报告所述状态及此后审核通过的更新，不一定是{year}年的全部实际情况。',
       signInToRead: '本地图需登录后查看。', file: '上传的文件',
+      tableTab: '项目表', chartsTab: '进展图表', changesTab: '年度变化',
       notReportedYet: '尚无报告', river: '河流（示意）', expressway: '高速公路（示意）', road: '道路（示意）', yes: '是', no: '否', length: '长度', area: '面积'
     },
     en: {
@@ -68,7 +69,8 @@
       afterReports: 'No annual report covers the years after {reported} yet: "Actual" for {year} shows the statuses reported for {reported} and the updates approved since; it may not be the whole state in {year}.',
       signInToRead: 'Sign in to see this map.', file: 'uploaded file', river: 'River (approximate)',
       expressway: 'Expressway (approximate)', road: 'Road (approximate)', chars: 'characters', notReportedYet: 'not reported yet',
-      yes: 'yes', no: 'no', length: 'length', area: 'area'
+      yes: 'yes', no: 'no', length: 'length', area: 'area',
+      tableTab: 'Table', chartsTab: 'Charts', changesTab: 'What changed'
     }
   };
   var STATUS_NAMES = {
@@ -100,8 +102,10 @@
 
   var state = {
     year: 2022, mode: 'actual', township: '', statuses: STATUSES.concat([NOT_REPORTED]),
-    categories: [], programme: '', behind: false, project: '', lang: 'zh', base: 'offline'
+    categories: [], programme: '', behind: false, project: '', lang: 'zh', base: 'offline',
+    tab: ''  // the open pane under the map: table, charts or changes
   };
+  var TABS = ['table', 'charts', 'changes'];
   var allCategories = [];
 
   function readUrl() {
@@ -117,6 +121,7 @@
     if (p.get('project')) { state.project = p.get('project'); }
     if (p.get('lang') === 'en') { state.lang = 'en'; }
     if (p.get('base')) { state.base = p.get('base'); }
+    if (TABS.indexOf(p.get('tab')) >= 0) { state.tab = p.get('tab'); }
     var view = (p.get('view') || '').split(',').map(Number);
     if (view.length === 3 && view.every(isFinite)) { map.setView([view[0], view[1]], view[2]); }
   }
@@ -135,6 +140,7 @@
     if (state.project) { p.set('project', state.project); }
     if (state.lang !== 'zh') { p.set('lang', state.lang); }
     if (state.base !== 'offline') { p.set('base', state.base); }
+    if (state.tab) { p.set('tab', state.tab); }
     if (includeView) {
       var c = map.getCenter();
       p.set('view', [c.lat.toFixed(5), c.lng.toFixed(5), map.getZoom()].join(','));
@@ -722,6 +728,20 @@
     map.addControl(new Full());
   }
 
+  // The drawer under the map: a tab opens its pane, the open tab closes it.
+  function showTab(tab) {
+    state.tab = tab;
+    document.body.classList.toggle('tz-drawer-open', Boolean(tab));
+    TABS.forEach(function (name) {
+      var button = document.getElementById('tz-tab-' + name);
+      button.setAttribute('aria-selected', String(name === tab));
+      document.getElementById('tz-' + name + '-pane').hidden = name !== tab;
+    });
+    map.invalidateSize();
+    writeUrl();
+    announce('tzmap:tab', { tab: tab });
+  }
+
   function addLegendControl() {
     var Legend = L.Control.extend({
       options: { position: 'bottomright' },
@@ -791,6 +811,11 @@
     programmeNote();
     drawLegend();
     writeUrl();
+    // The companions (static/table.js, static/charts.js) show the same selection.
+    announce('tzmap:drawn', {
+      projects: current.projects.filter(visible), year: state.year, mode: state.mode,
+      lang: state.lang, project: state.project
+    });
   }
 
   function setYear(year) {
@@ -847,6 +872,11 @@
     document.getElementById('tz-collapse').addEventListener('click', function () {
       document.body.classList.toggle('tz-panel-collapsed');
       map.invalidateSize();
+    });
+    TABS.forEach(function (name) {
+      document.getElementById('tz-tab-' + name).addEventListener('click', function () {
+        showTab(state.tab === name ? '' : name);
+      });
     });
     map.on('moveend', writeUrl);
     map.on('moveend', function () {
@@ -908,6 +938,7 @@
         else { map.fitBounds(townshipLayer.getBounds(), { animate: false }); }
       }
       if (state.project) { openProject(state.project, !hadView); }
+      if (state.tab) { showTab(state.tab); }
       started = true;
       document.body.setAttribute('data-ready', 'true');
     }).catch(failed);
@@ -959,6 +990,7 @@
     map: map,
     reload: reload,
     openProject: openProject,
+    showTab: showTab,
     feature: function (id) { return current.projects.filter(function (f) { return f.id === id; })[0] || null; },
     layerOf: function (id) { return layersByProject[id] || null; },
     toLatLng: toLatLng,
@@ -973,6 +1005,15 @@
     colours: COLOURS,
     years: YEARS,
     reportedYear: function () { return reportedYear; },
+    // The projects the filters select (placed and unplaced), and those of another year.
+    selected: function () { return current.projects.filter(visible); },
+    projectsOf: function (year) {
+      return projectsOf(year).then(function (r) { return (r && r.features) || []; });
+    },
+    matches: visible,
+    shownStatus: shownStatus,
+    townships: function () { return current.townships; },
+    programmes: function () { return current.programmes; },
     visibleProjectIds: function () { return Object.keys(layersByProject).sort(); },
     projectColour: function (id) {
       var p = current.projects.filter(function (f) { return f.id === id; })[0];

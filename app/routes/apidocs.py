@@ -4,10 +4,7 @@ by the app itself, since FastAPI's own /docs loads it from a public CDN."""
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
 
-from app.settings import REPO_ROOT
 from app.webmap.assets import STATIC_DIR
-
-SWAGGER_UI_DIR = REPO_ROOT / "node_modules" / "swagger-ui-dist"
 
 router = APIRouter(tags=["API documentation"])
 

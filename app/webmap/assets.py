@@ -3,6 +3,15 @@
 from app.settings import REPO_ROOT
 
 STATIC_DIR = REPO_ROOT / "static"
-LEAFLET_DIR = REPO_ROOT / "node_modules" / "leaflet" / "dist"
-# The geometry editor (Leaflet-Geoman), loaded by static/edit.js when a planner edits a shape.
-GEOMAN_DIR = REPO_ROOT / "node_modules" / "@geoman-io" / "leaflet-geoman-free" / "dist"
+_NODE_MODULES = REPO_ROOT / "node_modules"
+LEAFLET_DIR = _NODE_MODULES / "leaflet" / "dist"
+# The front-end libraries from the npm install (package-lock.json), served at
+# /static/vendor/<name>/: Leaflet; Leaflet-Geoman, loaded by static/edit.js when a planner edits a
+# shape; Swagger UI for /docs; Chart.js for the charts and write-excel-file for the table's .xlsx.
+VENDOR_DIRS = {
+    "leaflet": LEAFLET_DIR,
+    "geoman": _NODE_MODULES / "@geoman-io" / "leaflet-geoman-free" / "dist",
+    "swagger-ui": _NODE_MODULES / "swagger-ui-dist",
+    "chartjs": _NODE_MODULES / "chart.js" / "dist",
+    "write-excel-file": _NODE_MODULES / "write-excel-file" / "bundle",
+}

@@ -134,6 +134,19 @@ PANEL = """
     <a id="tz-extract" href="/extract" data-i18n="readReport"></a>
   </footer>
 </div>
+<section id="tz-drawer" class="tz-drawer">
+  <div class="tz-tabs" role="tablist">
+    <button id="tz-tab-table" type="button" role="tab" aria-controls="tz-table-pane"
+      aria-selected="false" data-tab="table" data-i18n="tableTab"></button>
+    <button id="tz-tab-charts" type="button" role="tab" aria-controls="tz-charts-pane"
+      aria-selected="false" data-tab="charts" data-i18n="chartsTab"></button>
+    <button id="tz-tab-changes" type="button" role="tab" aria-controls="tz-changes-pane"
+      aria-selected="false" data-tab="changes" data-i18n="changesTab"></button>
+  </div>
+  <div id="tz-table-pane" class="tz-pane" role="tabpanel" aria-labelledby="tz-tab-table" hidden></div>
+  <div id="tz-charts-pane" class="tz-pane" role="tabpanel" aria-labelledby="tz-tab-charts" hidden></div>
+  <div id="tz-changes-pane" class="tz-pane" role="tabpanel" aria-labelledby="tz-tab-changes" hidden></div>
+</section>
 <div id="tz-legend" class="tz-legend leaflet-control" aria-label="legend"></div>
 <div id="tz-banner" class="tz-banner" role="status" hidden></div>
 """
