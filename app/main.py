@@ -63,6 +63,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.head_revisions = head_revisions()
     app.state.signing_key = signing_key(settings)
+    app.state.reading_limit = extract.ReadingLimit(settings.extract_readings_per_hour)
     add_exception_handlers(app)
     openapi.install(app)
     # Innermost first: the last one added sees each request first and each response last.

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     sign_in_window_minutes: int = Field(default=15, ge=1)
     sign_in_failures_per_user: int = Field(default=5, ge=1)
     sign_in_failures_per_address: int = Field(default=20, ge=1)
+    # Reports one user may have read (POST /extract, /extract/changes) in any hour; more is 429.
+    extract_readings_per_hour: int = Field(default=20, ge=1)
     # Evidence files (photos, PDFs) uploaded with edits: where they are kept (outside the web
     # root), and how large one may be.
     uploads_dir: Path | None = None

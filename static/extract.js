@@ -1,5 +1,6 @@
-/* Upload a report, show the proposed updates; a signed-in planner turns the selected ones into
-   changes (approved, or submitted for review). Every value is set as text, never as HTML.
+/* Upload a report, show the proposed updates (signed-in users of any role); a signed-in planner
+   turns the selected ones into changes (approved, or submitted for review). Every value is set as
+   text, never as HTML.
 
    The sign-in is the map page's own session (static/auth.js, window.tzAuth): signed in on either
    page, one is signed in on both, in this tab. */
@@ -11,6 +12,7 @@
 
   function $(id) { return document.getElementById(id); }
   var form = $('tz-extract-form');
+  var read = form.querySelector('button[type=submit]');
   var status = $('tz-extract-status');
   var table = $('tz-proposals');
   var body = table.querySelector('tbody');
@@ -36,6 +38,9 @@
       $('tz-user').textContent = '已登录 / Signed in: ' + who +
         (isReviewer(user) ? '' : '（仅规划人员可写入 / only planners may apply）');
     }
+    // Reading a report needs a sign-in (any role): without one, say so instead of offering it.
+    read.disabled = !user;
+    $('tz-note-signin').hidden = !!user;
     $('tz-note-reader').hidden = isReviewer(user);
     $('tz-note-planner').hidden = !isReviewer(user);
     if (last) { render(); }
@@ -146,6 +151,8 @@
     $('tz-apply-result').hidden = true;
     auth.fetch('/extract', { method: 'POST', body: data }).then(answer).then(function (result) {
       if (!result.ok) {
+        // 401: the session is over (signed out here too); 429, 503: the detail says when to retry.
+        if (result.status === 401) { auth.signOut('expired'); }
         status.textContent = result.json.detail || ('HTTP ' + result.status);
         table.hidden = true;
         $('tz-actions').hidden = true;

@@ -116,6 +116,36 @@ def client(loaded_db: str) -> Iterator[Any]:
         yield test_client
 
 
+READER = ("reader", "reader-password-1")  # a viewer on the shared catalogue (loaded_db)
+
+
+@pytest.fixture(scope="session")
+def reader_account(loaded_db: str) -> tuple[str, str]:
+    """A viewer's user name and password on the shared catalogue, for what needs a sign-in."""
+    from app.accounts import create_user
+
+    engine = make_engine(loaded_db)
+    try:
+        with engine.begin() as conn:
+            create_user(conn, READER[0], "viewer", READER[1])
+    finally:
+        engine.dispose()
+    return READER
+
+
+def bearer(client: Any, username: str, password: str) -> dict[str, str]:
+    """`Authorization` with a fresh access token of the user, signed in through `client`."""
+    response = client.post("/auth/token", data={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture
+def reader_headers(client: Any, reader_account: tuple[str, str]) -> dict[str, str]:
+    """That viewer's `Authorization`, signed in anew for each test (a token lives 30 minutes)."""
+    return bearer(client, *reader_account)
+
+
 @contextmanager
 def serve(database_url: str, settings: Settings | None = None) -> Iterator[str]:
     """The app on `database_url`, served by uvicorn on a free loopback port."""

@@ -1,21 +1,26 @@
 """The report reader in the app.
 
 `GET /extract` is the page; `POST /extract` reads an uploaded report and answers the proposed
-updates (nothing is written, anyone who may read may ask); `POST /extract/changes` turns the
-proposals a signed-in planner chose into changes, through the one write path of every edit:
-approved at once, or submitted to the review queue.
+updates (nothing is written; signed-in users of any role may ask, since a reading costs seconds
+of CPU); `POST /extract/changes` turns the proposals a signed-in planner chose into changes,
+through the one write path of every edit: approved at once, or submitted to the review queue.
+Both read the report, and both count towards the user's readings an hour.
 """
 
+import math
 import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
 from app import vocab
-from app.deps import ActorDep, EngineDep
-from app.errors import Forbidden, InvalidParameter, ServiceUnavailable
+from app.deps import ActorDep, EngineDep, UserDep
+from app.errors import Forbidden, InvalidParameter, ServiceUnavailable, TooManyRequests
 from app.extract.apply import ApplyError, Selection
 from app.extract.document import ExtractError
 from app.extract.output import proposal_dicts
@@ -50,6 +55,42 @@ ReportYear = Annotated[
 # Reading a report costs seconds of CPU: one at a time per process, so that the feeds keep their
 # share; a second reader is asked to come back at once (waiting would hold a worker thread).
 READERS = threading.BoundedSemaphore(1)
+HOUR = 3600.0
+
+
+class ReadingLimit:
+    """At most `per_hour` readings per user in any (sliding) hour. Kept in memory, so it is per
+    worker process: with n workers a user may have up to n times as many readings."""
+
+    def __init__(self, per_hour: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_hour = per_hour
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._readings: defaultdict[int, deque[float]] = defaultdict(deque)
+
+    def take(self, user_id: int) -> None:
+        """Count one reading of this user's, or refuse it (429) when the hour's are used up."""
+        now = self.clock()
+        with self._lock:
+            readings = self._readings[user_id]
+            while readings and readings[0] <= now - HOUR:
+                readings.popleft()
+            if len(readings) >= self.per_hour:
+                wait = max(1, math.ceil(readings[0] + HOUR - now))
+                raise TooManyRequests(
+                    f"you have had {self.per_hour} reports read this hour; "
+                    f"try again in {math.ceil(wait / 60)} minutes",
+                    retry_after=wait,
+                )
+            readings.append(now)
+
+
+def reading_limit(request: Request) -> ReadingLimit:
+    limit: ReadingLimit = request.app.state.reading_limit
+    return limit
+
+
+ReadingLimitDep = Annotated[ReadingLimit, Depends(reading_limit)]
 
 
 @page_router.get(
@@ -62,9 +103,15 @@ def extract_page() -> FileResponse:
 
 
 def _read(
-    engine: EngineDep, file: UploadFile | None, document: str | None, report_year: int | None
+    engine: EngineDep,
+    file: UploadFile | None,
+    document: str | None,
+    report_year: int | None,
+    limit: ReadingLimit,
+    user_id: int,
 ) -> ReportRun:
-    """The report, uploaded or registered already, read against the catalogue."""
+    """The report, uploaded or registered already, read against the catalogue, as one of the
+    user's readings this hour."""
     if (file is None) == (document is None):
         raise InvalidParameter(
             "send the report's text as `file`, or the id of a registered report as `document`"
@@ -82,6 +129,7 @@ def _read(
             headers={"Retry-After": "30"},
         )
     try:
+        limit.take(user_id)  # once the reader is free: a reading refused as busy does not count
         if document is not None:
             return run_registered(engine, document, report_year)
         assert file is not None and raw is not None
@@ -107,15 +155,18 @@ def _document(run: ReportRun) -> dict[str, Any]:
 
 @router.post(
     "/extract",
-    summary="Proposed status updates from a report's text",
-    responses=problems(413),
+    summary="Proposed status updates from a report's text (signed-in users of any role)",
+    responses=problems(401, 413, 429),
+    openapi_extra=SIGNED_IN,
 )
 def extract_report(
     engine: EngineDep,
+    user: UserDep,
+    limit: ReadingLimitDep,
     file: Annotated[UploadFile, File(description="The report as plain text (UTF-8 or GB18030)")],
     report_year: ReportYear = None,
 ) -> dict[str, Any]:
-    run = _read(engine, file, None, report_year)
+    run = _read(engine, file, None, report_year, limit, user.id)
     years = run.extraction.years
     return {
         "document": _document(run),
@@ -176,12 +227,14 @@ def _selection(value: str) -> list[Selection]:
         201: {"description": "Changes made and approved"},
         202: {"description": "Changes submitted to the review queue"},
         **WRITES,
+        **problems(429),
     },
     openapi_extra=SIGNED_IN,
 )
 def extract_changes(
     engine: EngineDep,
     actor: ActorDep,
+    limit: ReadingLimitDep,
     selection: Annotated[
         str,
         Form(
@@ -202,7 +255,7 @@ def extract_changes(
     if not actor.user.is_reviewer:
         raise Forbidden("planners and admins turn a report's proposals into changes")
     chosen = _selection(selection)
-    run = _read(engine, file, document, report_year)
+    run = _read(engine, file, document, report_year, limit, actor.user.id)
     try:
         applied = apply_run(engine, run, actor, chosen, approve)
     except ApplyError as exc:

@@ -163,6 +163,11 @@ def install(app: FastAPI) -> None:
         schemas = components.setdefault("schemas", {})
         for name in ("HTTPValidationError", "ValidationError"):
             schemas.pop(name, None)
+        # A form field too is sent or not, never null (FastAPI's Body_… schemas of the forms).
+        for name, schema in schemas.items():
+            if name.startswith("Body_") and "properties" in schema:
+                fields = schema["properties"]
+                schema["properties"] = {key: _not_null(value) for key, value in fields.items()}
         schemas["Problem"] = Problem.model_json_schema()
         components["securitySchemes"] = {
             "oauth2": {

@@ -1,4 +1,5 @@
-"""What the CLI prints and what POST /extract answers, on the seed report (nothing written)."""
+"""What the CLI prints and what POST /extract answers a signed-in viewer, on the seed report
+(nothing written)."""
 
 import csv
 import io
@@ -83,9 +84,10 @@ def test_cli_asks_for_the_year_when_the_text_does_not_say(loaded_db: str, tmp_pa
     assert (m101[0]["kind"], m101[0]["year"]) == ("target", 2025)
 
 
-def test_post_extract(client) -> None:
+def test_post_extract(client, reader_headers: dict[str, str]) -> None:
     raw = REPORT.read_bytes()
-    response = client.post("/extract", files={"file": ("001.txt", raw, "text/plain")})
+    files = {"file": ("001.txt", raw, "text/plain")}
+    response = client.post("/extract", files=files, headers=reader_headers)
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["document"]["id"] == "tongzhou-2023-report"
@@ -93,9 +95,10 @@ def test_post_extract(client) -> None:
     check_shape(body["proposals"], raw.decode("utf-8"))
 
 
-def test_post_extract_with_a_year(client) -> None:
+def test_post_extract_with_a_year(client, reader_headers: dict[str, str]) -> None:
     files = {"file": ("note.txt", "M101线建成通车。".encode(), "text/plain")}
-    response = client.post("/extract", files=files, data={"report_year": "2025"})
+    data = {"report_year": "2025"}
+    response = client.post("/extract", files=files, data=data, headers=reader_headers)
     assert response.status_code == 200, response.text
     m101 = [p for p in response.json()["proposals"] if p["project_id"] == "m101-line"]
     assert (m101[0]["status"], m101[0]["year"]) == ("in_service", 2026)
@@ -105,13 +108,16 @@ def test_post_extract_with_a_year(client) -> None:
     ("raw", "message"),
     [(b"", "empty"), (b"\xff\xfe\xfa", "UTF-8"), ("M101线加快建设。".encode(), "--report-year")],
 )
-def test_post_extract_errors(client, raw: bytes, message: str) -> None:
-    response = client.post("/extract", files={"file": ("x.txt", raw, "text/plain")})
+def test_post_extract_errors(
+    client, reader_headers: dict[str, str], raw: bytes, message: str
+) -> None:
+    files = {"file": ("x.txt", raw, "text/plain")}
+    response = client.post("/extract", files=files, headers=reader_headers)
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
     assert message in response.json()["detail"]
 
 
-def test_post_extract_needs_a_file(client) -> None:
-    response = client.post("/extract")
+def test_post_extract_needs_a_file(client, reader_headers: dict[str, str]) -> None:
+    response = client.post("/extract", headers=reader_headers)
     assert response.status_code == 400

@@ -1,5 +1,7 @@
 """POST /extract/changes: a signed-in planner turns chosen proposals of a report into changes,
-approved at once or submitted for review, all through the one write path; nothing on a problem."""
+approved at once or submitted for review, all through the one write path; nothing on a problem.
+POST /extract (the preview) needs a sign-in of any role, and both count towards a user's readings
+an hour."""
 
 import json
 from collections.abc import Iterator
@@ -11,9 +13,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.accounts import create_user
+from app.errors import TooManyRequests
 from app.geodata.load import load_catalogue
 from app.main import create_app
-from app.routes.extract import MAX_BYTES
+from app.routes import extract
+from app.routes.extract import HOUR, MAX_BYTES, ReadingLimit
 from app.settings import REPO_ROOT, Settings
 from tests.conftest import SEEDS_DIR, fingerprint, query
 
@@ -36,8 +40,14 @@ class Site:
     def headers(self, username: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[username]}"} if username else {}
 
-    def preview(self) -> dict[str, Any]:
-        response = self.client.post("/extract", files={"file": ("2023.txt", REPORT)})
+    def read(self, username: str | None, **headers: str) -> Any:
+        files = {"file": ("2023.txt", REPORT)}
+        return self.client.post(
+            "/extract", files=files, headers={**self.headers(username), **headers}
+        )
+
+    def preview(self, username: str = "viewer") -> dict[str, Any]:
+        response = self.read(username)
         assert response.status_code == 200, response.text
         return dict(response.json())
 
@@ -60,14 +70,16 @@ class Site:
 
 
 @pytest.fixture
-def site(engine: Engine) -> Iterator[Site]:
+def site(engine: Engine, request: pytest.FixtureRequest) -> Iterator[Site]:
+    """The app on a catalogue of its own; `indirect` parametrisation passes settings."""
+    settings = Settings(**getattr(request, "param", {}))
     load_catalogue(engine, REPO_ROOT / "geodata", SEEDS_DIR)
     with engine.begin() as conn:
         for username, role in USERS.items():
             create_user(conn, username, role, PASSWORD)
         create_user(conn, "songzhuang", "township_editor", PASSWORD, ["宋庄镇"])
     url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with TestClient(create_app(Settings(), url)) as client:
+    with TestClient(create_app(settings, url)) as client:
         tokens = {}
         for username in [*USERS, "songzhuang"]:
             answer = client.post("/auth/token", data={"username": username, "password": PASSWORD})
@@ -99,8 +111,10 @@ def test_only_signed_in_planners_and_admins(site: Site) -> None:
         problem = is_problem(site.changes(username, chosen), 403)
         assert "planners" in problem["detail"]
     assert fingerprint(site.engine) == before
-    # The preview stays open to every reader, and writes nothing.
-    assert all(p["state"] == "new" for p in site.preview()["proposals"] if p["accepted"])
+    # The preview is open to every signed-in user, whatever the role, and writes nothing.
+    for username in ("viewer", "songzhuang", "planner"):
+        preview = site.preview(username)
+        assert all(p["state"] == "new" for p in preview["proposals"] if p["accepted"])
     assert fingerprint(site.engine) == before
 
 
@@ -220,3 +234,75 @@ def test_candidate_becomes_a_new_unplaced_project(site: Site) -> None:
         p["entity"]: p["state"] for p in site.preview()["proposals"] if "云杉西路" in p["mention"]
     }
     assert states == {"project": "recorded"}
+
+
+def test_reading_a_report_needs_a_sign_in(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    def never(*args: Any) -> None:
+        raise AssertionError("an anonymous request had a report read")
+
+    monkeypatch.setattr(extract, "run_extract", never)
+    before = fingerprint(site.engine)
+    problem = is_problem(site.read(None), 401)
+    assert "sign in" in problem["detail"]
+    # A plain form posted from another site: multipart, no Authorization, a foreign Origin.
+    forged = site.client.post(
+        "/extract",
+        files={"file": ("2023.txt", REPORT, "text/plain")},
+        data={"report_year": "2023"},
+        headers={"Origin": "http://evil.example", "Referer": "http://evil.example/form.html"},
+    )
+    is_problem(forged, 401)
+    assert fingerprint(site.engine) == before
+    # The operation says so in /openapi.json.
+    operation = site.client.get("/openapi.json").json()["paths"]["/extract"]["post"]
+    assert operation["security"] == [{"oauth2": []}]
+    assert {"401", "429"} <= set(operation["responses"])
+
+
+def test_a_viewer_may_read_a_report(site: Site) -> None:
+    response = site.read("viewer")
+    assert response.status_code == 200, response.text
+    assert len(refs(response.json(), accepted=True)) == 5
+
+
+@pytest.mark.parametrize("site", [{"extract_readings_per_hour": 2}], indirect=True)
+def test_readings_an_hour_are_limited_per_user(site: Site) -> None:
+    # Refused because another report is being read: not counted.
+    assert extract.READERS.acquire(timeout=5)
+    try:
+        is_problem(site.read("viewer"), 503)
+    finally:
+        extract.READERS.release()
+    assert site.read("viewer").status_code == 200
+    assert site.read("viewer").status_code == 200
+    refused = site.read("viewer")
+    problem = is_problem(refused, 429)
+    assert 0 < int(refused.headers["retry-after"]) <= HOUR
+    assert "this hour" in problem["detail"]
+    # Another user is not affected; turning proposals into changes reads the report too.
+    chosen = refs(site.preview("planner"), accepted=True)
+    before = fingerprint(site.engine)
+    assert site.changes("planner", chosen).status_code == 201
+    after = fingerprint(site.engine)
+    problem = is_problem(site.changes("planner", chosen), 429)
+    assert fingerprint(site.engine) == after != before
+    is_problem(site.read("planner"), 429)
+    assert site.read("admin").status_code == 200
+
+
+def test_the_limit_slides_with_the_hour() -> None:
+    now = [1000.0]
+    limit = ReadingLimit(2, clock=lambda: now[0])
+    limit.take(1)
+    now[0] += 600
+    limit.take(1)
+    limit.take(2)
+    now[0] += 600
+    with pytest.raises(TooManyRequests) as refused:
+        limit.take(1)
+    assert refused.value.headers == {"Retry-After": str(int(HOUR - 1200))}
+    now[0] = 1000.0 + HOUR  # the first reading leaves the window
+    limit.take(1)
+    with pytest.raises(TooManyRequests) as refused:
+        limit.take(1)
+    assert refused.value.headers == {"Retry-After": "600"}

@@ -177,15 +177,17 @@ def test_one_report_is_read_at_a_time(living: Living) -> None:
     from app.routes import extract
 
     report = {"file": ("r.txt", "关于2023年计划执行情况的报告\n城市绿心森林公园开园。".encode())}
-    _problem(living.client.post("/extract", files=report, data={"report_year": "99999"}), 400)
+    headers = living.auth("viewer")
+    year = {"report_year": "99999"}
+    _problem(living.client.post("/extract", files=report, data=year, headers=headers), 400)
     assert extract.READERS.acquire(timeout=5)  # a report being read meanwhile
     try:
-        busy = living.client.post("/extract", files=report)
+        busy = living.client.post("/extract", files=report, headers=headers)
     finally:
         extract.READERS.release()
     _problem(busy, 503)
     assert busy.headers["retry-after"]
-    assert living.client.post("/extract", files=report).status_code == 200
+    assert living.client.post("/extract", files=report, headers=headers).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,12 @@
 """Schemathesis against the app's own /openapi.json, in process, on the loaded catalogue: every
-GET operation (but /print, whose drawing takes seconds a case) and the writes without a token,
-every check (`--checks all`), positive and negative data. Zero 5xx; every 4xx is problem+json.
+GET operation (but /print, whose drawing takes seconds a case), the writes without a token and
+POST /extract (reading a report) with a viewer's token, every check (`--checks all`), positive
+and negative data. Zero 5xx; every 4xx is problem+json.
 
-What the document cannot say is supplied here, for valid (positive) cases only: real feature,
-project and document ids, townships and programmes, and the values whose validity depends on the
-collection asked for (properties, sortby, CQL2 filters, which filters apply) or on each other
-(bbox corners, datetime intervals, year or datetime, crs with downloads)."""
+What the document cannot say is supplied here, for valid (positive) cases only: a report that
+reads, real feature, project and document ids, townships and programmes, and the values whose
+validity depends on the collection asked for (properties, sortby, CQL2 filters, which filters
+apply) or on each other (bbox corners, datetime intervals, year or datetime, crs with downloads)."""
 
 import json
 import random
@@ -23,17 +24,22 @@ from app.main import create_app
 from app.routes.openapi import Problem
 from app.routes.problems import PROBLEM_JSON
 from app.settings import Settings
+from tests.conftest import bearer
 
 MAX_EXAMPLES = 40  # per operation and generation mode; the coverage phase adds its own
 MIN_CASES = 2000
 STATUSES: Counter[int] = Counter()
 OPERATIONS: Counter[str] = Counter()
+READ_REPORT = "POST /extract"  # the one operation fuzzed signed in (as the viewer)
+READ_REPORT_STATUSES: Counter[int] = Counter()
 COLLECTION_PATHS = (
     "/collections/{collectionId}/items",
     "/collections/{collectionId}/tiles/WebMercatorQuad/tilejson.json",
     "/collections/{collectionId}/tiles/WebMercatorQuad/{z}/{x}/{y}",
 )
 PROJECTS_ONLY = ("status", "programme", "behind_plan")
+# A valid report for POST /extract: the document cannot say which bytes are one.
+REPORT = "通州区2023年国民经济和社会发展计划执行情况\nM101线加快建设，京台路实现开工。\n"
 
 
 def _catalogue(client: TestClient) -> dict[str, Any]:
@@ -77,10 +83,13 @@ def _catalogue(client: TestClient) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def fuzz_schema(loaded_db: str, client: TestClient) -> Any:
+def fuzz_schema(loaded_db: str, client: TestClient, reader_account: tuple[str, str]) -> Any:
     real = _catalogue(client)
+    signed_in = bearer(client, *reader_account)
     # An app of its own: schemathesis runs its lifespan (and keeps it to the end of the process).
-    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings(), loaded_db))
+    # Every case may read a report: no limit on the viewer's readings an hour here.
+    settings = Settings(extract_readings_per_hour=1_000_000)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(settings, loaded_db))
     # No NUL characters in valid data: the server refuses them anywhere in a request (a 400), and
     # a JSON Schema has no word for "any string but NUL".
     schema.config.generation.update(
@@ -91,6 +100,8 @@ def fuzz_schema(loaded_db: str, client: TestClient) -> Any:
     def map_case(context: Any, case: Case) -> Case:
         # Every phase's cases pass here, the coverage phase's too. The choices are drawn from a
         # generator seeded with the case itself: the same case, the same real values.
+        if case.operation.label == READ_REPORT:
+            case.headers.update(signed_in)
         if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
             return case
         seed = json.dumps([case.path_parameters, case.query], sort_keys=True, default=str)
@@ -123,6 +134,8 @@ def _real(case: Case, real: dict[str, Any], rnd: random.Random) -> Case:
         if "datetime" in query:
             query["datetime"] = f"{rnd.randint(2000, 2030)}-01-01/.."
         case.query = query
+    if case.operation.label == READ_REPORT and isinstance(case.body, dict):
+        case.body = {**case.body, "file": REPORT}
     if path in (*COLLECTION_PATHS, "/export.html", "/collections/{collectionId}/items/{featureId}"):
         case.query = _real_query(dict(case.query or {}), collection or "projects", real, rnd)
     return case
@@ -175,11 +188,7 @@ def _real_query(
     return query
 
 
-schema = (
-    schemathesis.pytest.from_fixture("fuzz_schema")
-    .exclude(path="/print")
-    .exclude(method="POST", path="/extract")
-)
+schema = schemathesis.pytest.from_fixture("fuzz_schema").exclude(path="/print")
 
 
 @schema.parametrize()
@@ -188,6 +197,8 @@ def test_openapi_document(case: Case) -> None:
     response = case.call_and_validate()
     STATUSES[response.status_code] += 1
     OPERATIONS[case.operation.label] += 1
+    if case.operation.label == READ_REPORT:
+        READ_REPORT_STATUSES[response.status_code] += 1
     assert response.status_code < 500, response.text
     if 400 <= response.status_code < 500:
         assert response.headers["content-type"] == [PROBLEM_JSON], response.headers
@@ -208,3 +219,6 @@ def test_cases_in_all(capsys: pytest.CaptureFixture[str]) -> None:
         )
     assert sum(STATUSES.values()) >= MIN_CASES, STATUSES
     assert not [s for s in STATUSES if s >= 500]
+    # The viewer's token was taken, and no reading was refused by the limit.
+    assert READ_REPORT_STATUSES[200] > 0, READ_REPORT_STATUSES
+    assert 401 not in READ_REPORT_STATUSES and 429 not in READ_REPORT_STATUSES

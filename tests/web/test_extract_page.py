@@ -1,5 +1,6 @@
-"""The report upload page: anyone uploads next year's report and reads the proposals; a planner
-signs in on it and turns the selected ones into changes, approved or submitted for review."""
+"""The report upload page: a signed-in user of any role uploads next year's report and reads the
+proposals (without a sign-in the page says so and offers no upload); a planner turns the selected
+ones into changes, approved or submitted for review."""
 
 import json
 from collections.abc import Iterator
@@ -25,43 +26,6 @@ M101线加快建设，京台路实现开工，云杉西路实现开工。完成1
 二、2024年国民经济和社会发展主要目标
 开工建设石小路。宋庄艺术创意小镇印象街提升改造项目启动。
 """
-
-
-def test_upload_lists_proposals_with_their_sentence(
-    live_server: str, page: Page, page_log: PageLog
-) -> None:
-    page.goto(f"{live_server}/extract")
-    page.set_input_files("#tz-report", str(REPORT))
-    page.click("#tz-extract-form button[type=submit]")
-    page.wait_for_selector("#tz-proposals:not([hidden]) tbody tr")
-    rows = page.locator("#tz-proposals tbody tr")
-    assert rows.count() > 100
-    texts = rows.all_inner_texts()
-    ring_road = [t for t in texts if t.startswith("东六环入地改造")]
-    assert ring_road, "the ring-road undergrounding is proposed"
-    assert "东六环入地改造" in ring_road[0].split("\t")[-1], "with the sentence that names it"
-    assert "2022" in page.inner_text("#tz-extract-status")
-    assert page_log.console_errors == [] and page_log.page_errors == []
-    assert all(url.startswith(live_server) or url.startswith("data:") for url in page_log.requests)
-    # Not signed in: nothing to choose, nothing to write.
-    assert page.locator(".tz-pick-box").count() == 0
-    assert page.locator("#tz-actions").is_hidden() and page.locator("#tz-signin").is_visible()
-
-
-def test_bad_upload_says_why(live_server: str, page: Page, tmp_path: Path) -> None:
-    empty = tmp_path / "empty.txt"
-    empty.write_text("")
-    page.goto(f"{live_server}/extract")
-    page.set_input_files("#tz-report", str(empty))
-    page.click("#tz-extract-form button[type=submit]")
-    # Predicates as functions: a bare expression is evaluated with eval, which the page's
-    # Content-Security-Policy forbids.
-    page.wait_for_function(
-        "() => document.getElementById('tz-extract-status').textContent.length > 0"
-        " && !document.getElementById('tz-extract-status').textContent.includes('…')"
-    )
-    assert page.locator("#tz-proposals").is_hidden()
-    assert page.inner_text("#tz-extract-status")
 
 
 @dataclass(frozen=True)
@@ -91,6 +55,94 @@ def upload(page: Page, path: Path) -> None:
     page.set_input_files("#tz-report", str(path))
     page.click("#tz-extract-form button[type=submit]")
     page.wait_for_selector("#tz-proposals:not([hidden]) tbody tr")
+
+
+def test_upload_lists_proposals_with_their_sentence(
+    writable_server: WritableServer, page: Page, page_log: PageLog
+) -> None:
+    base = writable_server.url
+    page.goto(f"{base}/extract")
+    # Not signed in: no reading offered, and the page says why.
+    button = page.locator("#tz-extract-form button[type=submit]")
+    assert button.is_disabled()
+    note = page.locator("#tz-note-signin")
+    assert note.is_visible() and "请先登录再解读报告" in note.inner_text()
+    assert "Sign in to read a report" in note.inner_text()
+    assert page.locator("#tz-signin").is_visible()
+    sign_in(page, "viewer", PASSWORD)
+    page.wait_for_selector("#tz-whoami:not([hidden])")
+    assert button.is_enabled() and note.is_hidden()
+    page.set_input_files("#tz-report", str(REPORT))
+    page.click("#tz-extract-form button[type=submit]")
+    page.wait_for_selector("#tz-proposals:not([hidden]) tbody tr")
+    rows = page.locator("#tz-proposals tbody tr")
+    assert rows.count() > 100
+    texts = rows.all_inner_texts()
+    ring_road = [t for t in texts if t.startswith("东六环入地改造")]
+    assert ring_road, "the ring-road undergrounding is proposed"
+    assert "东六环入地改造" in ring_road[0].split("\t")[-1], "with the sentence that names it"
+    assert "2022" in page.inner_text("#tz-extract-status")
+    assert page_log.console_errors == [] and page_log.page_errors == []
+    assert all(url.startswith(base) or url.startswith("data:") for url in page_log.requests)
+    # A viewer: nothing to choose, nothing to write.
+    assert page.locator(".tz-pick-box").count() == 0
+    assert page.locator("#tz-actions").is_hidden() and page.locator("#tz-note-reader").is_visible()
+
+
+def wait_status(page: Page) -> str:
+    # Predicates as functions: a bare expression is evaluated with eval, which the page's
+    # Content-Security-Policy forbids.
+    page.wait_for_function(
+        "() => document.getElementById('tz-extract-status').textContent.length > 0"
+        " && !document.getElementById('tz-extract-status').textContent.includes('…')"
+    )
+    return page.inner_text("#tz-extract-status")
+
+
+def test_bad_upload_says_why(writable_server: WritableServer, page: Page, tmp_path: Path) -> None:
+    from app.routes import extract
+
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    page.goto(f"{writable_server.url}/extract")
+    sign_in(page, "viewer", PASSWORD)
+    page.wait_for_selector("#tz-whoami:not([hidden])")
+    page.set_input_files("#tz-report", str(empty))
+    page.click("#tz-extract-form button[type=submit]")
+    assert "empty" in wait_status(page)
+    assert page.locator("#tz-proposals").is_hidden()
+    # Another report being read meanwhile (the server runs in this process): the 503 says so.
+    page.set_input_files("#tz-report", str(REPORT))
+    assert extract.READERS.acquire(timeout=5)
+    try:
+        page.click("#tz-extract-form button[type=submit]")
+        assert "another report is being read" in wait_status(page)
+    finally:
+        extract.READERS.release()
+    assert page.locator("#tz-proposals").is_hidden()
+
+
+def test_a_revoked_session_is_signed_out_when_it_reads(
+    writable_server: WritableServer, page: Page, tmp_path: Path
+) -> None:
+    report = tmp_path / "2023.txt"
+    report.write_text(NEW_REPORT, encoding="utf-8")
+    page.goto(f"{writable_server.url}/extract")
+    sign_in(page, "viewer", PASSWORD)
+    page.wait_for_selector("#tz-whoami:not([hidden])")
+    with writable_server.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE app_user SET is_active = false WHERE username = 'viewer'")
+    try:
+        page.set_input_files("#tz-report", str(report))
+        page.click("#tz-extract-form button[type=submit]")
+        assert "revoked" in wait_status(page)
+        page.wait_for_selector("#tz-signin:not([hidden])")
+        assert page.locator("#tz-extract-form button[type=submit]").is_disabled()
+        assert page.locator("#tz-note-signin").is_visible()
+        assert page.locator("#tz-proposals").is_hidden()
+    finally:
+        with writable_server.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE app_user SET is_active = true WHERE username = 'viewer'")
 
 
 def test_planner_signs_in_and_approves_the_selected(
