@@ -14,7 +14,7 @@ import click
 from sqlalchemy import Connection
 
 from app import migrate
-from app.asgi import limit_malloc_arenas, server_database_url
+from app.asgi import UVICORN_OPTIONS, limit_malloc_arenas, server_database_url
 from app.cluster import LocalCluster, ProvisioningError, port_in_use, redact
 from app.db import make_engine
 from app.geodata.boundaries import BoundaryError, import_boundaries
@@ -113,9 +113,7 @@ def _serve(settings: Settings, url: str, host: str, port: int, workers: int | No
         host=host,
         port=port,
         log_level=settings.log_level,
-        # Longer than the idle time of the clients and proxies in front: with uvicorn's 5 s, a
-        # connection it closes as a client reuses it is a failed request (bench/load.py saw 5).
-        timeout_keep_alive=75,
+        **UVICORN_OPTIONS,
         # X-Forwarded-* only from the proxies named in the settings (uvicorn trusts 127.0.0.1).
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=",".join(settings.trusted_proxies) or None,

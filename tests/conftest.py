@@ -154,6 +154,7 @@ def serve(database_url: str, settings: Settings | None = None) -> Iterator[str]:
 
     import uvicorn
 
+    from app.asgi import UVICORN_OPTIONS
     from app.cluster import free_port
     from app.main import create_app
 
@@ -163,6 +164,7 @@ def serve(database_url: str, settings: Settings | None = None) -> Iterator[str]:
         host="127.0.0.1",
         port=port,
         log_level="warning",
+        **UVICORN_OPTIONS,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

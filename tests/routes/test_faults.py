@@ -238,3 +238,25 @@ def test_bodies_larger_than_a_route_uses_are_413(living: Living) -> None:
 
     headers = living.auth("song") | {"Content-Type": "application/json"}
     _problem(living.client.post(events, content=chunks(), headers=headers), 413)
+
+
+@pytest.mark.parametrize("size", [70_000, 300_000])
+def test_a_request_too_large_to_parse_is_a_problem_too(live_server: str, size: int) -> None:
+    """Beyond what the HTTP parser takes (about 64 KB of request line and headers), the server's
+    own 400 is problem+json as well, not plain text."""
+    import json
+    import socket
+    from urllib.parse import urlsplit
+
+    address = urlsplit(live_server)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as conn:
+        path = f"{ITEMS}?q={'a' * size}"
+        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: {address.netloc}\r\n\r\n".encode())
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ")
+    assert b"content-type: application/problem+json" in head.lower()
+    problem = json.loads(body)
+    assert problem["status"] == 400 and "64 KB" in problem["detail"]
