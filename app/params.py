@@ -15,6 +15,7 @@ from app.query import (
     ItemsQuery,
     parse_bbox,
     parse_categories,
+    parse_mode,
     parse_sortby,
     parse_statuses,
     parse_year,
@@ -31,6 +32,7 @@ ITEMS_PARAMETERS = COMMON_PARAMETERS | {
     "bbox-crs",
     "township",
     "status",
+    "mode",
     "category",
     "programme",
     "q",
@@ -121,6 +123,13 @@ def items_query(
             }
         ),
     ] = None,
+    mode: Annotated[
+        str,
+        Query(
+            json_schema_extra=_values("actual", "plan"),
+            description="Which status `status` filters on: as reported (actual) or as planned",
+        ),
+    ] = "actual",
     category: Annotated[
         list[str] | None,
         Query(json_schema_extra={"items": {"type": "string", **_values(*vocab.CATEGORIES)}}),
@@ -177,6 +186,7 @@ def items_query(
         crs=parse_crs(crs),
         townships=split_list(township),
         statuses=statuses,
+        mode=parse_mode(mode),
         categories=categories,
         programmes=split_list(programme),
         q=q.strip() or None if q else None,

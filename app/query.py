@@ -4,6 +4,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal, cast
 
 from app import vocab
 from app.crs import CRS84, OutputCrs, parse_crs
@@ -11,6 +12,9 @@ from app.errors import InvalidParameter
 
 MAX_LIMIT = 10_000
 DEFAULT_LIMIT = 100
+
+Mode = Literal["actual", "plan"]
+MODES: tuple[Mode, ...] = ("actual", "plan")
 
 
 def split_list(values: list[str] | None) -> list[str]:
@@ -121,6 +125,8 @@ class ItemsQuery:
     crs: OutputCrs
     townships: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
+    # Which status `statuses` filters on: as reported (actual), or as the plans promise (plan).
+    mode: Mode = "actual"
     categories: list[str] = field(default_factory=list)
     programmes: list[str] = field(default_factory=list)
     q: str | None = None
@@ -139,6 +145,12 @@ def parse_statuses(values: list[str]) -> list[str]:
                 f"status '{s}' is unknown; use {', '.join(vocab.STATUSES)} or not_reported"
             )
     return values
+
+
+def parse_mode(value: str) -> Mode:
+    if value not in MODES:
+        raise InvalidParameter(f"mode '{value}' is unknown; use actual or plan")
+    return cast(Mode, value)
 
 
 def parse_categories(values: list[str]) -> list[str]:

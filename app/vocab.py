@@ -2,9 +2,57 @@
 
 STATUSES = ("planned", "under_construction", "completed", "in_service")
 
+# The statuses as the map, the prints and the report reader name them; None: nothing reported yet.
+STATUS_LABELS: dict[str, dict[str | None, str]] = {
+    "zh": {
+        "planned": "规划/前期",
+        "under_construction": "开工/在建",
+        "completed": "完工/建成",
+        "in_service": "投入使用",
+        None: "尚无报告",
+    },
+    "en": {
+        "planned": "Planned",
+        "under_construction": "Under construction",
+        "completed": "Completed",
+        "in_service": "In service",
+        None: "Not reported yet",
+    },
+}
+# In plan mode None is a project with no target due by the year.
+PLAN_NONE_LABELS = {"zh": "截至当年无到期目标", "en": "No target due yet"}
+
+# Status colours: four stops of viridis (the planned yellow a shade darker so it shows on paper),
+# colour-blind safe, their lightness falling steadily from planned to in service, so a grey
+# photocopy keeps the order. Behind plan is red, drawn as a halo or ring: a shape as well as a
+# colour.
+STATUS_COLOURS: dict[str | None, str] = {
+    "planned": "#e3cf1c",
+    "under_construction": "#35b779",
+    "completed": "#31688e",
+    "in_service": "#440154",
+    None: "#b0b0b0",
+}
+BEHIND_PLAN_COLOUR = "#d7301f"
+
 # "unplaced": a project the documents name whose site no public source gives; it has no geometry,
 # is listed and counted, but not drawn.
 GEOMETRY_QUALITIES = ("surveyed", "approximate", "schematic", "unplaced")
+
+GEOMETRY_QUALITY_LABELS = {
+    "zh": {
+        "surveyed": "测绘",
+        "approximate": "近似位置",
+        "schematic": "示意位置",
+        "unplaced": "未定位",
+    },
+    "en": {
+        "surveyed": "surveyed",
+        "approximate": "approximate",
+        "schematic": "schematic",
+        "unplaced": "unplaced",
+    },
+}
 
 BOUNDARY_QUALITIES = ("approximate", "official")
 

@@ -8,20 +8,19 @@
   var CFG = window.TZMAP_CONFIG;
   var DATA = window.TZMAP_DATA || null;
   var map = window[CFG.map];
-  var YEARS = [2021, 2022, 2023, 2024, 2025, 2026];
-  var STATUSES = ['planned', 'under_construction', 'completed', 'in_service'];
+  // The words and colours shared with the prints and the feeds (app.vocab, through the config).
+  var VOCAB = CFG.vocabulary;
+  var YEARS = VOCAB.years;
+  var STATUSES = VOCAB.statuses;
   var NOT_REPORTED = 'not_reported';
   // Viridis steps: safe for colour-blind readers and ordered by lightness, so grey print keeps
   // the order; line style and marker outline tell them apart too.
-  var COLOURS = {
-    not_reported: '#b0b0b0', planned: '#e3cf1c', under_construction: '#35b779',
-    completed: '#31688e', in_service: '#440154'
-  };
+  var COLOURS = VOCAB.colours;
   var DASHES = {
     not_reported: '2 6', planned: '8 6', under_construction: '12 4', completed: null,
     in_service: null
   };
-  var BEHIND = '#d7301f';
+  var BEHIND = VOCAB.behind;
   var CHORO = ['#f7fbff', '#deebf7', '#c6dbef', '#9ecae1', '#6baed6'];
   var CHORO_BREAKS = [1, 4, 8, 13];
 
@@ -40,11 +39,18 @@
       statusAsOf: '{year}年状态', target: '目标', programmes: '所属计划', size: '规模',
       timeline: '进展与计划', evidence: '依据', event: '实际', targetKind: '计划',
       noText: '（原文未加载）', close: '关闭', unplacedNote: '未定位：公开资料未给出位置',
-      choropleth: '乡镇项目数', gcj: '已按GCJ-02坐标偏移叠加', chars: '字符',
+      choropleth: '乡镇内所选项目数', gcj: '已按GCJ-02坐标偏移叠加', chars: '字符',
       afterReports: '{reported}年以后尚无年度进展报告：{year}年的“实际进展”为{reported}年报告所述状态及此后审核通过的更新，不一定是{year}年的全部实际情况。',
       signInToRead: '本地图需登录后查看。', file: '上传的文件',
       tableTab: '项目表', chartsTab: '进展图表', changesTab: '年度变化',
-      notReportedYet: '尚无报告', river: '河流（示意）', expressway: '高速公路（示意）', road: '道路（示意）', yes: '是', no: '否', length: '长度', area: '面积'
+      countsAfter: '{year}年项目数（据{reported}年报告及此后审核通过的更新）', countsPlan: '{year}年底计划应达状态',
+      behindNotYet: '最新年度报告截至{reported}年，最早的计划目标在{first}年：尚无项目可判断是否滞后于计划。',
+      behindNoReport: '尚无年度进展报告，无法判断是否滞后于计划。',
+      behindCount: '{n} 个项目滞后于计划（目标年份已过且已有报告）。',
+      unknownTownship: '没有名为“{name}”的乡镇街道，已显示全区。', hiddenByFilter: '（当前筛选未显示）',
+      matches: '找到 {n} 个项目：', all: '全选', noneButton: '全不选', nothingSelected: '未选择任何状态或类别，地图上没有项目。',
+      baseFailed: '在线底图无法加载（可能没有互联网连接），已切换回离线底图。', legendToggle: '图例', fullscreen: '全屏',
+      river: '河流（示意）', expressway: '高速公路（示意）', road: '道路（示意）', yes: '是', no: '否', length: '长度', area: '面积'
     },
     en: {
       title: 'Tongzhou sub-centre project map', year: 'Year', mode: 'View', actual: 'Actual',
@@ -64,58 +70,43 @@
       target: 'Target', programmes: 'Programmes', size: 'Size', timeline: 'Progress and plans',
       evidence: 'Source', event: 'reported', targetKind: 'planned',
       noText: '(document text not loaded)', close: 'Close',
-      unplacedNote: 'Unplaced: no public source gives the site', choropleth: 'Projects per township',
+      unplacedNote: 'Unplaced: no public source gives the site', choropleth: 'Selected projects per township',
       gcj: 'overlays shifted to GCJ-02',
       afterReports: 'No annual report covers the years after {reported} yet: "Actual" for {year} shows the statuses reported for {reported} and the updates approved since; it may not be the whole state in {year}.',
       signInToRead: 'Sign in to see this map.', file: 'uploaded file', river: 'River (approximate)',
-      expressway: 'Expressway (approximate)', road: 'Road (approximate)', chars: 'characters', notReportedYet: 'not reported yet',
+      expressway: 'Expressway (approximate)', road: 'Road (approximate)', chars: 'characters',
       yes: 'yes', no: 'no', length: 'length', area: 'area',
-      tableTab: 'Table', chartsTab: 'Charts', changesTab: 'What changed'
+      tableTab: 'Table', chartsTab: 'Charts', changesTab: 'What changed',
+      countsAfter: 'Projects in {year} (as reported for {reported}, with the updates approved since)',
+      countsPlan: 'Planned status at the end of {year}',
+      behindNotYet: 'The latest annual report covers {reported}; the first planned target falls in {first}: no project can be judged behind plan yet.',
+      behindNoReport: 'No annual progress report yet: nothing can be judged behind plan.',
+      behindCount: '{n} projects behind plan (target year passed and reported on).',
+      unknownTownship: 'No township is called "{name}"; showing the whole district.', hiddenByFilter: ' (hidden by the filters)',
+      matches: '{n} projects found:', all: 'All', noneButton: 'None', nothingSelected: 'No status or category is chosen: the map shows no project.',
+      baseFailed: 'The online base map cannot be loaded (no internet connection?): back to the offline base.',
+      legendToggle: 'Legend', fullscreen: 'Full screen'
     }
   };
-  var STATUS_NAMES = {
-    zh: { not_reported: '尚无报告', planned: '规划/前期', under_construction: '在建',
-          completed: '完工/建成', in_service: '投入使用' },
-    en: { not_reported: 'Not reported', planned: 'Planned', under_construction: 'Under construction',
-          completed: 'Completed', in_service: 'In service' }
-  };
-  var CATEGORY_NAMES = {
-    zh: { rail: '轨道交通', road: '道路', hub: '交通枢纽', administration: '行政办公',
-          business: '商务', culture: '文化', heritage: '文物保护', tourism: '文化旅游',
-          town: '特色小镇', education: '教育', health: '医疗卫生', elderly_care: '养老',
-          sport: '体育', public_service: '公共服务', ecology: '生态绿化', water: '水务',
-          utility: '市政能源', housing: '住房', industry: '产业', renewal: '城市更新' },
-    en: { rail: 'Rail', road: 'Roads', hub: 'Transport hubs', administration: 'Administration',
-          business: 'Business', culture: 'Culture', heritage: 'Heritage', tourism: 'Tourism',
-          town: 'Characteristic towns', education: 'Education', health: 'Health',
-          elderly_care: 'Elderly care', sport: 'Sport', public_service: 'Public services',
-          ecology: 'Ecology', water: 'Water', utility: 'Utilities', housing: 'Housing',
-          industry: 'Industry', renewal: 'Urban renewal' }
-  };
-  var QUALITY_NAMES = {
-    zh: { surveyed: '测绘', approximate: '近似位置', schematic: '示意位置', unplaced: '未定位' },
-    en: { surveyed: 'surveyed', approximate: 'approximate', schematic: 'schematic',
-          unplaced: 'unplaced' }
-  };
-
   // --- state, kept in the URL ----------------------------------------------------------------
 
   var state = {
     year: 2022, mode: 'actual', township: '', statuses: STATUSES.concat([NOT_REPORTED]),
-    categories: [], programme: '', behind: false, project: '', lang: 'zh', base: 'offline',
+    categories: null, programme: '', behind: false, project: '', lang: 'zh', base: 'offline',
     tab: ''  // the open pane under the map: table, charts or changes
   };
   var TABS = ['table', 'charts', 'changes'];
   var allCategories = [];
 
   function readUrl() {
-    var p = new URLSearchParams(window.location.search);
+    // A standalone file opens in the view it was exported from.
+    var p = new URLSearchParams(DATA ? DATA.view || '' : window.location.search);
     var year = parseInt(p.get('year'), 10);
     if (YEARS.indexOf(year) >= 0) { state.year = year; }
     if (p.get('mode') === 'plan') { state.mode = 'plan'; }
     if (p.get('township')) { state.township = p.get('township'); }
     if (p.get('status')) { state.statuses = p.get('status').split(','); }
-    if (p.get('category')) { state.categories = p.get('category').split(','); }
+    if (p.has('category')) { state.categories = p.get('category') ? p.get('category').split(',') : []; }
     if (p.get('programme')) { state.programme = p.get('programme'); }
     if (p.get('behind') === '1') { state.behind = true; }
     if (p.get('project')) { state.project = p.get('project'); }
@@ -132,9 +123,7 @@
     if (state.mode !== 'actual') { p.set('mode', state.mode); }
     if (state.township) { p.set('township', state.township); }
     if (state.statuses.length !== STATUSES.length + 1) { p.set('status', state.statuses.join(',')); }
-    if (state.categories.length && state.categories.length !== allCategories.length) {
-      p.set('category', state.categories.join(','));
-    }
+    if (state.categories !== null) { p.set('category', state.categories.join(',')); }
     if (state.programme) { p.set('programme', state.programme); }
     if (state.behind) { p.set('behind', '1'); }
     if (state.project) { p.set('project', state.project); }
@@ -232,8 +221,15 @@
     Object.keys(values || {}).forEach(function (k) { text = text.split('{' + k + '}').join(values[k]); });
     return text;
   }
-  function statusName(s) { return STATUS_NAMES[state.lang][s || NOT_REPORTED] || s; }
-  function categoryName(c) { return CATEGORY_NAMES[state.lang][c] || c; }
+  // In plan mode a project without a status has no target due by the year.
+  function statusName(s) {
+    if (!s || s === NOT_REPORTED) {
+      return state.mode === 'plan' ? VOCAB.planNone[state.lang] : VOCAB.statusNames[state.lang][NOT_REPORTED];
+    }
+    return VOCAB.statusNames[state.lang][s] || s;
+  }
+  function categoryName(c) { return VOCAB.categoryNames[state.lang][c] || c; }
+  function qualityName(q) { return VOCAB.qualityNames[state.lang][q] || q; }
   function el(tag, text, cls) {
     var node = document.createElement(tag);
     if (text !== undefined && text !== null) { node.textContent = String(text); }
@@ -313,10 +309,12 @@
     };
   }
 
-  function visible(p) {
+  // Whether the filters select a project (of any year); the charts of status ask without the
+  // status filter.
+  function visible(p, ignoreStatus) {
     var props = p.properties;
-    if (state.statuses.indexOf(shownStatus(p)) < 0) { return false; }
-    if (state.categories.length && state.categories.indexOf(props.category) < 0) { return false; }
+    if (!ignoreStatus && state.statuses.indexOf(shownStatus(p)) < 0) { return false; }
+    if (state.categories !== null && state.categories.indexOf(props.category) < 0) { return false; }
     if (state.township && props.township_codes.indexOf(state.township) < 0) { return false; }
     if (state.programme && props.programmes.indexOf(state.programme) < 0) { return false; }
     if (state.behind && !props.behind_plan) { return false; }
@@ -324,12 +322,19 @@
   }
 
   // The offline base: district outline, rivers and roads, drawn approximately for orientation.
-  // Panes keep the drawing order whatever answers first: township fills, then the base lines,
-  // then the projects on top.
-  map.createPane('tz-base').style.zIndex = 450;
-  map.createPane('tz-projects').style.zIndex = 500;
-  var baseRenderer = L.canvas({ pane: 'tz-base' });
-  var projectRenderer = L.canvas({ pane: 'tz-projects' });
+  // One canvas draws the township fills, the base lines and the projects, in that order, so that a
+  // click or a hover goes to the topmost shape under the pointer: a project, else a township.
+  // (Canvases in separate panes would each swallow the clicks meant for the ones beneath.)
+  map.createPane('tz-overlay').style.zIndex = 450;
+  var renderer = L.canvas({ pane: 'tz-overlay' });
+  function restack() {
+    offlineBase.eachLayer(function (layer) { if (layer.bringToBack) { layer.bringToBack(); } });
+    townshipLayer.eachLayer(function (layer) { layer.bringToBack(); });
+  }
+  // Within the projects, areas under lines under points: a point is never hidden by a line.
+  var DRAW_ORDER = { Polygon: 0, MultiPolygon: 0, LineString: 1, MultiLineString: 1 };
+  function drawOrder(f) { var o = DRAW_ORDER[f.geometry.type]; return o === undefined ? 2 : o; }
+  var SELECTED = '#e7298a';  // the open project's halo: a colour no status or base line uses
   var BASE_STYLES = {
     district: { color: '#08306b', weight: 3, fill: false },
     river: { color: '#4a90c8', weight: 3, opacity: 0.9 },
@@ -341,53 +346,117 @@
     return basemapOf().then(function (collection) {
       offlineBase.clearLayers();
       if (!collection) { return; }
+      var isDistrict = function (f) { return f.properties.kind === 'district'; };
+      var style = function (f) { return BASE_STYLES[f.properties.kind] || BASE_STYLES.road; };
+      // The district outline takes no clicks: a click inside it is for the township beneath.
       L.geoJSON(collection, {
+        filter: isDistrict, coordsToLatLng: toLatLng, renderer: renderer, style: style, interactive: false
+      }).eachLayer(function (layer) { offlineBase.addLayer(layer); });
+      L.geoJSON(collection, {
+        filter: function (f) { return !isDistrict(f); },
         coordsToLatLng: toLatLng,
-        renderer: baseRenderer,
-        style: function (f) { return BASE_STYLES[f.properties.kind] || BASE_STYLES.road; },
+        renderer: renderer,
+        style: style,
         onEachFeature: function (f, layer) {
-          if (f.properties.kind !== 'district') {
-            var name = state.lang === 'en' && f.properties.name_en ? f.properties.name_en : f.properties.name;
-            layer.bindTooltip(el('span', name), { sticky: true });
-          }
+          var name = state.lang === 'en' && f.properties.name_en ? f.properties.name_en : f.properties.name;
+          layer.bindTooltip(el('span', name), { sticky: true });
         }
       }).eachLayer(function (layer) { offlineBase.addLayer(layer); });
+      restack();
+    });
+  }
+
+  // The choropleth counts, in each township, the projects the other filters select (the feed's
+  // totals when the catalogue is too large to hold in the page).
+  var townshipCounts = {};
+  function countTownships() {
+    townshipCounts = {};
+    var chosen = state.township;
+    state.township = '';
+    current.projects.forEach(function (p) {
+      if (!visible(p)) { return; }
+      p.properties.township_codes.forEach(function (code) { townshipCounts[code] = (townshipCounts[code] || 0) + 1; });
+    });
+    state.township = chosen;
+  }
+  function townshipCount(f) { return large() ? f.properties.count_total : townshipCounts[f.properties.code] || 0; }
+  function townshipStyle(f) {
+    var selected = f.properties.code === state.township;
+    return {
+      color: selected ? '#08306b' : '#6b6b6b', weight: selected ? 3 : 1,
+      fillColor: CHORO[choroClass(townshipCount(f))], fillOpacity: 0.6
+    };
+  }
+  function restyleTownships() {
+    countTownships();
+    townshipLayer.eachLayer(function (layer) { layer.setStyle(townshipStyle(layer.feature)); });
+    fitLabels();
+  }
+  // A township's name shows where it fits inside the township at this zoom (and always for the
+  // chosen one), so that small neighbours' names do not overlap.
+  function fitLabels() {
+    townshipLayer.eachLayer(function (layer) {
+      var tip = layer.getTooltip();
+      var node = tip && tip.getElement();
+      if (!node) { return; }
+      var b = layer.getBounds();
+      var width = map.latLngToContainerPoint(b.getNorthEast()).x - map.latLngToContainerPoint(b.getSouthWest()).x;
+      var fits = width >= node.offsetWidth * 1.2 || layer.feature.properties.code === state.township;
+      node.style.visibility = fits ? '' : 'hidden';
     });
   }
 
   function drawTownships() {
     townshipLayer.clearLayers();
+    countTownships();
     L.geoJSON({ type: 'FeatureCollection', features: current.townships }, {
       coordsToLatLng: toLatLng,
-      style: function (f) {
-        var selected = f.properties.code === state.township;
-        return {
-          color: selected ? '#08306b' : '#6b6b6b', weight: selected ? 3 : 1,
-          fillColor: CHORO[choroClass(f.properties.count_total)], fillOpacity: 0.6
-        };
-      },
+      renderer: renderer,
+      style: townshipStyle,
       onEachFeature: function (f, layer) {
         // Leaflet inserts a string tooltip as HTML: hand it an element holding plain text.
         layer.bindTooltip(el('span', f.properties.name), { permanent: true, direction: 'center', className: 'tz-label' });
         layer.on('click', function () { if (!drawing) { selectTownship(f.properties.code, true); } });
       }
     }).eachLayer(function (layer) { townshipLayer.addLayer(layer); });
+    restack();
+    fitLabels();
+  }
+
+  // No status or no category ticked: nothing is shown, and there is nothing to print or export.
+  function nothingChosen() { return !state.statuses.length || (state.categories !== null && !state.categories.length); }
+
+  // The open project, marked by a halo under it; an unplaced one has nothing to mark.
+  var selectionLayer = L.layerGroup();
+  function drawSelection() {
+    selectionLayer.clearLayers();
+    var layer = state.project && layersByProject[state.project];
+    if (!layer) { return; }
+    var feature = layer.feature;
+    var halo = { color: SELECTED, opacity: 0.85, fill: false, interactive: false, renderer: renderer };
+    L.geoJSON(feature, {
+      coordsToLatLng: toLatLng,
+      style: function () { return L.extend({ weight: drawOrder(feature) === 1 ? 13 : 7 }, halo); },
+      pointToLayer: function (f, latlng) { return L.circleMarker(latlng, L.extend({ radius: 14, weight: 5 }, halo)); }
+    }).eachLayer(function (l) { selectionLayer.addLayer(l); });
+    layer.bringToFront();
   }
 
   function drawProjects() {
     projectLayer.clearLayers();
     layersByProject = {};
     var shown = current.projects.filter(function (p) { return p.geometry && visible(p); });
+    shown.sort(function (a, b) { return drawOrder(a) - drawOrder(b); });
     L.geoJSON({ type: 'FeatureCollection', features: shown }, {
       coordsToLatLng: toLatLng,
-      renderer: projectRenderer,
+      renderer: renderer,
       style: projectStyle,
       pointToLayer: function (f, latlng) {
         var style = projectStyle(f);
         style.radius = f.properties.behind_plan ? 8 : 6;
         style.weight = f.properties.behind_plan ? 3 : 1.5;
         style.color = f.properties.behind_plan ? BEHIND : '#222';
-        style.renderer = projectRenderer;
+        style.renderer = renderer;
         return L.circleMarker(latlng, style);
       },
       onEachFeature: function (f, layer) {
@@ -396,9 +465,10 @@
         layer.on('click', function () { if (!drawing) { openProject(f.id, false); } });
       }
     }).eachLayer(function (layer) { projectLayer.addLayer(layer); });
+    drawSelection();
     var unplaced = current.projects.filter(function (p) { return !p.geometry && visible(p); }).length;
     var count = document.getElementById('tz-count');
-    count.textContent = large()
+    count.textContent = nothingChosen() ? t('nothingSelected') : large()
       ? t('shownInView', { n: shown.length, total: total })
       : t('shown', { n: shown.length, total: current.projects.length }) +
         (unplaced ? t('unplaced', { n: unplaced }) : '');
@@ -416,24 +486,60 @@
     select.value = state.township;
   }
 
+  // A facet: a checkbox per value with the number of projects it would add, and all / none.
   function checkboxes(containerId, values, selected, label, onChange) {
     var box = document.getElementById(containerId);
-    Array.prototype.slice.call(box.querySelectorAll('label')).forEach(function (n) { box.removeChild(n); });
+    Array.prototype.slice.call(box.querySelectorAll('label, .tz-facet-all')).forEach(function (n) { box.removeChild(n); });
+    function chosen() {
+      return Array.prototype.slice.call(box.querySelectorAll('input:checked')).map(function (i) { return i.value; });
+    }
+    var bulk = el('div', null, 'tz-facet-all');
+    [['all', true], ['noneButton', false]].forEach(function (pair) {
+      var button = el('button', t(pair[0]), 'tz-small');
+      button.type = 'button';
+      button.addEventListener('click', function () {
+        box.querySelectorAll('input').forEach(function (i) { i.checked = pair[1]; });
+        onChange(chosen());
+      });
+      bulk.appendChild(button);
+    });
+    box.appendChild(bulk);
     values.forEach(function (value) {
       var input = el('input');
       input.type = 'checkbox';
       input.value = value;
       input.checked = selected.indexOf(value) >= 0;
-      input.addEventListener('change', function () {
-        onChange(Array.prototype.slice.call(box.querySelectorAll('input:checked')).map(function (i) { return i.value; }));
-      });
+      input.addEventListener('change', function () { onChange(chosen()); });
       var wrap = el('label', null, 'tz-check');
       wrap.appendChild(input);
       var swatch = el('span', null, 'tz-swatch');
       if (COLOURS[value]) { swatch.style.background = COLOURS[value]; } else { swatch.style.display = 'none'; }
       wrap.appendChild(swatch);
-      wrap.appendChild(el('span', label(value)));
+      wrap.appendChild(el('span', label(value), 'tz-check-name'));
+      var count = el('span', null, 'tz-facet-count');
+      count.setAttribute('data-value', value);
+      wrap.appendChild(count);
       box.appendChild(wrap);
+    });
+  }
+
+  // How many projects each status and category would show, the other filters as they are.
+  function facetCounts() {
+    var keep = state.categories;
+    var byStatus = {}, byCategory = {};
+    current.projects.forEach(function (p) {
+      if (visible(p, true)) { byStatus[shownStatus(p)] = (byStatus[shownStatus(p)] || 0) + 1; }
+    });
+    state.categories = null;
+    current.projects.forEach(function (p) {
+      var c = p.properties.category;
+      if (visible(p)) { byCategory[c] = (byCategory[c] || 0) + 1; }
+    });
+    state.categories = keep;
+    [['tz-status-filter', byStatus], ['tz-category-filter', byCategory]].forEach(function (pair) {
+      document.getElementById(pair[0]).querySelectorAll('.tz-facet-count').forEach(function (node) {
+        node.textContent = '(' + (pair[1][node.getAttribute('data-value')] || 0) + ')';
+      });
     });
   }
 
@@ -446,10 +552,10 @@
       if (allCategories.indexOf(p.properties.category) < 0) { allCategories.push(p.properties.category); }
     });
     allCategories.sort();
-    var chosen = state.categories.length ? state.categories : allCategories;
-    checkboxes('tz-category-filter', allCategories, chosen, categoryName, function (v) {
-      state.categories = v.length === allCategories.length ? [] : v; refresh();
-    });
+    checkboxes('tz-category-filter', allCategories, state.categories === null ? allCategories : state.categories,
+      categoryName, function (v) {
+        state.categories = v.length === allCategories.length ? null : v; refresh();
+      });
     var select = document.getElementById('tz-programme');
     clear(select);
     select.appendChild(new Option(t('allProgrammes'), ''));
@@ -484,14 +590,23 @@
     var town = current.townships.filter(function (f) { return f.properties.code === state.township; })[0];
     if (!town) { return; }
     var props = town.properties;
-    box.appendChild(el('h2', props.name + ' · ' + t('counts', { year: state.year })));
+    // Counted here from the projects by the status the view shows (reported, or planned); a
+    // catalogue too large to hold in the page takes the feed's counts of reported statuses.
+    var counts = {};
+    var own = current.projects.filter(function (p) { return p.properties.township_codes.indexOf(state.township) >= 0; });
+    own.forEach(function (p) { counts[shownStatus(p)] = (counts[shownStatus(p)] || 0) + 1; });
+    var plan = state.mode === 'plan' && !large();
+    var title = plan ? t('countsPlan', { year: state.year })
+      : afterReports() ? t('countsAfter', { year: state.year, reported: reportedYear })
+        : t('counts', { year: state.year });
+    box.appendChild(el('h2', props.name + ' · ' + title));
     var table = el('table', null, 'tz-counts');
     [NOT_REPORTED].concat(STATUSES).forEach(function (s) {
       var key = s === NOT_REPORTED ? 'count_not_reported' : 'count_' + s;
       var row = el('tr');
       row.setAttribute('data-status', s);
       row.appendChild(el('th', statusName(s)));
-      row.appendChild(el('td', props[key]));
+      row.appendChild(el('td', large() ? props[key] : counts[s] || 0));
       table.appendChild(row);
     });
     box.appendChild(table);
@@ -500,7 +615,7 @@
       return p.properties.behind_plan && p.properties.township_codes.indexOf(state.township) >= 0;
     });
     var list = el('ul', null, 'tz-behind');
-    if (!behind.length) { list.appendChild(el('li', t('none'))); }
+    if (!behind.length) { list.appendChild(el('li', behindJudgeable() ? t('none') : behindNote())); }
     behind.forEach(function (p) {
       var item = el('li');
       var button = el('button', p.properties.name, 'tz-link');
@@ -510,6 +625,19 @@
       list.appendChild(item);
     });
     box.appendChild(list);
+  }
+
+  // The URL may name a township by its code or by its name, as the feeds and the prints accept.
+  function resolveTownship() {
+    var note = document.getElementById('tz-township-note');
+    note.textContent = '';
+    if (!state.township) { return; }
+    var match = current.townships.filter(function (f) {
+      return f.properties.code === state.township || f.properties.name === state.township;
+    })[0];
+    if (!match) { note.textContent = t('unknownTownship', { name: state.township }); }
+    state.township = match ? match.properties.code : '';
+    drawTownships();
   }
 
   function selectTownship(code, zoom) {
@@ -524,20 +652,40 @@
     }
   }
 
+  // One match (or one exact name) opens; several are listed to choose from. A match the filters
+  // hide is still found, and says so.
   function search(text) {
     var q = (text || '').trim().toLowerCase();
     var result = document.getElementById('tz-search-result');
-    if (!q) { result.textContent = ''; return; }
+    clear(result);
+    if (!q) { return; }
     var names = function (p) { return [p.properties.name].concat(p.properties.aliases); };
     var exact = current.projects.filter(function (p) {
       return names(p).some(function (n) { return n.toLowerCase() === q; });
     });
-    var partial = exact.length ? exact : current.projects.filter(function (p) {
-      return names(p).some(function (n) { return n.toLowerCase().indexOf(q) >= 0 || q.indexOf(n.toLowerCase()) >= 0; });
+    var partial = current.projects.filter(function (p) {
+      return exact.indexOf(p) < 0 && names(p).some(function (n) {
+        return n.toLowerCase().indexOf(q) >= 0 || q.indexOf(n.toLowerCase()) >= 0;
+      });
     });
-    if (!partial.length) { result.textContent = t('notFound'); return; }
-    result.textContent = '';
-    openProject(partial[0].id, true);
+    var found = exact.concat(partial);
+    if (!found.length) { result.textContent = t('notFound'); return; }
+    if (found.length === 1 || exact.length === 1) {
+      openProject(found[0].id, true);
+      if (!visible(found[0])) { result.appendChild(el('div', t('hiddenByFilter').trim())); }
+      if (found.length === 1) { return; }
+    }
+    result.appendChild(el('div', t('matches', { n: found.length })));
+    var list = el('ul', null, 'tz-matches');
+    found.forEach(function (p) {
+      var item = el('li');
+      var button = el('button', p.properties.name + (visible(p) ? '' : t('hiddenByFilter')), 'tz-link');
+      button.type = 'button';
+      button.addEventListener('click', function () { openProject(p.id, true); });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    result.appendChild(list);
   }
 
   // --- the project panel -------------------------------------------------------------------
@@ -563,6 +711,7 @@
     close.addEventListener('click', function () {
       state.project = '';
       panel.hidden = true;
+      drawSelection();
       writeUrl();
       announce('tzmap:project', { id: '', feature: null, panel: panel });
     });
@@ -578,7 +727,7 @@
     }
     field(dl, t('behind'), props.behind_plan ? t('yes') : t('no'));
     field(dl, t('townshipsOf'), props.townships.join('、') || '—');
-    field(dl, t('quality'), QUALITY_NAMES[state.lang][props.geometry_quality] +
+    field(dl, t('quality'), qualityName(props.geometry_quality) +
       (props.placement ? ' — ' + props.placement : ''));
     if (props.programmes.length) {
       var names = props.programmes.map(function (pid) {
@@ -620,6 +769,8 @@
         list.appendChild(item);
       });
     });
+    drawSelection();
+    panel.scrollIntoView({ block: 'nearest' });
     var layer = layersByProject[id];
     if (zoom && layer) {
       if (layer.getBounds) { map.fitBounds(layer.getBounds(), { maxZoom: 15, padding: [30, 30] }); }
@@ -633,10 +784,18 @@
 
   // --- legend, links, fullscreen -------------------------------------------------------------
 
+  var legendOpen = !window.matchMedia('(max-width: 700px)').matches;
   function drawLegend() {
     var box = document.getElementById('tz-legend');
     clear(box);
-    box.appendChild(el('strong', t('legend') + ' · ' + (state.mode === 'plan' ? t('plan') : t('actual'))));
+    // On a phone the legend starts folded: open, it would cover a third of the map.
+    var head = el('button', t('legend') + ' · ' + (state.mode === 'plan' ? t('plan') : t('actual')) +
+      (legendOpen ? ' ▾' : ' ▸'), 'tz-legend-head');
+    head.type = 'button';
+    head.setAttribute('aria-expanded', String(legendOpen));
+    head.addEventListener('click', function () { legendOpen = !legendOpen; drawLegend(); });
+    box.appendChild(head);
+    box.classList.toggle('tz-legend-open', legendOpen);
     [NOT_REPORTED].concat(STATUSES).forEach(function (s) {
       var row = el('div', null, 'tz-legend-row');
       row.setAttribute('data-status', s);
@@ -678,9 +837,9 @@
   function filterParams() {
     var p = new URLSearchParams();
     if (state.township) { p.set('township', state.township); }
-    if (state.categories.length) { p.set('category', state.categories.join(',')); }
-    var statuses = state.statuses.filter(function (s) { return s !== NOT_REPORTED || state.mode === 'actual'; });
-    if (state.statuses.length !== STATUSES.length + 1 && state.mode === 'actual') { p.set('status', statuses.join(',')); }
+    if (state.categories !== null) { p.set('category', state.categories.join(',')); }
+    if (state.statuses.length !== STATUSES.length + 1) { p.set('status', state.statuses.join(',')); }
+    if (state.mode === 'plan') { p.set('mode', 'plan'); }
     if (state.programme) { p.set('programme', state.programme); }
     if (state.behind) { p.set('behind_plan', 'true'); }
     return p;
@@ -698,14 +857,16 @@
       share.hidden = window.location.protocol === 'file:';
       return;
     }
+    printLink.hidden = exportLink.hidden = nothingChosen();
     var p = filterParams();
     p.set('year', state.year);
-    if (state.mode === 'plan') { p.set('mode', 'plan'); }
     var b = map.getBounds();
     p.set('bbox', [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(','));
     if (state.lang === 'en') { p.set('lang', 'en'); }
     if (CFG.printUrl) { printLink.href = CFG.printUrl + '?' + p.toString(); } else { printLink.hidden = true; }
-    exportLink.href = '/export.html?' + filterParams().toString();
+    var exported = filterParams();
+    exported.set('year', state.year);
+    exportLink.href = '/export.html?' + exported.toString();
   }
 
   function addFullscreen() {
@@ -714,9 +875,9 @@
       onAdd: function () {
         var button = L.DomUtil.create('button', 'tz-fullscreen leaflet-bar');
         button.type = 'button';
-        button.textContent = state.lang === 'zh' ? '全屏' : 'Full';
-        button.title = state.lang === 'zh' ? '全屏' : 'Full screen';
-        button.setAttribute('aria-label', button.title);
+        button.setAttribute('data-i18n', 'fullscreen');
+        button.setAttribute('data-i18n-label', 'fullscreen');
+        button.textContent = t('fullscreen');
         L.DomEvent.on(button, 'click', function (e) {
           L.DomEvent.stop(e);
           if (document.fullscreenElement) { document.exitFullscreen(); }
@@ -762,6 +923,15 @@
     layerControl = L.control.layers(bases, overlays, { collapsed: true }).addTo(map);
   }
 
+  function useBase(layer) {
+    state.base = layer.tzKey || 'offline';
+    shiftToGcj = Boolean(layer.tzGcj);
+    drawTownships();  // restacks the base lines under the projects too
+    drawProjects();
+    drawLegend();
+    writeUrl();
+  }
+
   function addLayerControl() {
     var byName = {};
     CFG.baseLayers.forEach(function (b) {
@@ -771,16 +941,28 @@
       byName[b.key] = layer;
     });
     offlineBase.tzKey = 'offline';
+    // An online base map that cannot load a single tile (no internet on the intranet): go back to
+    // the offline base and say why, rather than leave grey squares.
+    CFG.baseLayers.forEach(function (b) {
+      var layer = byName[b.key];
+      layer.on('tileload', function () { layer.tzLoaded = true; });
+      layer.on('tileerror', function () {
+        layer.tzErrors = (layer.tzErrors || 0) + 1;
+        if (layer.tzLoaded || layer.tzErrors < 3 || !map.hasLayer(layer)) { return; }
+        map.removeLayer(layer);
+        offlineBase.addTo(map);
+        useBase(offlineBase);
+        var note = document.getElementById('tz-base-note');
+        note.textContent = t('baseFailed');
+        note.hidden = false;
+      });
+    });
     layerControlLabels();
     (byName[state.base] || offlineBase).addTo(map);
     shiftToGcj = Boolean((byName[state.base] || {}).tzGcj);
     map.on('baselayerchange', function (e) {
-      state.base = e.layer.tzKey || 'offline';
-      shiftToGcj = Boolean(e.layer.tzGcj);
-      drawTownships();
-      drawProjects();
-      drawLegend();
-      writeUrl();
+      document.getElementById('tz-base-note').hidden = true;
+      useBase(e.layer);
     });
   }
 
@@ -797,16 +979,48 @@
     });
   }
 
+  // "Actual" in a year no annual report covers repeats the last report (and later approvals).
+  function afterReports() { return state.mode === 'actual' && reportedYear !== null && state.year > reportedYear; }
+
+  // A project is behind plan when a target due by the year, in a year a report covers, is not met:
+  // before the first such target nothing can be judged, which the page says instead of a bare 0.
+  function behindJudgeable() {
+    if (reportedYear === null) { return false; }
+    var last = Math.min(state.year, reportedYear);
+    return current.projects.some(function (p) {
+      return p.properties.planned_year !== null && p.properties.planned_year <= last;
+    });
+  }
+  function behindNote() {
+    if (reportedYear === null) { return t('behindNoReport'); }
+    var first = null;
+    current.projects.forEach(function (p) {
+      [p.properties.planned_year, p.properties.target_year].forEach(function (y) {
+        if (y !== null && y !== undefined && (first === null || y < first)) { first = y; }
+      });
+    });
+    return t('behindNotYet', { reported: reportedYear, first: first === null ? '—' : first });
+  }
+  function drawBehindNote() {
+    var note = document.getElementById('tz-behind-note');
+    if (!behindJudgeable()) { note.textContent = behindNote(); return; }
+    var n = current.projects.filter(function (p) { return p.properties.behind_plan; }).length;
+    note.textContent = t('behindCount', { n: n });
+  }
+
   function drawBanner() {
     var banner = document.getElementById('tz-banner');
-    var after = state.mode === 'actual' && reportedYear !== null && state.year > reportedYear;
+    var after = afterReports();
     banner.hidden = !after;
     banner.textContent = after ? t('afterReports', { year: state.year, reported: reportedYear }) : '';
   }
 
   function refresh() {
     drawBanner();
+    drawBehindNote();
     drawProjects();
+    restyleTownships();
+    facetCounts();
     townshipSummary();
     programmeNote();
     drawLegend();
@@ -844,6 +1058,8 @@
   }
 
   function bind() {
+    document.getElementById('tz-year').min = YEARS[0];
+    document.getElementById('tz-year').max = YEARS[YEARS.length - 1];
     document.getElementById('tz-year').addEventListener('input', function (e) { setYear(parseInt(e.target.value, 10)); });
     document.getElementById('tz-play').addEventListener('click', togglePlay);
     document.querySelectorAll('input[name="tz-mode"]').forEach(function (radio) {
@@ -879,6 +1095,7 @@
       });
     });
     map.on('moveend', writeUrl);
+    map.on('zoomend', fitLabels);
     map.on('moveend', function () {
       if (!large()) { return; }
       projectsOf(state.year).then(function (r) { current.projects = (r && r.features) || []; refresh(); });
@@ -891,14 +1108,17 @@
   applyLanguage();
   townshipLayer.addTo(map);
   projectLayer.addTo(map);
+  selectionLayer.addTo(map);
   addLayerControl();
   addFullscreen();
   addLegendControl();
   bind();
   // The banner stands over the map, where the colours it qualifies are.
-  var banner = document.getElementById('tz-banner');
-  map.getContainer().appendChild(banner);
-  L.DomEvent.disableClickPropagation(banner);
+  ['tz-banner', 'tz-base-note'].forEach(function (id) {
+    var note = document.getElementById(id);
+    map.getContainer().appendChild(note);
+    L.DomEvent.disableClickPropagation(note);
+  });
   var hadView = new URLSearchParams(window.location.search).has('view');
   var started = false;
 
@@ -930,6 +1150,7 @@
     document.body.removeAttribute('data-sign-in');
     drawBasemap().catch(function () { /* the base is optional; the data says what failed */ });
     return setYear(state.year).then(function () {
+      resolveTownship();
       fillTownshipSelect();
       fillFilters();
       refresh();
@@ -993,12 +1214,13 @@
     showTab: showTab,
     feature: function (id) { return current.projects.filter(function (f) { return f.id === id; })[0] || null; },
     layerOf: function (id) { return layersByProject[id] || null; },
+    markedProject: function () { return selectionLayer.getLayers().length ? state.project : ''; },
     toLatLng: toLatLng,
     fromLatLng: fromLatLng,
     setDrawing: function (on) { drawing = Boolean(on); },
     statuses: STATUSES,
     statusName: statusName,
-    qualityName: function (q) { return QUALITY_NAMES[state.lang][q] || q; },
+    qualityName: qualityName,
     categoryName: categoryName,
     el: el,
     clear: clear,
@@ -1010,7 +1232,7 @@
     projectsOf: function (year) {
       return projectsOf(year).then(function (r) { return (r && r.features) || []; });
     },
-    matches: visible,
+    matches: function (f, options) { return visible(f, Boolean(options && options.ignoreStatus)); },
     shownStatus: shownStatus,
     townships: function () { return current.townships; },
     programmes: function () { return current.programmes; },
@@ -1021,7 +1243,7 @@
     },
     townshipFill: function (code) {
       var t = current.townships.filter(function (f) { return f.properties.code === code; })[0];
-      return t ? { count: t.properties.count_total, fill: CHORO[choroClass(t.properties.count_total)] } : null;
+      return t ? { count: townshipCount(t), fill: CHORO[choroClass(townshipCount(t))] } : null;
     }
   };
 })();

@@ -110,6 +110,7 @@ def test_township_sheet_names_its_projects_and_no_others(
         {"township": "110112105000", "year": 2026},
         {"status": "under_construction,completed", "category": ["road", "rail", "water"]},
         {"status": "not_reported"},
+        {"status": "completed,in_service", "mode": "plan", "year": 2026},
         {"behind_plan": "false", "programme": "dead-end-roads"},
         {"bbox": "116.60,39.85,116.75,39.95"},
         {"bbox": "470000,4410000,480000,4420000", "bbox-crs": "EPSG:4548"},
@@ -121,6 +122,7 @@ def test_table_matches_the_items_api(
     """The sheet's table holds exactly the features the feed returns for the same filters."""
     asked = print_request(
         year=filters.get("year"),
+        mode=filters.get("mode", "actual"),
         townships=[filters["township"]] if "township" in filters else None,
         statuses=[filters["status"]] if "status" in filters else None,
         categories=filters.get("category"),

@@ -3,30 +3,10 @@ milestones, document titles) stays in the language of the documents."""
 
 from typing import Literal
 
-from app.vocab import CATEGORY_LABELS
+from app.vocab import CATEGORY_LABELS, PLAN_NONE_LABELS, STATUS_LABELS
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
-
-# Statuses as the legend and the table name them; None is a project with nothing reported yet
-# (in plan mode: with no target due by the year).
-STATUS_LABELS: dict[Lang, dict[str | None, str]] = {
-    "zh": {
-        "in_service": "投入使用",
-        "completed": "完工/建成",
-        "under_construction": "开工/在建",
-        "planned": "规划/前期",
-        None: "未报告进展",
-    },
-    "en": {
-        "in_service": "In service",
-        "completed": "Completed",
-        "under_construction": "Under construction",
-        "planned": "Planned / preparation",
-        None: "Nothing reported",
-    },
-}
-PLAN_NONE_LABEL: dict[Lang, str] = {"zh": "截至当年无到期目标", "en": "No target due yet"}
 
 # Every other string of a sheet, by key; {placeholders} are filled with str.format.
 TEXT: dict[Lang, dict[str, str]] = {
@@ -223,7 +203,7 @@ def text(lang: Lang, key: str, **values: object) -> str:
 
 def status_label(lang: Lang, status: str | None, plan_mode: bool = False) -> str:
     if status is None and plan_mode:
-        return PLAN_NONE_LABEL[lang]
+        return PLAN_NONE_LABELS[lang]
     return STATUS_LABELS[lang][status]
 
 

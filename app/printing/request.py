@@ -13,14 +13,15 @@ from app.printing.labels import LANGS, Lang
 from app.query import (
     MAX_LIMIT,
     ItemsQuery,
+    Mode,
     parse_bbox,
     parse_categories,
+    parse_mode,
     parse_statuses,
     parse_year,
     split_list,
 )
 
-Mode = Literal["actual", "plan"]
 Format = Literal["pdf", "png"]
 Size = Literal["A4", "A3"]
 Orientation = Literal["portrait", "landscape"]
@@ -108,13 +109,14 @@ def print_request(
         crs=parse_crs(None),
         townships=split_list(townships),
         statuses=parse_statuses(split_list(statuses)),
+        mode=parse_mode(mode),
         categories=parse_categories(split_list(categories)),
         programmes=split_list(programmes),
         behind_plan=behind_plan,
     )
     return PrintRequest(
         query=query,
-        mode=cast(Mode, _choice(mode, "mode", ("actual", "plan"))),
+        mode=query.mode,
         format=fmt,
         size=cast(Size, _choice(size, "size", ("A4", "A3"))),
         orientation=cast(

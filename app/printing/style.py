@@ -1,11 +1,6 @@
 """How each status and category is drawn. The map and its legend both take their styles from
-here, so the legend shows exactly what the map draws.
-
-Status colours are the web map's: four stops of viridis (the planned yellow a shade darker so it
-shows on paper), colour-blind safe, their lightness falling steadily from planned to in service, so
-a grey photocopy keeps the order. Line dashes and marker fill say it a second time for grey print.
-Behind plan is the web map's red, drawn as a halo: a wide band or a ring, a shape as well as a
-colour.
+here, so the legend shows exactly what the map draws. The colours are the web map's
+(vocab.STATUS_COLOURS); line dashes and marker fill say the status a second time for grey print.
 """
 
 from dataclasses import dataclass
@@ -29,15 +24,18 @@ class StatusStyle:
     marker_edge: str
 
 
+_COLOUR = vocab.STATUS_COLOURS
 STATUS_STYLES: dict[str | None, StatusStyle] = {
-    "in_service": StatusStyle("#440154", None, 2.2, "#440154", "#1a1a1a"),
-    "completed": StatusStyle("#31688e", None, 1.8, "#31688e", "#1a1a1a"),
-    "under_construction": StatusStyle("#35b779", (4.5, 1.6), 1.8, "#35b779", "#1a1a1a"),
-    "planned": StatusStyle("#e3cf1c", (2.2, 1.6), 1.8, "#e3cf1c", "#1a1a1a"),
-    None: StatusStyle("#b0b0b0", (0.8, 1.4), 1.3, "#ffffff", "#7a7a7a"),
+    "in_service": StatusStyle(_COLOUR["in_service"], None, 2.2, _COLOUR["in_service"], "#1a1a1a"),
+    "completed": StatusStyle(_COLOUR["completed"], None, 1.8, _COLOUR["completed"], "#1a1a1a"),
+    "under_construction": StatusStyle(
+        _COLOUR["under_construction"], (4.5, 1.6), 1.8, _COLOUR["under_construction"], "#1a1a1a"
+    ),
+    "planned": StatusStyle(_COLOUR["planned"], (2.2, 1.6), 1.8, _COLOUR["planned"], "#1a1a1a"),
+    None: StatusStyle(_COLOUR[None], (0.8, 1.4), 1.3, "#ffffff", "#7a7a7a"),
 }
 
-BEHIND_PLAN = "#d7301f"
+BEHIND_PLAN = vocab.BEHIND_PLAN_COLOUR
 CASING = "#262626"
 DISTRICT_EDGE = "#3a3a3a"
 DISTRICT_HALO = "#d0d0d0"

@@ -169,10 +169,11 @@ def _project_clauses(
         return []
     where: list[ColumnElement[bool]] = []
     if query.statuses:
+        status = c.planned_status if query.mode == "plan" else c.status
         named = [s for s in query.statuses if s != "not_reported"]
-        options = [c.status.in_(named)] if named else []
+        options = [status.in_(named)] if named else []
         if "not_reported" in query.statuses:
-            options.append(c.status.is_(None))
+            options.append(status.is_(None))
         where.append(or_(*options))
     if query.programmes:
         where.append(_overlaps(c.programmes, query.programmes))

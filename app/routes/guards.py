@@ -95,6 +95,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' data: blob: https:",
         "font-src 'self' data:",
         "connect-src 'self'",
+        # The table's Excel writer compresses large sheets in a worker it starts from a blob.
+        "worker-src 'self' blob:",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",

@@ -2,6 +2,7 @@
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import Connection, func, select
 
@@ -73,10 +74,29 @@ def basemap_collection(conn: Connection) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _view(conn: Connection, query: ItemsQuery) -> str:
+    """The page's URL query for the view the file was made from, which it opens in."""
+    view: dict[str, str] = {"mode": query.mode}
+    if query.year_given is not None:
+        view["year"] = str(query.year_given)
+    codes = township_codes(conn, query.townships) if query.townships else []
+    if len(codes) == 1:
+        view["township"] = codes[0]
+    if query.statuses:
+        view["status"] = ",".join(query.statuses)
+    if query.categories:
+        view["category"] = ",".join(query.categories)
+    if len(query.programmes) == 1:
+        view["programme"] = query.programmes[0]
+    if query.behind_plan:
+        view["behind"] = "1"
+    return urlencode(view)
+
+
 def embedded_data(conn: Connection, query: ItemsQuery) -> dict[str, Any]:
     """Keys are what static/map.js asks for: projects:YEAR, townships:YEAR, programmes,
-    timeline:ID, and reported (the latest year a report covers). The project filters of `query`
-    apply; townships and programmes are whole."""
+    timeline:ID, reported (the latest year a report covers) and view (the page's URL query it
+    opens with). The project filters of `query` apply; townships and programmes are whole."""
     unfiltered = ItemsQuery(limit=MAX_LIMIT, offset=0, year_given=None, datetime=None, bbox=None,
                             crs=DEFAULT_CRS)  # fmt: skip
     data: dict[str, Any] = {}
@@ -89,6 +109,7 @@ def embedded_data(conn: Connection, query: ItemsQuery) -> dict[str, Any]:
     data["programmes"] = _collection(conn, "programmes", unfiltered, vocab.PLAN_YEARS[-1])
     data["basemap"] = basemap_collection(conn)
     data["reported"] = reported_year(conn)
+    data["view"] = _view(conn, query)
     for project_id in sorted(ids):
         data[f"timeline:{project_id}"] = timeline_rows(conn, project_id)
     return data

@@ -11,7 +11,8 @@ from typing import Any
 
 import folium
 
-from app.webmap.assets import LEAFLET_DIR, STATIC_DIR
+from app import vocab
+from app.webmap.assets import LEAFLET_DIR, STATIC_DIR, VENDOR_DIRS
 
 CENTRE = (39.80, 116.72)
 
@@ -88,11 +89,12 @@ PANEL = """
   </header>
   <section id="tz-account" class="tz-block tz-account" aria-live="polite" hidden></section>
   <section id="tz-queue" class="tz-block tz-queue" aria-live="polite" hidden></section>
+  <section id="tz-project" class="tz-block tz-project" aria-live="polite" hidden></section>
   <section class="tz-block" aria-labelledby="tz-year-label">
     <label id="tz-year-label" for="tz-year" data-i18n="year"></label>
     <div class="tz-row">
       <button id="tz-play" type="button" class="tz-small" data-i18n-label="play">▶</button>
-      <input id="tz-year" type="range" min="2021" max="2026" step="1">
+      <input id="tz-year" type="range" step="1">
       <output id="tz-year-value" for="tz-year"></output>
     </div>
     <div class="tz-row" role="radiogroup" aria-labelledby="tz-mode-label">
@@ -104,10 +106,12 @@ PANEL = """
     </div>
     <label class="tz-row"><input id="tz-behind" type="checkbox">
       <span data-i18n="behindOnly"></span></label>
+    <div id="tz-behind-note" class="tz-note" aria-live="polite"></div>
   </section>
   <section class="tz-block">
     <label for="tz-township" data-i18n="township"></label>
     <select id="tz-township"></select>
+    <div id="tz-township-note" class="tz-note" role="status"></div>
     <div id="tz-township-summary" class="tz-summary" aria-live="polite"></div>
   </section>
   <section class="tz-block">
@@ -125,7 +129,6 @@ PANEL = """
     <select id="tz-programme"></select>
     <div id="tz-programme-note" class="tz-note" aria-live="polite"></div>
   </section>
-  <section id="tz-project" class="tz-block tz-project" aria-live="polite" hidden></section>
   <footer class="tz-block tz-foot">
     <div id="tz-count" class="tz-note"></div>
     <a id="tz-print" href="/print" data-i18n="print"></a>
@@ -143,13 +146,38 @@ PANEL = """
     <button id="tz-tab-changes" type="button" role="tab" aria-controls="tz-changes-pane"
       aria-selected="false" data-tab="changes" data-i18n="changesTab"></button>
   </div>
-  <div id="tz-table-pane" class="tz-pane" role="tabpanel" aria-labelledby="tz-tab-table" hidden></div>
-  <div id="tz-charts-pane" class="tz-pane" role="tabpanel" aria-labelledby="tz-tab-charts" hidden></div>
-  <div id="tz-changes-pane" class="tz-pane" role="tabpanel" aria-labelledby="tz-tab-changes" hidden></div>
+  <div id="tz-table-pane" class="tz-pane" role="tabpanel" aria-labelledby="tz-tab-table"
+    hidden></div>
+  <div id="tz-charts-pane" class="tz-pane" role="tabpanel" aria-labelledby="tz-tab-charts"
+    hidden></div>
+  <div id="tz-changes-pane" class="tz-pane" role="tabpanel" aria-labelledby="tz-tab-changes"
+    hidden></div>
 </section>
 <div id="tz-legend" class="tz-legend leaflet-control" aria-label="legend"></div>
 <div id="tz-banner" class="tz-banner" role="status" hidden></div>
+<div id="tz-base-note" class="tz-banner tz-base-note" role="alert" hidden></div>
 """
+
+
+def vocabulary() -> dict[str, Any]:
+    """The words and colours the page shares with the prints and the feeds (app.vocab)."""
+
+    def status_key(status: str | None) -> str:
+        return status or "not_reported"
+
+    return {
+        "years": list(vocab.PLAN_YEARS),
+        "statuses": list(vocab.STATUSES),
+        "statusNames": {
+            lang: {status_key(s): name for s, name in names.items()}
+            for lang, names in vocab.STATUS_LABELS.items()
+        },
+        "planNone": vocab.PLAN_NONE_LABELS,
+        "categoryNames": vocab.CATEGORY_LABELS,
+        "qualityNames": vocab.GEOMETRY_QUALITY_LABELS,
+        "colours": {status_key(s): colour for s, colour in vocab.STATUS_COLOURS.items()},
+        "behind": vocab.BEHIND_PLAN_COLOUR,
+    }
 
 
 def _script_json(value: Any) -> str:
@@ -170,7 +198,8 @@ def map_page(
     fmap = OfflineMap(
         location=CENTRE, zoom_start=11, tiles=None, control_scale=True, prefer_canvas=True
     )
-    layers = base_layers(tianditu_key)
+    # A standalone file is for where there is no network: online base maps would not load.
+    layers = base_layers(tianditu_key) if embedded is None else []
     names = {}
     for layer in layers:
         tile = folium.TileLayer(
@@ -189,6 +218,8 @@ def map_page(
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<link rel="icon" href="data:,">'
             '<link rel="stylesheet" href="/static/map.css">'
+            '<link rel="stylesheet" href="/static/table.css">'
+            '<link rel="stylesheet" href="/static/charts.css">'
         )
     )
     root.html.add_child(folium.Element(PANEL))
@@ -201,6 +232,7 @@ def map_page(
         "printUrl": print_url,
         "embedded": embedded is not None,
         "anonymousRead": anonymous_read,
+        "vocabulary": vocabulary(),
     }
     script = f"window.TZMAP_CONFIG = {_script_json(config)};"
     if embedded is not None:
@@ -212,6 +244,10 @@ def map_page(
         root.header.add_child(folium.Element('<link rel="stylesheet" href="/static/edit.css">'))
         root.html.add_child(folium.Element('<script src="/static/auth.js" defer></script>'))
     root.html.add_child(folium.Element('<script src="/static/map.js" defer></script>'))
+    # The project table under the map reads what map.js draws (tzmap:drawn): it comes after it.
+    root.html.add_child(folium.Element('<script src="/static/table.js" defer></script>'))
+    # The charts and what changed, likewise; Chart.js is loaded when the charts tab opens.
+    root.html.add_child(folium.Element('<script src="/static/charts.js" defer></script>'))
     if embedded is None:
         root.html.add_child(folium.Element('<script src="/static/edit.js" defer></script>'))
     html = root.render()
@@ -224,6 +260,12 @@ def _base64(path: Path) -> str:
 
 def _asset(path: Path) -> str:
     return path.read_text(encoding="utf-8")
+
+
+def _chartjs() -> str:
+    """Chart.js for inlining, without the pointer to its source map (a file has none beside it)."""
+    script = _asset(VENDOR_DIRS["chartjs"] / "chart.umd.min.js")
+    return re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", script)
 
 
 def _inline_assets(html: str) -> str:
@@ -244,10 +286,30 @@ def _inline_assets(html: str) -> str:
         '<link rel="stylesheet" href="/static/map.css">': (
             f"<style>{_asset(STATIC_DIR / 'map.css')}</style>"
         ),
+        '<link rel="stylesheet" href="/static/table.css">': (
+            f"<style>{_asset(STATIC_DIR / 'table.css')}</style>"
+        ),
+        '<link rel="stylesheet" href="/static/charts.css">': (
+            f"<style>{_asset(STATIC_DIR / 'charts.css')}</style>"
+        ),
         '<script src="/static/map.js" defer></script>': (
             # Inline scripts cannot be deferred: run it once the document has been parsed.
             "<script>document.addEventListener('DOMContentLoaded', function () {"
             f"{_asset(STATIC_DIR / 'map.js')}"
+            "});</script>"
+        ),
+        # After map.js's, so it runs after it as the deferred script does. It offers the CSV
+        # only: the Excel writer is loaded from the server when asked for, and a file has none.
+        '<script src="/static/table.js" defer></script>': (
+            "<script>document.addEventListener('DOMContentLoaded', function () {"
+            f"{_asset(STATIC_DIR / 'table.js')}"
+            "});</script>"
+        ),
+        # A file cannot load Chart.js when the charts tab opens: it comes with it.
+        '<script src="/static/charts.js" defer></script>': (
+            f"<script>{_chartjs()}</script>"
+            "<script>document.addEventListener('DOMContentLoaded', function () {"
+            f"{_asset(STATIC_DIR / 'charts.js')}"
             "});</script>"
         ),
     }

@@ -154,6 +154,21 @@ def test_status_category_and_search(client: TestClient) -> None:
     assert any("东六环" in f["properties"]["name"] for f in found["features"])
 
 
+@pytest.mark.parametrize("mode", ["actual", "plan"])
+def test_status_filters_the_status_of_the_mode(client: TestClient, mode: str) -> None:
+    """In plan mode `status` selects by the status the plans promise by the year."""
+    field = "planned_status" if mode == "plan" else "status"
+    everything = items(client, year=2026, limit=1000)["features"]
+    expected = sorted(f["id"] for f in everything if f["properties"][field] == "completed")
+    none = sorted(f["id"] for f in everything if f["properties"][field] is None)
+    chosen = items(client, year=2026, mode=mode, status="completed", limit=1000)
+    assert sorted(f["id"] for f in chosen["features"]) == expected != []
+    unset = items(client, year=2026, mode=mode, status="not_reported", limit=1000)
+    assert sorted(f["id"] for f in unset["features"]) == none
+    bad = client.get("/collections/projects/items", params={"mode": "wished"})
+    assert bad.status_code == 400 and "actual or plan" in bad.json()["detail"]
+
+
 def test_bbox(client: TestClient) -> None:
     box = "116.70,39.88,116.74,39.92"
     inside = items(client, bbox=box, limit=1000)

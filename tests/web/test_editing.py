@@ -19,8 +19,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from app.accounts import create_user
-from app.printing.labels import STATUS_LABELS
 from app.settings import Settings
+from app.vocab import STATUS_LABELS
 from tests.conftest import catalogue_database, serve
 from tests.web.conftest import EVIL_NAME, PageLog, get_json, js, open_map, set_year
 from tests.web.test_map import download, foreign_requests, opened_offline

@@ -36,7 +36,7 @@ from tests.web.conftest import (
 DEFAULT_YEAR = 2022
 NOT_REPORTED = "not_reported"
 STATUS_ROWS = ["not_reported", "planned", "under_construction", "completed", "in_service"]
-EN_STATUS_LABELS = ["Not reported", "Planned", "Under construction", "Completed", "In service"]
+EN_STATUS_LABELS = ["Not reported yet", "Planned", "Under construction", "Completed", "In service"]
 ZH_TITLE = "通州副中心重点项目地图"
 EN_TITLE = "Tongzhou sub-centre project map"
 LOCAL_HOSTS = {"127.0.0.1"}
@@ -455,7 +455,7 @@ def test_url_state_round_trips(
 
 
 def status_labels(page: Page) -> list[str]:
-    return page.locator("#tz-status-filter label.tz-check span:last-child").all_inner_texts()
+    return page.locator("#tz-status-filter label.tz-check span.tz-check-name").all_inner_texts()
 
 
 def test_english_toggle_switches_the_labels_and_back(
@@ -748,10 +748,21 @@ def test_offline_base_draws_the_district_and_its_rivers_and_roads(
     kinds = {f["properties"]["kind"] for f in basemap["features"]}
     assert "district" in kinds
     open_map(page, f"{live_server}/")
-    # The base is drawn on a canvas of its own pane: some of its pixels must be painted.
+    # One canvas draws townships, base and projects: take away all but the base, then some of
+    # its pixels must still be painted.
+    page.evaluate(
+        """() => {
+          const drawn = [];
+          tzmap.map.eachLayer((l) => {
+            if (l.feature && !('kind' in l.feature.properties)) { drawn.push(l); }
+          });
+          drawn.forEach((l) => tzmap.map.removeLayer(l));
+        }"""
+    )
+    page.wait_for_timeout(300)  # the canvas redraws on the next animation frame
     painted = page.evaluate(
         """() => {
-          const canvas = document.querySelector('.leaflet-tz-base-pane canvas');
+          const canvas = document.querySelector('.leaflet-tz-overlay-pane canvas');
           if (!canvas) { return 0; }
           const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
           let n = 0;
