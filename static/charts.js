@@ -11,7 +11,7 @@
   var DATA = window.TZMAP_DATA || null;
   var CHART_URL = '/static/vendor/chartjs/chart.umd.min.js';
   // Statuses in the order a project goes through them: a move up this list is progress.
-  var RANKS = ['not_reported', 'planned', 'under_construction', 'completed', 'in_service'];
+  var RANKS = ['not_reported'].concat(tz.statuses);
   var STARTED = RANKS.indexOf('under_construction');
   var DONE = RANKS.indexOf('completed');
   var MOVES = ['advanced', 'back', 'new', 'dropped'];

@@ -309,13 +309,14 @@
     };
   }
 
-  // Whether the filters select a project (of any year); the charts of status ask without the
-  // status filter.
-  function visible(p, ignoreStatus) {
+  // Whether the filters select a project (of any year), all of them or all but one ('status',
+  // 'category', 'township'): a facet counts what its own choices would add, the choropleth
+  // every township, the charts of status every status.
+  function visible(p, except) {
     var props = p.properties;
-    if (!ignoreStatus && state.statuses.indexOf(shownStatus(p)) < 0) { return false; }
-    if (state.categories !== null && state.categories.indexOf(props.category) < 0) { return false; }
-    if (state.township && props.township_codes.indexOf(state.township) < 0) { return false; }
+    if (except !== 'status' && state.statuses.indexOf(shownStatus(p)) < 0) { return false; }
+    if (except !== 'category' && state.categories !== null && state.categories.indexOf(props.category) < 0) { return false; }
+    if (except !== 'township' && state.township && props.township_codes.indexOf(state.township) < 0) { return false; }
     if (state.programme && props.programmes.indexOf(state.programme) < 0) { return false; }
     if (state.behind && !props.behind_plan) { return false; }
     return true;
@@ -371,13 +372,10 @@
   var townshipCounts = {};
   function countTownships() {
     townshipCounts = {};
-    var chosen = state.township;
-    state.township = '';
     current.projects.forEach(function (p) {
-      if (!visible(p)) { return; }
+      if (!visible(p, 'township')) { return; }
       p.properties.township_codes.forEach(function (code) { townshipCounts[code] = (townshipCounts[code] || 0) + 1; });
     });
-    state.township = chosen;
   }
   function townshipCount(f) { return large() ? f.properties.count_total : townshipCounts[f.properties.code] || 0; }
   function townshipStyle(f) {
@@ -525,17 +523,12 @@
 
   // How many projects each status and category would show, the other filters as they are.
   function facetCounts() {
-    var keep = state.categories;
     var byStatus = {}, byCategory = {};
     current.projects.forEach(function (p) {
-      if (visible(p, true)) { byStatus[shownStatus(p)] = (byStatus[shownStatus(p)] || 0) + 1; }
+      var s = shownStatus(p), c = p.properties.category;
+      if (visible(p, 'status')) { byStatus[s] = (byStatus[s] || 0) + 1; }
+      if (visible(p, 'category')) { byCategory[c] = (byCategory[c] || 0) + 1; }
     });
-    state.categories = null;
-    current.projects.forEach(function (p) {
-      var c = p.properties.category;
-      if (visible(p)) { byCategory[c] = (byCategory[c] || 0) + 1; }
-    });
-    state.categories = keep;
     [['tz-status-filter', byStatus], ['tz-category-filter', byCategory]].forEach(function (pair) {
       document.getElementById(pair[0]).querySelectorAll('.tz-facet-count').forEach(function (node) {
         node.textContent = '(' + (pair[1][node.getAttribute('data-value')] || 0) + ')';
@@ -1027,7 +1020,7 @@
     writeUrl();
     // The companions (static/table.js, static/charts.js) show the same selection.
     announce('tzmap:drawn', {
-      projects: current.projects.filter(visible), year: state.year, mode: state.mode,
+      projects: current.projects.filter(function (p) { return visible(p); }), year: state.year, mode: state.mode,
       lang: state.lang, project: state.project
     });
   }
@@ -1228,11 +1221,11 @@
     years: YEARS,
     reportedYear: function () { return reportedYear; },
     // The projects the filters select (placed and unplaced), and those of another year.
-    selected: function () { return current.projects.filter(visible); },
+    selected: function () { return current.projects.filter(function (p) { return visible(p); }); },
     projectsOf: function (year) {
       return projectsOf(year).then(function (r) { return (r && r.features) || []; });
     },
-    matches: function (f, options) { return visible(f, Boolean(options && options.ignoreStatus)); },
+    matches: function (f, options) { return visible(f, options && options.ignoreStatus ? 'status' : undefined); },
     shownStatus: shownStatus,
     townships: function () { return current.townships; },
     programmes: function () { return current.programmes; },

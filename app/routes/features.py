@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from app import readmodel
+from app import readmodel, vocab
 from app.crs import CRS84, DEFAULT_CRS, SUPPORTED_CRS, OutputCrs, parse_crs
 from app.db import reading
 from app.deps import EngineDep
@@ -80,7 +80,7 @@ CONFORMANCE = [
 METADATA_PARAMETERS = ITEMS_PARAMETERS
 MATCHED = MatchedCounts()
 DOWNLOAD_TYPES = sorted({f.media_type.split(";")[0] for f in EXPORT_FORMATS.values()} - {GEOJSON})
-PLAN_PERIOD = ("2021-01-01T00:00:00Z", "2026-12-31T23:59:59Z")
+PLAN_PERIOD = (f"{vocab.PLAN_YEARS[0]}-01-01T00:00:00Z", f"{vocab.PLAN_YEARS[-1]}-12-31T23:59:59Z")
 
 
 @router.get("/", summary="Landing page", response_model=LandingPage, responses=also(HTML))
