@@ -334,6 +334,13 @@ def test_injection_is_rejected(db: Engine, filter_text: str, lang: Lang) -> None
         assert conn.execute(text("SELECT count(*) FROM project")).scalar_one() == len(ALL)
 
 
+def nested_not(depth: int) -> Any:
+    node: Any = op("=", p("name"), "x")
+    for _ in range(depth):
+        node = op("not", node)
+    return node
+
+
 # (filter, lang, words the message must contain)
 MALFORMED: list[tuple[str, Lang, list[str]]] = [
     ("category = ", "cql2-text", ["syntax error at character 12", "end of the filter"]),
@@ -425,6 +432,19 @@ MALFORMED: list[tuple[str, Lang, list[str]]] = [
         "cql2-json",
         ["too many digits"],
     ),
+    ("status_year = 1e400", "cql2-text", ["too large a number"]),
+    ("name = 'x')", "cql2-text", ["character 11", "found ')'"]),
+    (
+        "S_INTERSECTS(geometry, MULTIPOINT EMPTY)",
+        "cql2-text",
+        ["MULTIPOINT EMPTY is not supported"],
+    ),
+    (
+        json.dumps(op("s_intersects", p("geometry"), {"type": "MultiPoint", "coordinates": []})),
+        "cql2-json",
+        ["at least one member"],
+    ),
+    (json.dumps(nested_not(MAX_DEPTH + 10)), "cql2-json", [f"nested more than {MAX_DEPTH}"]),
 ]
 
 
@@ -435,6 +455,13 @@ def test_malformed_filter_is_a_clear_error(filter_text: str, lang: Lang, words: 
     assert raised.value.detail.startswith("filter: ")
     for word in words:
         assert word in raised.value.detail
+
+
+def test_deep_but_legal_nesting_is_read(db: Engine) -> None:
+    short = "(" * 7 + "category = 'rail'" + ")" * 7
+    long = "(" * 4 + "category = 'rail' AND " * 440 + "cross_border = TRUE" + ")" * 4
+    assert len(long) > 9_000
+    assert selected(db, short) == selected(db, long) == {"m101"}
 
 
 def test_syntax_error_carries_its_position() -> None:

@@ -612,15 +612,20 @@ def _positions(values: list[Any]) -> list[Position]:
     return [_position(p) for p in values]
 
 
+def _members(members: list[str]) -> str:
+    """A multi-geometry's members as WKT; none would be invalid WKT (a 500 from PostGIS)."""
+    if not members:
+        _fail("a multi-geometry needs at least one member (EMPTY geometries are not supported)")
+    return "(" + ", ".join(members) + ")"
+
+
 GEOJSON_BODIES: dict[str, Callable[[Any], str]] = {
     "Point": lambda c: _points_wkt(_positions([c])),
-    "MultiPoint": lambda c: "(" + ", ".join(_points_wkt([p]) for p in _positions(c)) + ")",
+    "MultiPoint": lambda c: _members([_points_wkt([p]) for p in _positions(c)]),
     "LineString": lambda c: _line(_positions(c)),
-    "MultiLineString": lambda c: "(" + ", ".join(_line(_positions(line)) for line in c) + ")",
+    "MultiLineString": lambda c: _members([_line(_positions(line)) for line in c]),
     "Polygon": lambda c: _polygon([_positions(ring) for ring in c]),
-    "MultiPolygon": lambda c: (
-        "(" + ", ".join(_polygon([_positions(r) for r in poly]) for poly in c) + ")"
-    ),
+    "MultiPolygon": lambda c: _members([_polygon([_positions(r) for r in poly]) for poly in c]),
 }
 
 
