@@ -79,6 +79,7 @@ SHAPEFILE_FIELDS: dict[str, str] = {
     "boundary_quality": "bnd_qual",
     "cross_border": "cross_bdr",
     "description": "descr",
+    "description_zh": "descr_zh",
     "located_count": "n_located",
     "count_total": "n_total",
     "count_not_reported": "n_no_rep",

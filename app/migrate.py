@@ -28,11 +28,12 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 
 def _build_read_model(database_url: str) -> None:
-    """A database migrated to the read model's revision gets it built from the data it holds."""
+    """A database migrated to the read model's revision gets it built from the data it holds,
+    and so does one whose read model a migration emptied to change its shape."""
     engine = make_engine(database_url)
     try:
         with engine.begin() as conn:
-            if readmodel.state(conn).version == 0:
+            if readmodel.state(conn).version == 0 or readmodel.emptied(conn):
                 readmodel.rebuild(conn)
     finally:
         engine.dispose()

@@ -170,7 +170,8 @@ class Project(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(Text, unique=True)
     category: Mapped[str] = mapped_column(String(32))
-    description: Mapped[str] = mapped_column(Text, server_default="")
+    description: Mapped[str] = mapped_column(Text, server_default="")  # English
+    description_zh: Mapped[str] = mapped_column(Text, server_default="")  # Chinese
     geom: Mapped[WKBElement | None] = mapped_column(Geometry("GEOMETRY", srid=4326))
     geometry_quality: Mapped[str] = mapped_column(String(16))
     placement: Mapped[str | None] = mapped_column(Text)
@@ -221,6 +222,21 @@ class StatusEvent(Base):
     origin: Mapped[str] = mapped_column(String(16), server_default="catalogue")
 
 
+class ProjectMention(Base):
+    """Where a document names a project without giving it a stage: the evidence that it is one
+    of the documents' projects, though no status follows from the sentence."""
+
+    __tablename__ = "project_mention"
+    __table_args__ = (Index(None, "evidence_id"),)
+
+    project_id: Mapped[str] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), primary_key=True
+    )
+    evidence_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence.id", ondelete="RESTRICT"), primary_key=True
+    )
+
+
 class Target(Base):
     """What a plan promises for a project by a year."""
 
@@ -248,6 +264,7 @@ class Programme(Base):
     __table_args__ = (
         CheckConstraint(_slug("id"), name="id_slug"),
         CheckConstraint(_one_of("category", vocab.CATEGORIES), name="category"),
+        CheckConstraint(_one_of("stage", vocab.PROGRAMME_STAGES), name="stage"),
         CheckConstraint(f"target_year IS NULL OR {_year('target_year')}", name="target_year"),
         CheckConstraint("target_count IS NULL OR target_count > 0", name="target_count"),
         CheckConstraint(
@@ -263,6 +280,8 @@ class Programme(Base):
     category: Mapped[str] = mapped_column(String(32))
     description: Mapped[str] = mapped_column(Text, server_default="")
     unit: Mapped[str | None] = mapped_column(Text)
+    # The stage its target and every figure count (vocab.PROGRAMME_STAGES).
+    stage: Mapped[str] = mapped_column(String(16), server_default="completed")
     target_count: Mapped[float | None] = mapped_column(Double)
     target_year: Mapped[int | None] = mapped_column(SmallInteger)
     target_evidence_id: Mapped[int | None] = mapped_column(
@@ -392,6 +411,7 @@ class ProjectFeature(Base):
     aliases: Mapped[list[str]] = mapped_column(ARRAY(Text))
     category: Mapped[str] = mapped_column(String(32))
     description: Mapped[str] = mapped_column(Text)
+    description_zh: Mapped[str] = mapped_column(Text)
     status: Mapped[str | None] = mapped_column(String(24))
     status_year: Mapped[int | None] = mapped_column(SmallInteger)
     milestone: Mapped[str | None] = mapped_column(Text)

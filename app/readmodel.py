@@ -10,6 +10,9 @@ As of year Y a project shows:
 - behind plan: a target whose year has passed (<= Y, and no later than the latest year an annual
   report covers, since later years cannot be judged yet) promised more than its status.
 
+A project the documents only mention (project_mention: named, no stage given) shows no status in
+any year; its mentions are among its evidence with kind `mention` and no year.
+
 These change only in the years of the project's events and targets and the year after a target,
 so the model evaluates them in those years (and the year before the first) and keeps one row per
 run of years with the same state: the first range is open below, the last open above.
@@ -67,6 +70,7 @@ PROPERTIES = (
     "area_ha",
     "programmes",
     "description",
+    "description_zh",
     "evidence",
 )
 
@@ -145,7 +149,7 @@ runs AS (
 )
 SELECT r.id, r.years, s.geom, s.name,
        ARRAY(SELECT alias FROM project_alias WHERE project_id = s.id ORDER BY alias) AS aliases,
-       s.category, s.description,
+       s.category, s.description, s.description_zh,
        r.status, r.status_year, r.milestone, r.planned_status, r.planned_year,
        r.target_status, r.target_year, r.behind_plan,
        ARRAY(SELECT t.name FROM project_township pt JOIN township t ON t.code = pt.township_code
@@ -165,12 +169,15 @@ SELECT r.id, r.years, s.geom, s.name,
            SELECT jsonb_agg(jsonb_build_object(
                       'kind', f.kind, 'year', f.year, 'status', f.status,
                       'document', ev.document_id, 'start', ev.char_start, 'end', ev.char_end)
-                  ORDER BY f.year, f.kind, f.status)
+                  ORDER BY f.year, f.kind, f.status, ev.document_id, ev.char_start)
            FROM (SELECT 'event' AS kind, year, status, evidence_id
                  FROM status_event WHERE project_id = s.id
                  UNION ALL
                  SELECT 'target', year, status, evidence_id
-                 FROM target WHERE project_id = s.id) AS f
+                 FROM target WHERE project_id = s.id
+                 UNION ALL
+                 SELECT 'mention', NULL, NULL, evidence_id
+                 FROM project_mention WHERE project_id = s.id) AS f
            JOIN evidence ev ON ev.id = f.evidence_id
        ), '[]') AS evidence
 FROM runs r JOIN scope s ON s.id = r.id
@@ -248,6 +255,16 @@ def vacuum(engine: Engine) -> None:
     paging reads its indexes alone and the planner knows its new size."""
     with reading(engine) as conn:  # autocommit: VACUUM runs outside a transaction
         conn.execute(text("VACUUM (ANALYZE) project_feature"))
+
+
+def emptied(conn: Connection) -> bool:
+    """Is the read model empty while there are projects to publish (a migration that changed its
+    shape dropped its rows)?"""
+    query = text(
+        "SELECT NOT EXISTS (SELECT FROM project_feature)"
+        " AND EXISTS (SELECT FROM project WHERE retired_at IS NULL)"
+    )
+    return bool(conn.execute(query).scalar())
 
 
 def rebuild(conn: Connection) -> int:

@@ -139,6 +139,13 @@ GEOMETRY_TYPES = (
 )
 
 PROGRAMME_VALUE_KINDS = ("actual", "target")
+# The stage a programme counts (开工 / 完成 / 投入使用): its target and every figure of its progress
+# count the same stage, so that a figure reads as a share of its target.
+PROGRAMME_STAGES = ("started", "completed", "in_service")
+PROGRAMME_STAGE_LABELS = {
+    "zh": {"started": "已开工", "completed": "已完成", "in_service": "已投入使用"},
+    "en": {"started": "started", "completed": "completed", "in_service": "in service"},
+}
 INDICATOR_VALUE_KINDS = ("baseline", "actual", "estimate", "target")
 QUALIFIERS = ("about", "at_least", "at_most")
 # admin: everything, accounts too; planner: district-wide edits and review; township_editor:

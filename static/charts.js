@@ -30,7 +30,7 @@
       byCategory: '{scope}：{year}年各类别的项目数（{mode}，共{n}个）。', categoryCol: '类别',
       actual: '实际进展', plan: '计划目标',
       programme: '{name}：已定位{located}个项目，其中{done}个已完工或投入使用（{year}年，{mode}）；{target}。',
-      programmeTarget: '目标{count}{unit}（{year}年）', programmeNoTarget: '没有数量目标',
+      programmeTarget: '目标{count}{unit}（{year}年）', programmeNoTarget: '没有数量目标', stageCounted: '（按“{stage}”计）',
       reported: '报告所述{count}{unit}（{year}年）',
       targetBar: '目标（{unit}）', reportedBar: '报告所述（{unit}，{year}年）',
       locatedBar: '已定位项目', doneBar: '已完工/投入使用的项目', countCol: '数量', itemCol: '项',
@@ -58,7 +58,7 @@
       byCategory: '{scope}: projects by category in {year} ({mode}, {n} in all).', categoryCol: 'Category',
       actual: 'actual', plan: 'plan',
       programme: '{name}: {located} projects located, {done} of them completed or in service ({year}, {mode}); {target}.',
-      programmeTarget: 'target {count} {unit} by {year}', programmeNoTarget: 'no count target',
+      programmeTarget: 'target {count} {unit} by {year}', programmeNoTarget: 'no count target', stageCounted: ' (counting projects {stage})',
       reported: 'reported {count} {unit} ({year})',
       targetBar: 'Target ({unit})', reportedBar: 'Reported ({unit}, {year})',
       locatedBar: 'Projects located', doneBar: 'Projects completed or in service', countCol: 'Count',
@@ -400,6 +400,7 @@
     var target = props.target_count
       ? t('programmeTarget', { count: props.target_count, unit: unit, year: props.target_year })
       : t('programmeNoTarget');
+    if (props.stage) { target += t('stageCounted', { stage: tz.programmeStageName(props.stage) }); }
     if (latest) {
       target += t('sep') + t('reported', { count: latest.count, unit: unit, year: latest.year });
       // The reports' notes say what was counted; they are in English.

@@ -963,8 +963,8 @@
   document.body.setAttribute('data-user', user() ? user().username : '');  // for tests: who is in
   if (document.body.getAttribute('data-sign-in') === 'needed') { showSignIn(); }
   if (window.TZMAP_CONFIG.anonymousRead === false) {
-    // Prints and exports answer signed-in readers only: fetched with the token, opened from memory.
-    auth.link(document.getElementById('tz-print'));
+    // Exports answer signed-in readers only: fetched with the token, opened from memory. (The
+    // print dialog fetches its sheets through the session itself: static/map.js.)
     var exportLink = document.getElementById('tz-export');
     exportLink.setAttribute('download', 'tongzhou-projects.html');
     auth.link(exportLink);

@@ -49,8 +49,19 @@
       behindCount: '{n} 个项目滞后于计划（目标年份已过且已有报告）。',
       unknownTownship: '没有名为“{name}”的乡镇街道，已显示全区。', hiddenByFilter: '（当前筛选未显示）',
       matches: '找到 {n} 个项目：', all: '全选', noneButton: '全不选', nothingSelected: '未选择任何状态或类别，地图上没有项目。',
-      baseFailed: '在线底图无法加载（可能没有互联网连接），已切换回离线底图。', legendToggle: '图例', fullscreen: '全屏',
-      river: '河流（示意）', expressway: '高速公路（示意）', road: '道路（示意）', yes: '是', no: '否', length: '长度', area: '面积'
+      baseFailed: '在线底图无法加载（可能没有互联网连接），已切换回离线底图。',
+      mention: '提及（原文未说明进展）', stageCounted: '（目标按“{stage}”计）', legendToggle: '图例', fullscreen: '全屏',
+      river: '河流（示意）', expressway: '高速公路（示意）', road: '道路（示意）', yes: '是', no: '否', length: '长度', area: '面积',
+      printOrExport: '打印或导出', printDialog: '打印或导出此视图', sheetHeading: '打印图纸',
+      printScope: '图纸与屏幕一致：同一年份、视图、筛选和地图范围。',
+      atlasScope: '乡镇图集：封面加每个乡镇一页，按当前年份、视图和筛选，每页为整个乡镇，不限于屏幕范围。',
+      pngNote: 'PNG 为单张图片，只含第一页（图集为封面）；完整图纸请选 PDF。',
+      paper: '纸张', orientation: '方向', portrait: '纵向', landscape: '横向', printFormat: '格式',
+      printLang: '图纸语言', atlasOption: '乡镇图集（每个乡镇一页）', printTitle: '标题（可选）',
+      printTitleNote: '替代默认标题（如“通州区重点项目进展图”），最多80字；地点和日期照常标注。',
+      printAtlas: '打印乡镇图集', making: '正在生成…（需要几秒钟）',
+      printDone: '已下载 {name}', printFailed: '无法生成图纸：{detail}',
+      offlineHeading: '离线地图', exportNote: '一个 HTML 文件，含所选项目，无需服务器和网络即可打开，打开时为同一年份、视图和筛选。'
     },
     en: {
       title: 'Tongzhou sub-centre project map', year: 'Year', mode: 'View', actual: 'Actual',
@@ -85,7 +96,18 @@
       unknownTownship: 'No township is called "{name}"; showing the whole district.', hiddenByFilter: ' (hidden by the filters)',
       matches: '{n} projects found:', all: 'All', noneButton: 'None', nothingSelected: 'No status or category is chosen: the map shows no project.',
       baseFailed: 'The online base map cannot be loaded (no internet connection?): back to the offline base.',
-      legendToggle: 'Legend', fullscreen: 'Full screen'
+      legendToggle: 'Legend', fullscreen: 'Full screen',
+      mention: 'Mentioned (no stage given)', stageCounted: ' (the target counts projects {stage})',
+      printOrExport: 'Print or export', printDialog: 'Print or export this view', sheetHeading: 'Printed sheet',
+      printScope: 'The sheet shows what the screen shows: the same year, view, filters and map extent.',
+      atlasScope: 'Township atlas: a cover, then one sheet per township for the year, view and filters on screen; each sheet shows the whole township, not only the map extent.',
+      pngNote: 'A PNG is one image of the first page only (the cover of an atlas); choose PDF for every page.',
+      paper: 'Paper', orientation: 'Orientation', portrait: 'Portrait', landscape: 'Landscape', printFormat: 'Format',
+      printLang: 'Language of the sheet', atlasOption: 'Township atlas (one page per township)', printTitle: 'Title (optional)',
+      printTitleNote: 'Replaces the default title (such as "Tongzhou key projects: progress"); at most 80 characters. The place and date are still given.',
+      printAtlas: 'Print the township atlas', making: 'Making the sheet… (this takes a few seconds)',
+      printDone: 'Downloaded {name}', printFailed: 'The sheet could not be made: {detail}',
+      offlineHeading: 'Offline map', exportNote: 'One HTML file with the selected projects; it opens with no server and no network, in this year, view and filters.'
     }
   };
   // --- state, kept in the URL ----------------------------------------------------------------
@@ -557,12 +579,18 @@
     var list = document.getElementById('tz-search-list');
     clear(list);
     current.projects.forEach(function (p) {
-      [p.properties.name].concat(p.properties.aliases).forEach(function (name) {
+      names(p).forEach(function (name) {
         var option = el('option');
         option.value = name;
         list.appendChild(option);
       });
     });
+  }
+
+  // A project's name and aliases as a reader would type them; an alias with a gap (城北…水网)
+  // matches the documents' wording, not a search.
+  function names(p) {
+    return [p.properties.name].concat(p.properties.aliases.filter(function (a) { return a.indexOf('…') < 0; }));
   }
 
   function programmeNote() {
@@ -572,9 +600,10 @@
     var located = current.projects.filter(function (f) {
       return f.geometry && f.properties.programmes.indexOf(p.id) >= 0;
     }).length;
-    note.textContent = p.properties.target_count
+    note.textContent = (p.properties.target_count
       ? t('located', { n: located, target: p.properties.target_count })
-      : t('locatedNoTarget', { n: located });
+      : t('locatedNoTarget', { n: located })) +
+      (p.properties.stage ? t('stageCounted', { stage: VOCAB.programmeStages[state.lang][p.properties.stage] }) : '');
   }
 
   function townshipSummary() {
@@ -652,7 +681,6 @@
     var result = document.getElementById('tz-search-result');
     clear(result);
     if (!q) { return; }
-    var names = function (p) { return [p.properties.name].concat(p.properties.aliases); };
     var exact = current.projects.filter(function (p) {
       return names(p).some(function (n) { return n.toLowerCase() === q; });
     });
@@ -711,7 +739,7 @@
     head.appendChild(close);
     panel.appendChild(head);
     var dl = el('dl', null, 'tz-fields');
-    if (props.aliases.length) { field(dl, t('aliases'), props.aliases.join('、')); }
+    if (names(p).length > 1) { field(dl, t('aliases'), names(p).slice(1).join('、')); }
     field(dl, t('category'), categoryName(props.category));
     field(dl, t('statusAsOf', { year: state.year }), statusName(props.status) +
       (props.milestone ? '（' + props.milestone + '）' : ''));
@@ -723,24 +751,26 @@
     field(dl, t('quality'), qualityName(props.geometry_quality) +
       (props.placement ? ' — ' + props.placement : ''));
     if (props.programmes.length) {
-      var names = props.programmes.map(function (pid) {
+      var programmeNames = props.programmes.map(function (pid) {
         var prog = current.programmes.filter(function (f) { return f.id === pid; })[0];
         return prog ? prog.properties.name : pid;
       });
-      field(dl, t('programmes'), names.join('、'));
+      field(dl, t('programmes'), programmeNames.join('、'));
     }
     if (props.length_km !== null) { field(dl, t('size'), t('length') + ' ' + props.length_km + ' km'); }
     if (props.area_ha !== null) { field(dl, t('size'), t('area') + ' ' + props.area_ha + ' ha'); }
     panel.appendChild(dl);
-    if (props.description) { panel.appendChild(el('p', props.description, 'tz-description')); }
+    var description = state.lang === 'zh' ? props.description_zh || props.description
+      : props.description || props.description_zh;
+    if (description) { panel.appendChild(el('p', description, 'tz-description')); }
     panel.appendChild(el('h3', t('timeline')));
     var list = el('ol', null, 'tz-timeline');
     panel.appendChild(list);
     timelineOf(id).then(function (rows) {
       (rows || []).forEach(function (r) {
         var item = el('li', null, 'tz-' + r.kind);
-        item.appendChild(el('strong', r.year + ' · ' + (r.kind === 'event' ? t('event') : t('targetKind')) +
-          ' · ' + statusName(r.status)));
+        item.appendChild(el('strong', r.kind === 'mention' ? t('mention')
+          : r.year + ' · ' + (r.kind === 'event' ? t('event') : t('targetKind')) + ' · ' + statusName(r.status)));
         if (r.milestone) { item.appendChild(el('span', '（' + r.milestone + '）')); }
         if (r.start === null) {  // a whole uploaded file (photo, PDF) stands as the evidence
           var source = el('div', t('evidence') + '：', 'tz-source');
@@ -838,28 +868,145 @@
     return p;
   }
 
+  // --- print and export: one dialog for the sheet of the view on screen and the offline file --
+
+  // The sheet's options as the print dialog has them; /print's defaults are left out of the query.
+  var PRINT_DEFAULTS = { size: 'A4', orientation: 'portrait', format: 'pdf' };
+  function printOptions() {
+    function chosen(name) {
+      var input = document.querySelector('#tz-print-form input[name="tz-print-' + name + '"]:checked');
+      return input ? input.value : '';
+    }
+    return {
+      size: chosen('size'), orientation: chosen('orientation'), format: chosen('format'),
+      lang: chosen('lang') || state.lang, atlas: document.getElementById('tz-print-atlas').checked,
+      title: document.getElementById('tz-print-title').value.replace(/\s+/g, ' ').trim()
+    };
+  }
+
+  // The one place a print is asked for: the filters, year and mode on screen, the box the map
+  // shows (an atlas has a sheet per whole township instead), and the dialog's sheet options.
+  function printQuery(options) {
+    var p = filterParams();
+    p.set('year', state.year);
+    if (!options.atlas) {
+      var b = map.getBounds();
+      p.set('bbox', [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(','));
+    }
+    if (options.lang === 'en') { p.set('lang', 'en'); }
+    Object.keys(PRINT_DEFAULTS).forEach(function (key) {
+      if (options[key] && options[key] !== PRINT_DEFAULTS[key]) { p.set(key, options[key]); }
+    });
+    if (options.atlas) { p.set('atlas', 'township'); }
+    if (options.title) { p.set('title', options.title); }
+    return p;
+  }
+
   function updateLinks() {
+    var opener = document.getElementById('tz-print-open');
     var printLink = document.getElementById('tz-print');
     var exportLink = document.getElementById('tz-export');
     var share = document.getElementById('tz-share');
     share.href = window.location.href;
     if (CFG.embedded) {  // no server behind a standalone file: nothing to print or export
-      printLink.hidden = true;
-      exportLink.hidden = true;
+      opener.hidden = printLink.hidden = exportLink.hidden = true;
       document.getElementById('tz-extract').hidden = true;
       share.hidden = window.location.protocol === 'file:';
       return;
     }
-    printLink.hidden = exportLink.hidden = nothingChosen();
-    var p = filterParams();
-    p.set('year', state.year);
-    var b = map.getBounds();
-    p.set('bbox', [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(','));
-    if (state.lang === 'en') { p.set('lang', 'en'); }
-    if (CFG.printUrl) { printLink.href = CFG.printUrl + '?' + p.toString(); } else { printLink.hidden = true; }
+    opener.hidden = nothingChosen();
+    var options = printOptions();
+    if (CFG.printUrl) { printLink.href = CFG.printUrl + '?' + printQuery(options).toString(); } else { printLink.hidden = true; }
+    printLink.textContent = t(options.atlas ? 'printAtlas' : 'print');
+    document.getElementById('tz-print-scope').textContent =
+      t(options.atlas ? 'atlasScope' : 'printScope') + (options.format === 'png' ? ' ' + t('pngNote') : '');
     var exported = filterParams();
     exported.set('year', state.year);
     exportLink.href = '/export.html?' + exported.toString();
+  }
+
+  var printing = null;  // the sheet being made: a second click while it is made does nothing
+  function printBusy(busy) {
+    document.getElementById('tz-print-progress').hidden = !busy;
+    document.getElementById('tz-print').setAttribute('aria-disabled', String(busy));
+    document.getElementById('tz-print-form').setAttribute('aria-busy', String(busy));
+  }
+  function printProblem(message) {
+    var box = document.getElementById('tz-print-error');
+    box.textContent = message;
+    box.hidden = !message;
+  }
+  // What a failed print says: the problem's detail (application/problem+json), or its status.
+  function problemDetail(response) {
+    return response.json().then(function (body) {
+      var said = (body && (body.detail || body.title)) || String(response.status);
+      return typeof said === 'string' ? said : JSON.stringify(said);
+    }, function () { return response.status + ' ' + response.statusText; });
+  }
+  function sheetName(response, format) {
+    var match = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') || '');
+    return match ? match[1] : 'tongzhou.' + format;
+  }
+  function saveBlob(blob, name) {
+    var url = URL.createObjectURL(blob);
+    var link = el('a');
+    link.href = url;
+    link.download = name;
+    link.hidden = true;
+    // Inside the dialog: while it is open, the rest of the page is inert.
+    document.getElementById('tz-print-form').appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 60 * 1000);
+  }
+  function printSheet() {
+    if (printing || !CFG.printUrl) { return; }
+    var options = printOptions();
+    var url = CFG.printUrl + '?' + printQuery(options).toString();
+    document.getElementById('tz-print-done').textContent = '';
+    printProblem('');
+    printBusy(true);
+    // Through the signed-in session when there is one: a map closed to anonymous readers prints.
+    var answer = window.tzAuth ? window.tzAuth.fetch(url) : fetch(url);
+    printing = answer.then(function (response) {
+      if (!response.ok) {
+        return problemDetail(response).then(function (detail) { throw new Error(detail); });
+      }
+      var name = sheetName(response, options.format);
+      return response.blob().then(function (blob) {
+        saveBlob(blob, name);
+        document.getElementById('tz-print-done').textContent = t('printDone', { name: name });
+      });
+    }).catch(function (error) {
+      printProblem(t('printFailed', { detail: error.message }));
+    }).then(function () {
+      printing = null;
+      printBusy(false);
+    });
+  }
+
+  function bindPrintDialog() {
+    var dialog = document.getElementById('tz-print-dialog');
+    var opener = document.getElementById('tz-print-open');
+    var form = document.getElementById('tz-print-form');
+    document.querySelectorAll('input[name="tz-print-lang"]').forEach(function (radio) { radio.checked = radio.value === state.lang; });
+    opener.addEventListener('click', function () {
+      if (!printing) {  // what the last print said belongs to it; one under way goes on saying
+        document.getElementById('tz-print-done').textContent = '';
+        printProblem('');
+      }
+      updateLinks();
+      dialog.showModal();
+    });
+    document.getElementById('tz-print-close').addEventListener('click', function () { dialog.close(); });
+    dialog.addEventListener('close', function () { opener.focus(); });  // Esc too
+    form.addEventListener('change', updateLinks);
+    form.addEventListener('input', updateLinks);
+    form.addEventListener('submit', function (e) { e.preventDefault(); printSheet(); });  // Enter
+    document.getElementById('tz-print').addEventListener('click', function (e) {
+      e.preventDefault();
+      printSheet();
+    });
   }
 
   function addFullscreen() {
@@ -1069,6 +1216,7 @@
     searchBox.addEventListener('keydown', function (e) { if (e.key === 'Enter') { search(e.target.value); } });
     document.getElementById('tz-lang').addEventListener('click', function () {
       state.lang = state.lang === 'zh' ? 'en' : 'zh';
+      document.querySelectorAll('input[name="tz-print-lang"]').forEach(function (radio) { radio.checked = radio.value === state.lang; });
       applyLanguage();
       layerControlLabels();
       drawBasemap();
@@ -1106,6 +1254,7 @@
   addFullscreen();
   addLegendControl();
   bind();
+  bindPrintDialog();
   // The banner stands over the map, where the colours it qualifies are.
   ['tz-banner', 'tz-base-note'].forEach(function (id) {
     var note = document.getElementById(id);
@@ -1214,6 +1363,7 @@
     statuses: STATUSES,
     statusName: statusName,
     qualityName: qualityName,
+    programmeStageName: function (stage) { return VOCAB.programmeStages[state.lang][stage] || stage; },
     categoryName: categoryName,
     el: el,
     clear: clear,

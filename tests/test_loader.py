@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from app.geodata.load import load_catalogue
-from app.geodata.validate import CatalogueError, read_catalogue
+from app.geodata.validate import CatalogueError, names_in, read_catalogue
 from app.settings import REPO_ROOT
 from tests.conftest import SEEDS_DIR, fingerprint, query
 
@@ -31,6 +31,7 @@ def feature(pid: str, name: str, geometry: dict[str, Any], **props: Any) -> dict
         "category": "rail",
         "geometry_quality": "schematic",
         "description": "test",
+        "description_zh": "测试",
         "events": [],
         "targets": [{"year": 2026, "status": "in_service", "evidence": evidence(name)}],
     }
@@ -205,6 +206,10 @@ def _event(year: int, status: str, name: str = "M101线", end: int | None = None
     return {"year": year, "status": status, "milestone": None, "evidence": ref}
 
 
+def _target(year: int, status: str, name: str = "M101线") -> dict[str, Any]:
+    return {"year": year, "status": status, "evidence": evidence(name)}
+
+
 BOWTIE = {
     "type": "Polygon",
     "coordinates": [
@@ -305,6 +310,28 @@ MALFORMED: dict[str, tuple[Callable[[Path], None], str, str]] = {
     ),
     "unknown category": (_mutate_project(0, category="spaceport"), "m101-line", "category"),
     "no event or target": (_mutate_project(1, targets=[]), "sub-centre-hub", "nothing supports it"),
+    "no Chinese description": (
+        _mutate_project(0, description_zh=""),
+        "m101-line",
+        "no Chinese description",
+    ),
+    "a timeline that runs backwards": (
+        _mutate_project(
+            0, targets=[_target(2023, "in_service"), _target(2026, "under_construction")]
+        ),
+        "m101-line",
+        "the timeline runs backwards: target 2026 under_construction after target 2023",
+    ),
+    "programme membership no sentence supports": (
+        _mutate_project(1, programmes=["dead-end-roads"]),
+        "sub-centre-hub",
+        "membership needs a sentence that says so",
+    ),
+    "an alias that is also an indicator's name": (
+        _mutate_project(1, aliases=["森林覆盖率"]),
+        "forest-cover",
+        "already names project sub-centre-hub",
+    ),
     "3D coordinates": (
         _mutate_project(1, geometry={"type": "Point", "coordinates": [116.7, 39.9, 20.0]}),
         "sub-centre-hub",
@@ -416,4 +443,180 @@ def test_reload_keeps_facts_from_reports_and_adopts_them_once_authored(
         engine, "SELECT origin FROM status_event WHERE project_id = 'm101-line' AND year = 2024"
     )
     assert rows == [("catalogue",)]
+    assert not load_catalogue(engine, catalogue_dir, SEEDS_DIR).changed
+
+
+# --- what the catalogue may claim (issue 14): each known mistake is refused ----------------------
+
+REPORT = "tongzhou-2023-report"
+REPORT_TEXT = (SEEDS_DIR / "001_84618987ce385c34.txt").read_text("utf-8")
+
+
+def _in_report(piece: str) -> dict[str, Any]:
+    start = REPORT_TEXT.index(piece)
+    return {"document": REPORT, "start": start, "end": start + len(piece)}
+
+
+def _edit_list(file: str, record_id: str, change: Callable[[dict[str, Any]], None]) -> Any:
+    def mutate(root: Path) -> None:
+        path = root / file
+        data = json.loads(path.read_text("utf-8"))
+        change(next(r for r in data if r["id"] == record_id))
+        path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+
+    return mutate
+
+
+def _figure(
+    programme: str, year: int, count: float, piece: str, kind: str = "actual", stage: str = ""
+) -> Callable[[Path], None]:
+    def change(record: dict[str, Any]) -> None:
+        figure = {"year": year, "kind": kind, "count": count, "note": None}
+        record["progress"].append(figure | {"evidence": _in_report(piece)})
+        record["stage"] = stage or record["stage"]
+
+    return _edit_list("programmes.json", programme, change)
+
+
+def _aliases(file: str, record_id: str, *aliases: str) -> Callable[[Path], None]:
+    def change(record: dict[str, Any]) -> None:
+        record["aliases"] = [*record["aliases"], *aliases]
+
+    return _edit_list(file, record_id, change)
+
+
+REFUSED: dict[str, tuple[Callable[[Path], None], str, str]] = {
+    "3 of 3 Green Heart buildings in service from 「基本完工」": (
+        _figure("green-heart-culture-facilities", 2022, 3, "绿心三大文化设施基本完工"),
+        "green-heart-culture-facilities",
+        "「基本」 says the stage is not reached",
+    ),
+    "28 projects launched counted as completed": (
+        _figure(
+            "smart-city-benchmarks", 2022, 28, "启动实施28个智慧城市标杆示范项目", stage="completed"
+        ),
+        "smart-city-benchmarks",
+        "「启动」 says the stage is not reached",
+    ),
+    "3 theme parks in preliminary study": (
+        _figure(
+            "cross-border-theme-parks",
+            2022,
+            3,
+            "国家级植物园、通燕运动健身园、潮白河自然教育园三大跨界协同主题特色园前期研究加快推进",
+        ),
+        "cross-border-theme-parks",
+        "not an achievement",
+    ),
+    "4 industry projects under construction": (
+        _figure(
+            "culture-tourism-industry-projects",
+            2022,
+            4,
+            "文化旅游区张家湾车辆段综合利用、通马路综合交通枢纽等四大产业项目建设持续加快",
+        ),
+        "culture-tourism-industry-projects",
+        "「加快」 says the stage is not reached",
+    ),
+    "29,000 homes raised (筹建) counted as built": (
+        _figure(
+            "affordable-housing",
+            2022,
+            29000,
+            "住房保障力度持续加大，筹建各类保障性住房2.9万套，筹建数量全市第一，竣工6000余套",
+        ),
+        "affordable-housing",
+        "「筹建」 says the stage is not reached",
+    ),
+    "13 villages whose plans were drawn": (
+        _figure(
+            "beautiful-villages",
+            2022,
+            13,
+            "首批13个村庄“码头旅游、传统文化、精品民宿+美丽乡村”示范样板完成规划编制及方案设计",
+        ),
+        "beautiful-villages",
+        "「规划」 says the stage is not reached",
+    ),
+    "a count the sentence does not state": (
+        _figure(
+            "affordable-housing",
+            2022,
+            7000,
+            "住房保障力度持续加大，筹建各类保障性住房2.9万套，筹建数量全市第一，竣工6000余套",
+        ),
+        "affordable-housing",
+        "states no such count",
+    ),
+    "a target of starts in a programme of completions": (
+        _figure("old-communities", 2023, 15, "新开工老旧小区综合整治项目15个", kind="target"),
+        "old-communities",
+        "speaks of 「开工」",
+    ),
+    "an alias of two indicators": (
+        _aliases("indicators.json", "gdp", "地区生产总值增长"),
+        "gdp",
+        "already names indicator gdp-growth",
+    ),
+    "a programme alias that is a project's name": (
+        _aliases("programmes.json", "culture-tourism-industry-projects", "副中心综合交通枢纽"),
+        "culture-tourism-industry-projects",
+        "already names project sub-centre-hub",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=REFUSED)
+def test_claims_the_text_does_not_support_are_refused(catalogue_dir: Path, case: str) -> None:
+    mutate, where, reason = REFUSED[case]
+    read_catalogue(catalogue_dir, SEEDS_DIR)  # the unchanged copy is fine
+    mutate(catalogue_dir)
+    with pytest.raises(CatalogueError) as raised:
+        read_catalogue(catalogue_dir, SEEDS_DIR)
+    problems = raised.value.problems
+    assert any(where in str(p) and reason in str(p) for p in problems), str(raised.value)
+
+
+def test_a_later_phase_may_step_back_when_its_milestone_names_it(catalogue_dir: Path) -> None:
+    events = [_event(2022, "in_service"), _event(2023, "under_construction")]
+    events[1]["milestone"] = "二期开工"
+    _mutate_project(0, events=events)(catalogue_dir)
+    read_catalogue(catalogue_dir, SEEDS_DIR)
+
+
+def test_a_gap_stands_for_words_within_one_sentence() -> None:
+    assert names_in("城南、城北、两河水网等综合治理工程加快建设。", ["城北…水网"])
+    assert names_in("完成城北、两河水网一期工程,加快实施二期工程", ["城北…水网…二期"])
+    assert not names_in("城北的河道完成治理。另建水网二期", ["城北…水网…二期"])
+    assert not names_in("城北、两河水网", ["城南…水网"])
+
+
+def test_mentions_and_chinese_descriptions_reach_the_read_model(
+    engine: Engine, catalogue_dir: Path
+) -> None:
+    named = feature(
+        "sub-centre-hub",
+        "副中心综合交通枢纽",
+        point(116.706, 39.899),
+        category="hub",
+        description_zh="站城一体的交通枢纽。",
+        targets=[],
+        mentions=[evidence("副中心综合交通枢纽")],
+    )
+    write_projects(catalogue_dir, [M101, named])
+    load_catalogue(engine, catalogue_dir, SEEDS_DIR)
+    rows = query(
+        engine,
+        "SELECT years::text, feature::json->'properties' FROM project_feature"
+        " WHERE id = 'sub-centre-hub'",
+    )
+    assert [years for years, _ in rows] == ["(,)"], "no stage: one row, no status in any year"
+    properties = rows[0][1]
+    assert properties["status"] is None and properties["target_status"] is None
+    assert properties["description_zh"] == "站城一体的交通枢纽。"
+    assert properties["description"] == "test"
+    assert [e["kind"] for e in properties["evidence"]] == ["mention"]
+    assert query(engine, "SELECT stage FROM programme WHERE id = 'smart-city-benchmarks'") == [
+        ("started",)
+    ]
     assert not load_catalogue(engine, catalogue_dir, SEEDS_DIR).changed

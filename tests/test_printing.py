@@ -2,36 +2,61 @@
 the table against the items API, and the parameter errors."""
 
 import io
+import itertools
 import math
 import re
 import subprocess
 import warnings
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
 from PIL import Image
 from pyproj import Geod, Transformer
 
+from app import vocab
 from app.db import make_engine
-from app.printing import CjkFontMissing, Marking, fetch, print_request, render
+from app.printing import (
+    CjkFontMissing,
+    Marking,
+    PrintData,
+    PrintRequest,
+    cjk_font,
+    fetch,
+    print_request,
+    render,
+)
+from app.printing.atlas import cover_boxes, summary_table
+from app.printing.context import Context
 from app.printing.fonts import find_cjk_font
 from app.printing.furniture import true_north_angle
 from app.printing.labels import status_label
 from app.printing.layout import page_for, sheet_layout
-from app.printing.mapview import fit_frame, kind_of
+from app.printing.legend import SAMPLE_W, Sample, category_rows, legend_rows, status_rows
+from app.printing.mapview import draw_projects, fit_frame, kind_of
+from app.printing.marginalia import summary
+from app.printing.sheet import make_sheet
 from app.printing.style import (
     AREA_FILL_ALPHA,
     BEHIND_PLAN,
+    CATEGORY_GROUPS,
+    LINE_KINDS,
+    STATUS_ORDER,
     STATUS_STYLES,
     TOWNSHIP_FILL,
     marker_halo_style,
 )
+from app.printing.table import Table, project_table
 from app.printing.text import wrap
 from app.settings import Settings
 
@@ -364,6 +389,28 @@ def test_english_plan_a3_landscape(client: TestClient, tmp_path: Path) -> None:
     assert "Status due by plan (end 2026)" in first
 
 
+def test_a_title_of_ones_own_heads_the_sheets(client: TestClient, tmp_path: Path) -> None:
+    """The map's print dialog may name the sheet: the title stands in place of the subject (the
+    place and the date stay), in the PDF's metadata too; a table page still says it is the table.
+    A "$" is a dollar sign, not the start of mathtext."""
+    own = "宋庄镇 $5亿 项目调度会"
+    path = tmp_path / "titled.pdf"
+    path.write_bytes(get_print(client, township=TOWNSHIP, title=f"  {own}  "))
+    pages = pdf_text(path)
+    assert squeezed(pages[0]).startswith(squeezed(f"{own} · {TOWNSHIP} · 截至2022年底"))
+    assert "通州区重点项目进展图" not in squeezed(pages[0])
+    assert squeezed(pages[1]).startswith(squeezed(f"项目表 · {TOWNSHIP} · 截至2022年底"))
+    info = _run("pdfinfo", str(path))
+    assert re.search(rf"^Title:\s+{re.escape(own)} · 截至2022年底$", info, re.MULTILINE), info
+
+    longest = "长" * 80  # the longest title there is still fits the heading of an A4 sheet
+    path.write_bytes(get_print(client, township=TOWNSHIP, title=longest))
+    assert squeezed(f"{longest}·{TOWNSHIP}·截至2022年底") in squeezed(pdf_text(path)[0])
+
+    blank = get_print(client, township=TOWNSHIP, title="   ", format="png", dpi=50)
+    assert blank == get_print(client, township=TOWNSHIP, format="png", dpi=50)
+
+
 def test_settings_add_approval_number_and_internal_marking(loaded_db: str, tmp_path: Path) -> None:
     from app.main import create_app
 
@@ -393,6 +440,9 @@ def test_settings_add_approval_number_and_internal_marking(loaded_db: str, tmp_p
         ({"format": "png", "page": 99}, "this print has"),
         ({"colour": "red"}, "unknown query parameter"),
         ({"year": "soon"}, "year"),
+        ({"title": "标" * 81}, "at most 80"),
+        ({"title": "第一行\n第二行"}, "one line of plain text"),
+        ({"title": "bidi\u202eevil"}, "one line of plain text"),
     ],
 )
 def test_bad_parameters_are_problems_and_no_file(
@@ -477,3 +527,222 @@ def test_wrapping_keeps_punctuation_off_the_line_start() -> None:
     )
     assert len(lines) > 1
     assert not any(line.startswith(("，", "。")) for line in lines)
+
+
+def test_wrapping_keeps_an_opening_bracket_with_what_follows() -> None:
+    """A milestone's year was printed as 「……加快实施（」 over 「2022）」."""
+    from app.printing import cjk_font
+
+    text = "图书城、京交团址加快实施（2022）"
+    for width in range(20, 40):
+        lines = wrap(cjk_font(), text, width, 7)
+        assert "".join(lines) == text
+        assert not any(line.endswith(("（", "(")) for line in lines), lines
+
+
+# Issue 13: what a meeting secretary found on the sheets ----------------------------------------
+
+
+def _fetched(loaded_db: str, request: PrintRequest) -> PrintData:
+    engine = make_engine(loaded_db)
+    try:
+        with engine.connect() as conn:
+            return fetch(conn, request)
+    finally:
+        engine.dispose()
+
+
+def _context(request: PrintRequest, data: PrintData) -> Context:
+    page = page_for(request.paper_mm)
+    return Context(request, data, cjk_font(), page, Marking(), date(2024, 1, 1))
+
+
+def _symbol(sample: Sample) -> np.ndarray:
+    """One symbol of a legend alone, as the RGB pixels of a 300 dpi rendering."""
+    w, h = max(SAMPLE_W.values()) + 2, 10.0  # mm
+    fig = Figure(figsize=(w / 25.4, h / 25.4), dpi=300)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, w)
+    ax.set_ylim(0, h)
+    ax.set_axis_off()
+    sample(ax, w / 2, h / 2, 1.0)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+
+
+def _inks(pixels: np.ndarray, share: float = 0.2) -> list[tuple[int, ...]]:
+    """The colours of a symbol: each covering at least `share` of its ink (not the blends of
+    antialiased edges)."""
+    ink = pixels[(pixels < 245).any(axis=2)]
+    colours, counts = np.unique(ink, axis=0, return_counts=True)
+    return [tuple(c) for c, n in zip(colours, counts, strict=True) if n >= share * len(ink)]
+
+
+def _unlike(a: np.ndarray, b: np.ndarray) -> float:
+    """The share of the ink of two symbols whose colour differs to the eye."""
+    ink = (a < 245).any(axis=2) | (b < 245).any(axis=2)
+    return float((np.abs(a - b).max(axis=2) > 40).sum() / ink.sum())
+
+
+def _ink_height(pixels: np.ndarray) -> int:
+    return int((pixels < 245).any(axis=2).any(axis=1).sum())
+
+
+def test_legend_symbols_are_told_apart(loaded_db: str) -> None:
+    """The category key drew 道路 and 水系、绿道、管线 (and rail) in the in-service purple, a
+    road and a waterway differing by a quarter of a line's width, and a family's marker exactly
+    like a project with no report. Each symbol of the legend looks unlike every other, and the
+    category key uses no colour that means a status or behind plan."""
+    request = print_request()
+    data = _fetched(loaded_db, request)
+    # Every status and category on points, lines and areas alike; some projects late.
+    seen: Counter[str] = Counter()
+    projects = []
+    for p in data.projects:
+        n = seen[kind_of(p.geometry) if p.geometry else ""]
+        seen[kind_of(p.geometry) if p.geometry else ""] += 1
+        status, category = STATUS_ORDER[n % 5], vocab.CATEGORIES[n % len(vocab.CATEGORIES)]
+        projects.append(replace(p, status=status, category=category, behind_plan=n % 9 == 0))
+    ctx = _context(request, replace(data, projects=projects))
+    drawn = draw_projects(Figure().add_subplot(), projects, False, ctx.page)
+    drawn.numbered = 1
+    assert drawn.kinds == {"point", "line", "area"} and drawn.line_kinds == set(LINE_KINDS)
+    assert drawn.groups == set(CATEGORY_GROUPS)
+    rows = legend_rows(ctx, projects, drawn, focus=True)
+    symbols = {f"{r.label} ({kind})": _symbol(s) for r in rows for kind, s in r.samples.items()}
+    assert len(symbols) > 20
+    for (a, pixels_a), (b, pixels_b) in itertools.combinations(symbols.items(), 2):
+        assert _unlike(pixels_a, pixels_b) > 0.25, (a, b)  # a circle and a square: 0.33
+    road, other = (symbols[f"{ctx.t(f'line_{kind}')} (line)"] for kind in ("road", "other"))
+    assert _ink_height(road) >= 2 * _ink_height(other)  # a road is told by its width
+    meanings = [to_rgb(c) for c in [*vocab.STATUS_COLOURS.values(), BEHIND_PLAN]]
+    for row in category_rows(ctx, drawn):
+        for kind, sample in row.samples.items():
+            for colour in _inks(_symbol(sample)):
+                nearest = min(math.dist(colour, [255 * c for c in m]) for m in meanings)
+                assert nearest > 40, (row.label, kind, colour)
+
+
+def _broken_words(table: Table) -> list[tuple[str, list[str]]]:
+    """Cells whose lines break inside a Latin word or inside a word the cell keeps whole (a
+    place name, 完工/建成 but after its slash)."""
+    broken = []
+    for row in [table.header, *table.rows]:
+        for cell, lines in zip(row.cells, row.lines, strict=True):
+            words = re.findall(r"[A-Za-z]+", cell.text)
+            split = [w for line in lines for w in re.findall(r"[A-Za-z]+", line)] != words
+            if split or not all(any(k in line for line in lines) for k in cell.keep):
+                broken.append((cell.text, lines))
+    return broken
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_tables_break_lines_between_words(loaded_db: str, lang: str) -> None:
+    """The English table broke "Under constructio/n" (and a place name as 永/顺镇): the project
+    table, with the extra column of plan mode too, and the atlas cover's counts under the
+    vocabulary's status names break lines between words only."""
+    for mode, year in (("actual", None), ("plan", 2026)):
+        request = print_request(lang=lang, mode=mode, year=year)
+        data = _fetched(loaded_db, request)
+        ctx = _context(request, data)
+        sheet = make_sheet(ctx, data.projects, [], data.district.bounds, None, False)
+        cover_width = cover_boxes(ctx.page)[1].w
+        pages = {t.code: 2 for t in data.townships}
+        for table, width in (
+            (project_table(ctx, sheet.projects, sheet.numbers), ctx.page.body.w),
+            (summary_table(ctx, pages, cover_width), cover_width),
+        ):
+            assert sum(table.widths) == pytest.approx(width)  # and no wider
+            assert _broken_words(table) == [], (mode, _broken_words(table)[:3])
+
+
+def test_english_table_pdf_keeps_construction_whole(client: TestClient, tmp_path: Path) -> None:
+    """What the reader gets: the printed table's text has "construction" whole everywhere."""
+    path = tmp_path / "plan-en.pdf"
+    path.write_bytes(get_print(client, township=TOWNSHIP, lang="en", mode="plan", year=2026))
+    table = "\n".join(pdf_text(path, raw=False)[1:])
+    assert "construction" in table
+    assert not re.search(r"constructio(?!n)", table), table
+
+
+def _reported_year(client: TestClient) -> int:
+    response = client.get("/collections/projects/items", params={"limit": 1})
+    return int(response.json()["reported_year"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "as_of", "counts", "legend", "column"),
+    [
+        (
+            "zh",
+            "截至{year}年底（据{reported}年报告）",
+            "共{n}项（据{reported}年报告）：",
+            "实际进展（截至{year}年底，据{reported}年报告）",
+            "进展状态（据{reported}年报告）",
+        ),
+        (
+            "en",
+            "as of end {year} (as reported for {reported})",
+            "{n} projects as reported for {reported}:",
+            "Status (as of end {year}, as reported for {reported})",
+            "Status (as reported for {reported})",
+        ),
+    ],
+    ids=["zh", "en"],
+)
+def test_a_year_no_report_covers_says_so(
+    client: TestClient, tmp_path: Path, lang: str, as_of: str, counts: str, legend: str, column: str
+) -> None:
+    """Reports reach 2022: a sheet of 2024 showed 「截至2024年底」 and 「共24项」 as if a report
+    of 2024 said so. Its title, headline counts, legend and table say whose report it is; a year
+    a report covers and a plan sheet (its colours are the plans') say nothing of the kind."""
+    reported = _reported_year(client)
+    year = reported + 2
+    n = len(items(client, township=TOWNSHIP, year=year))
+    words = {"year": year, "reported": reported, "n": n}
+    path = tmp_path / "after.pdf"
+    path.write_bytes(get_print(client, township=TOWNSHIP, year=year, lang=lang))
+    sheet, table = (squeezed(p) for p in pdf_text(path)[:2])
+    for wanted in (as_of, counts, legend):
+        assert squeezed(wanted.format(**words)) in sheet, wanted
+    for wanted in (as_of, counts, column):
+        assert squeezed(wanted.format(**words)) in table, wanted
+
+    claim = squeezed(column.format(**words))[-8:]  # 据2022年报告） / for2022)
+    path.write_bytes(get_print(client, township=TOWNSHIP, year=reported, lang=lang))
+    assert claim not in squeezed("".join(pdf_text(path)))
+    path.write_bytes(get_print(client, township=TOWNSHIP, year=year, lang=lang, mode="plan"))
+    sheet, table = (squeezed(p) for p in pdf_text(path)[:2])
+    assert claim not in sheet
+    assert squeezed(column.format(**words)) in table  # the actual status, beside the planned
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("mode", ["actual", "plan"])
+def test_status_words_are_the_vocabularys(loaded_db: str, lang: str, mode: str) -> None:
+    """Web and print disagreed (在建 vs 开工/在建, 未报告 vs 尚无报告): the headline, the legend,
+    the project table and the atlas cover name statuses as app/vocab.py does; in plan mode a
+    project with no target due is 「截至当年无到期目标」."""
+    plan = mode == "plan"
+    request = print_request(lang=lang, mode=mode, year=2026 if plan else None)
+    data = _fetched(loaded_db, request)
+    ctx = _context(request, data)
+    names = dict(vocab.STATUS_LABELS[lang])
+    if plan:
+        names[None] = vocab.PLAN_NONE_LABELS[lang]
+    counts = Counter(p.shown_status(plan) for p in data.projects)
+    assert counts[None] > 0
+
+    headline = summary(ctx, data.projects)
+    assert all(ctx.t("summary_part", label=names[s], n=counts[s]) in headline for s in names)
+    drawn = draw_projects(Figure().add_subplot(), data.projects, plan, ctx.page)
+    legend = [r.label for r in status_rows(ctx, data.projects, drawn)[1:]]
+    shown = [ctx.t("count", label=names[s], n=counts[s]) for s in STATUS_ORDER if counts[s]]
+    assert legend[: len(shown)] == shown  # then behind plan, if any
+    table = project_table(ctx, data.projects, {})
+    assert {r.cells[4].text for r in table.rows} <= set(vocab.STATUS_LABELS[lang].values())
+    if plan:
+        assert {r.cells[5].text for r in table.rows} <= set(names.values())
+    cover = summary_table(ctx, {t.code: 2 for t in data.townships}, cover_boxes(ctx.page)[1].w)
+    assert [c.header for c in cover.columns[2:7]] == [names[s] for s in STATUS_ORDER]

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, select
 
-from app import readmodel, vocab
+from app import migrate, readmodel, vocab
 from app.cli import main
 from app.db import make_engine
 from app.queries.projects import project_rows
@@ -148,3 +148,27 @@ def test_tzmap_rebuild_repairs_what_sql_wrote(own_catalogue: Engine) -> None:
 def readmodel_state(engine: Engine) -> readmodel.State:
     with engine.connect() as conn:
         return readmodel.state(conn)
+
+
+def test_features_carry_both_descriptions_and_mentions(loaded_engine: Engine) -> None:
+    rows = query(
+        loaded_engine,
+        "SELECT id, feature::json->'properties' FROM project_feature WHERE upper_inf(years)",
+    )
+    properties = dict(rows)
+    assert all(p["description_zh"] and p["description"] for p in properties.values())
+    archives = properties["sub-centre-archives"]  # named, with no stage: a mention only
+    assert archives["status"] is None
+    assert [e["kind"] for e in archives["evidence"]] == ["mention"]
+    assert archives["evidence"][0]["year"] is None
+
+
+def test_a_migration_that_empties_the_read_model_gets_it_rebuilt(own_catalogue: Engine) -> None:
+    engine = own_catalogue
+    built = table(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM project_feature")  # as the issue-14 revision does
+        assert readmodel.emptied(conn)
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    migrate.upgrade(url)
+    assert table(engine) == built

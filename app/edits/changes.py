@@ -48,6 +48,7 @@ from app.geodata.records import (
 from app.geodata.validate import (
     PROJECT_GEOMETRY_TYPES,
     evidence_problem,
+    figure_stage_problem,
     placement_problem,
     read_geometry,
     to_metric,
@@ -375,6 +376,8 @@ def _check_figure(conn: Connection, payload: ProgrammeFigureEdit | IndicatorFigu
     if found is None:
         raise InvalidParameter(f"no {entity.__tablename__} '{key}'")
     _check_evidence(conn, payload.evidence, [found.name, *found.aliases])
+    if isinstance(payload, ProgrammeFigureEdit) and isinstance(payload.evidence, EvidenceRef):
+        _check_stage(conn, payload)
     recorded = conn.execute(
         select(table.id).where(
             owner == key, table.year == payload.year, table.kind == payload.kind,
@@ -383,6 +386,23 @@ def _check_figure(conn: Connection, payload: ProgrammeFigureEdit | IndicatorFigu
     ).first()  # fmt: skip
     if recorded:
         raise Conflict(f"{key} {payload.year} {payload.kind} {value} is recorded already")
+
+
+def _check_stage(conn: Connection, payload: ProgrammeFigureEdit) -> None:
+    """A programme's figure counts the stage the programme counts, as the loader checks."""
+    assert isinstance(payload.evidence, EvidenceRef)
+    stage = conn.execute(
+        select(Programme.stage).where(Programme.id == payload.programme)
+    ).scalar_one()
+    text = conn.execute(
+        select(Document.text).where(Document.id == payload.evidence.document)
+    ).scalar_one()
+    if text is None:  # _check_evidence refuses this first
+        return
+    piece = text[payload.evidence.start : payload.evidence.end]
+    reason = figure_stage_problem(stage, payload.kind, payload.count, piece)
+    if reason:
+        raise InvalidParameter(f"{payload.programme} {payload.year} {reason}")
 
 
 def _check_evidence(
@@ -522,6 +542,7 @@ def _write_facts(
                 name=payload.name,
                 category=payload.category,
                 description=payload.description,
+                description_zh=payload.description_zh,
                 geom=geojson_value(payload.geometry),
                 geometry_quality=payload.geometry_quality,
                 placement=payload.placement,

@@ -35,6 +35,7 @@ from app.models import (
     ProgrammeProgress,
     Project,
     ProjectAlias,
+    ProjectMention,
     ProjectTownship,
     StatusEvent,
     Target,
@@ -74,6 +75,7 @@ ORPHAN_EVIDENCE_SQL = text(
         AND NOT EXISTS (SELECT 1 FROM programme x WHERE x.target_evidence_id = e.id)
         AND NOT EXISTS (SELECT 1 FROM programme_progress x WHERE x.evidence_id = e.id)
         AND NOT EXISTS (SELECT 1 FROM indicator_value x WHERE x.evidence_id = e.id)
+        AND NOT EXISTS (SELECT 1 FROM project_mention x WHERE x.evidence_id = e.id)
     """
 )
 
@@ -365,6 +367,7 @@ class _Writer:
                 "category": p.category,
                 "description": p.description,
                 "unit": p.unit,
+                "stage": p.stage,
                 "target": target,
                 "progress": sorted(progress.get(p.id, []), key=repr),
             }
@@ -379,6 +382,7 @@ class _Writer:
                 "category": r.category,
                 "description": r.description,
                 "unit": r.unit,
+                "stage": r.stage,
                 "target": target,
                 "progress": sorted(
                     (
@@ -398,6 +402,7 @@ class _Writer:
                 "category": record.category,
                 "description": record.description,
                 "unit": record.unit,
+                "stage": record.stage,
                 "target_count": None,
                 "target_year": None,
                 "target_evidence_id": None,
@@ -440,7 +445,8 @@ class _Writer:
 
         def child(project_id: str) -> dict[str, list[Any]]:
             return children.setdefault(
-                project_id, {"aliases": [], "events": [], "targets": [], "programmes": []}
+                project_id,
+                {"aliases": [], "events": [], "targets": [], "programmes": [], "mentions": []},
             )
 
         for alias, project_id in self.conn.execute(
@@ -455,6 +461,8 @@ class _Writer:
             child(t.project_id)["targets"].append([t.year, t.status, *evidence[t.evidence_id]])
         for m in self.conn.execute(select(ProgrammeMember)):
             child(m.project_id)["programmes"].append(m.programme_id)
+        for n in self.conn.execute(select(ProjectMention)):
+            child(n.project_id)["mentions"].append(evidence[n.evidence_id])
 
         current = {}
         rows = self.conn.execute(
@@ -469,6 +477,7 @@ class _Writer:
                 Project.geom.ST_AsBinary(),
                 Project.origin,
                 Project.geometry_origin,
+                Project.description_zh,
             )
         )
         made_in_app, placed_in_app = set(), set()
@@ -483,6 +492,7 @@ class _Writer:
                 "aliases": sorted(c["aliases"]),
                 "category": r[2],
                 "description": r[3],
+                "description_zh": r[10],
                 "geometry_quality": r[4],
                 "placement": r[5],
                 "cross_border": r[6],
@@ -490,6 +500,7 @@ class _Writer:
                 "events": sorted(c["events"], key=repr),
                 "targets": sorted(c["targets"], key=repr),
                 "programmes": sorted(c["programmes"]),
+                "mentions": sorted(c["mentions"], key=repr),
             }
         desired = {}
         for project in projects:
@@ -499,6 +510,7 @@ class _Writer:
                 "aliases": sorted(set(p.aliases) - {p.name}),
                 "category": p.category,
                 "description": p.description,
+                "description_zh": p.description_zh,
                 "geometry_quality": p.geometry_quality,
                 "placement": p.placement,
                 "cross_border": p.cross_border,
@@ -511,6 +523,10 @@ class _Writer:
                     ([t.year, t.status, *_evidence_key(t.evidence)] for t in p.targets), key=repr
                 ),
                 "programmes": sorted(set(p.programmes)),
+                "mentions": sorted(
+                    {tuple(_evidence_key(m)): _evidence_key(m) for m in p.mentions}.values(),
+                    key=repr,
+                ),
             }
         # A geometry placed in the app stands: a reload does not move it back to the file's.
         placement = ("geometry_quality", "placement", "cross_border", "geometry")
@@ -526,6 +542,7 @@ class _Writer:
                 "name": p.name,
                 "category": p.category,
                 "description": p.description,
+                "description_zh": p.description_zh,
                 "origin": CATALOGUE,
             }
             if key not in placed_in_app:
@@ -542,7 +559,7 @@ class _Writer:
                     .where(Project.id == key)
                     .values(row | {"updated_at": text("now()"), "revision": Project.revision + 1})
                 )
-                for table in (ProjectAlias, ProgrammeMember):
+                for table in (ProjectAlias, ProgrammeMember, ProjectMention):
                     self.conn.execute(delete(table).filter_by(project_id=key))
                 # Facts read from later reports or edited in the app are not the files' to remove.
                 for fact in (StatusEvent, Target):
@@ -560,6 +577,12 @@ class _Writer:
             for programme_id in values["programmes"]:
                 self.conn.execute(
                     insert(ProgrammeMember).values(programme_id=programme_id, project_id=key)
+                )
+            for mention in {(m.document, m.start, m.end): m for m in p.mentions}.values():
+                self.conn.execute(
+                    insert(ProjectMention).values(
+                        project_id=key, evidence_id=self._evidence(mention)
+                    )
                 )
 
         def remove(key: str) -> None:

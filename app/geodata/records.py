@@ -18,6 +18,7 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Year = Annotated[int, Field(ge=vocab.YEAR_MIN, le=vocab.YEAR_MAX, strict=True)]
 Status = Literal["planned", "under_construction", "completed", "in_service"]
 Category = Literal[vocab.CATEGORIES]  # type: ignore[valid-type]
+Stage = Literal[vocab.PROGRAMME_STAGES]  # type: ignore[valid-type]
 Hex64 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -67,12 +68,15 @@ class ProjectProperties(Record):
     category: Category
     geometry_quality: Literal["surveyed", "approximate", "schematic", "unplaced"]
     placement: str | None = None
-    description: str = ""
+    description: str = ""  # English
+    description_zh: str = ""  # Chinese; the loader requires it of every catalogue project
     cross_border: bool = False
     townships: list[Name] = []
     programmes: list[Slug] = []
     events: list[StatusEventRecord] = []
     targets: list[TargetRecord] = []
+    # Where a document names the project without giving it a stage (no status follows).
+    mentions: list[EvidenceRef] = []
 
 
 class TownshipProperties(Record):
@@ -111,6 +115,7 @@ class ProgrammeRecord(Record):
     category: Category
     description: str = ""
     unit: str | None = None
+    stage: Stage  # what its target and figures count: started, completed or in service
     target: ProgrammeTarget | None = None
     progress: list[ProgrammeProgressRecord] = []
 
@@ -165,6 +170,7 @@ class ProjectCreate(Record):
     aliases: list[Name] = []
     category: Category
     description: str = ""
+    description_zh: str = ""
     programmes: list[Slug] = []
     geometry: dict[str, Any] | None = None
     geometry_quality: Literal["surveyed", "approximate", "schematic", "unplaced"] = "unplaced"

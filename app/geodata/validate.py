@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -215,6 +216,34 @@ def placement_problem(
     return None
 
 
+# In a name or alias, "…" stands for words the document puts in between, within one sentence:
+# "城北…水网" is how 「城南、城北、两河水网」 names the 城北 network.
+GAP = "…"
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+
+
+def names_in(text: str, names: Iterable[str]) -> bool:
+    """Does `text` name one of `names`: literally, or piece by piece within one sentence where
+    the name has gaps (…)?"""
+    return any(_named(text, name) for name in names)
+
+
+def _named(text: str, name: str) -> bool:
+    if GAP not in name:
+        return name in text
+    pieces = [piece for piece in name.split(GAP) if piece]
+    for sentence in _SENTENCE_END.split(text):
+        position = 0
+        for piece in pieces:
+            found = sentence.find(piece, position)
+            if found < 0:
+                break
+            position = found + len(piece)
+        else:
+            return True
+    return False
+
+
 def evidence_problem(
     document: str, start: int, end: int, text: str | None, names: list[str]
 ) -> str | None:
@@ -224,8 +253,70 @@ def evidence_problem(
         return None  # the reference stands; it is checked whenever the text is at hand
     if end > len(text):
         return f"{where}: past the end of the document ({len(text)} characters)"
-    if not any(name in text[start:end] for name in names):
+    if not names_in(text[start:end], names):
         return f"{where}: the text there names none of {', '.join(names)}"
+    return None
+
+
+# --- what a programme's figure counts ----------------------------------------------------------
+
+# Clauses end at these; 「、」 joins the items of one clause.
+_CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n]")
+# Words of a report clause that say which stage a count has reached …
+STAGE_WORDS = {
+    "started": ("开工", "启动", "筹建", "开建"),
+    "completed": (
+        "完成", "建成", "竣工", "完工", "实现", "达到", "达", "创建", "打通", "新建", "新增",
+    ),
+    "in_service": ("投入使用", "投用", "开园", "通车", "运营", "开放", "开业", "投产"),
+}  # fmt: skip
+# … and words that say it is not reached yet: partial (基本完工), preparatory or ongoing work.
+NOT_REACHED = ("基本", "前期", "规划", "方案", "研究", "加快", "推进", "持续")
+_CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def count_forms(count: float) -> list[str]:
+    """How a document may write a count: 6000, 2.9万, 三 (for 3) …"""
+    if count != int(count):
+        return [f"{count:g}"]
+    whole = int(count)
+    forms = [str(whole)]
+    if whole >= 10000:
+        forms.append(f"{whole / 10000:g}万")
+    if 1 <= whole <= 10:
+        forms.append(_CHINESE_NUMERALS[whole - 1])
+    if whole == 2:
+        forms.append("两")
+    return forms
+
+
+def _count_pattern(form: str) -> re.Pattern[str]:
+    if form[0].isdigit():
+        return re.compile(rf"(?<![\d.]){re.escape(form)}(?![\d.])")
+    numerals = _CHINESE_NUMERALS + "两百千万"
+    return re.compile(rf"(?<![{numerals}]){re.escape(form)}(?![{numerals}])")
+
+
+def count_clauses(text: str, count: float) -> list[str]:
+    """The clauses of `text` that state `count`."""
+    patterns = [_count_pattern(form) for form in count_forms(count)]
+    return [
+        clause
+        for clause in _CLAUSE_END.split(text)
+        if any(pattern.search(clause) for pattern in patterns)
+    ]
+
+
+def stage_problem(stage: str, clause: str) -> str | None:
+    """Why a clause does not report its count as having reached `stage`, or None."""
+    forbidden: tuple[str, ...] = ("前期", "规划", "方案", "研究")
+    if stage != "started":
+        forbidden = NOT_REACHED + STAGE_WORDS["started"]
+    held = [word for word in forbidden if word in clause]
+    if held:
+        return f"「{held[0]}」 says the stage is not reached"
+    if not any(word in clause for word in STAGE_WORDS[stage]):
+        return "it names no stage"
     return None
 
 
@@ -389,9 +480,15 @@ def _read_projects(reader: _Reader, directory: Path) -> list[Located]:
     return projects
 
 
+PROGRAMMES_FILE = Path("programmes.json")
+INDICATORS_FILE = Path("indicators.json")
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _check_references(reader: _Reader, catalogue: Catalogue) -> None:
     """Checks across records: ids, aliases, places, programmes and evidence."""
     _check_projects_unique(reader, catalogue.projects)
+    _check_names_unique(reader, catalogue)
     _check_places(reader, catalogue)
     evidence_check = _EvidenceCheck(reader, catalogue)
     programme_names = {p.id: [p.name, *p.aliases] for p in catalogue.programmes}
@@ -403,24 +500,34 @@ def _check_references(reader: _Reader, catalogue: Catalogue) -> None:
         names = [props.name, *props.aliases]
         for programme_id in props.programmes:
             names += programme_names.get(programme_id, [])
-        if not props.events and not props.targets:
-            reader.problem(path, project.id, "no status event or target: nothing supports it")
+        if not props.events and not props.targets and not props.mentions:
+            reader.problem(
+                path, project.id, "no status event, target or mention: nothing supports it"
+            )
+        if not props.description_zh.strip():
+            reader.problem(path, project.id, "no Chinese description (description_zh)")
+        elif not _CHINESE.search(props.description_zh):
+            reader.problem(path, project.id, "description_zh has no Chinese text")
         for kind, items in (("event", props.events), ("target", props.targets)):
             for dup in _duplicates(f"{i.year} {i.status}" for i in items):
                 reader.problem(path, project.id, f"two {kind}s for {dup}")
             for item in items:
                 evidence_check(path, project.id, item.evidence, names)
-    programmes_path = Path("programmes.json")
+        for mention in props.mentions:
+            evidence_check(path, project.id, mention, [props.name, *props.aliases])
+        _check_timeline(reader, project)
+    _check_memberships(reader, catalogue)
     for programme in catalogue.programmes:
         names = [programme.name, *programme.aliases]
         if programme.target:
-            evidence_check(programmes_path, programme.id, programme.target.evidence, names)
+            evidence_check(PROGRAMMES_FILE, programme.id, programme.target.evidence, names)
         for progress in programme.progress:
-            evidence_check(programmes_path, programme.id, progress.evidence, names)
+            evidence_check(PROGRAMMES_FILE, programme.id, progress.evidence, names)
+        _check_stage(reader, catalogue, programme)
     for indicator in catalogue.indicators:
         for value in indicator.values:
             names = [indicator.name, *indicator.aliases]
-            evidence_check(Path("indicators.json"), indicator.id, value.evidence, names)
+            evidence_check(INDICATORS_FILE, indicator.id, value.evidence, names)
 
 
 def _check_projects_unique(reader: _Reader, projects: list[Located]) -> None:
@@ -434,6 +541,121 @@ def _check_projects_unique(reader: _Reader, projects: list[Located]) -> None:
     for dup in _duplicates(p.id for p in projects):
         files = ", ".join(str(p.file.name) for p in projects if p.id == dup)
         reader.problem(Path("projects"), dup, f"duplicate project id (in {files})")
+
+
+def _check_names_unique(reader: _Reader, catalogue: Catalogue) -> None:
+    """A name or alias names one thing: one project, programme or indicator (projects among
+    themselves are checked above)."""
+    owner_of: dict[str, str] = {}
+    for project in catalogue.projects:
+        for name in [project.properties.name, *project.properties.aliases]:
+            owner_of.setdefault(name, f"project {project.id}")
+    records: list[tuple[Path, str, list[ProgrammeRecord] | list[IndicatorRecord]]] = [
+        (PROGRAMMES_FILE, "programme", catalogue.programmes),
+        (INDICATORS_FILE, "indicator", catalogue.indicators),
+    ]
+    for path, kind, items in records:
+        for item in items:
+            me = f"{kind} {item.id}"
+            for name in dict.fromkeys([item.name, *item.aliases]):
+                other = owner_of.setdefault(name, me)
+                if other != me:
+                    reason = f"name or alias '{name}' already names {other}: one name, one thing"
+                    reader.problem(path, item.id, reason)
+
+
+_RANK = {status: rank for rank, status in enumerate(vocab.STATUSES)}
+
+
+def _check_timeline(reader: _Reader, project: Located) -> None:
+    """A project's facts do not go backwards (in service in 2023, under construction in 2026)
+    unless the later one is an event whose milestone names the phase it is about."""
+    props = project.properties
+    facts = [("event", e.year, e.status, e.milestone) for e in props.events]
+    facts += [("target", t.year, t.status, None) for t in props.targets]
+    for kind, year, status, milestone in facts:
+        higher = [f for f in facts if f[1] < year and _RANK[f[2]] > _RANK[status]]
+        if higher and not (kind == "event" and milestone):
+            before = max(higher, key=lambda f: _RANK[f[2]])
+            reader.problem(
+                project.file,
+                project.id,
+                f"the timeline runs backwards: {kind} {year} {status} after {before[0]} "
+                f"{before[1]} {before[2]}; a phase needs its own project (or an event "
+                "whose milestone names it)",
+            )
+
+
+def _check_memberships(reader: _Reader, catalogue: Catalogue) -> None:
+    """A project belongs to a programme only where a document says so: one of the ranges the
+    project or the programme cites names both."""
+    programmes = {p.id: p for p in catalogue.programmes}
+    for project in catalogue.projects:
+        props = project.properties
+        own = [props.name, *props.aliases]
+        cited = [e.evidence for e in props.events] + [t.evidence for t in props.targets]
+        cited += props.mentions
+        for programme_id in props.programmes:
+            programme = programmes.get(programme_id)
+            if programme is None:
+                continue
+            ranges = cited + [g.evidence for g in programme.progress]
+            if programme.target:
+                ranges.append(programme.target.evidence)
+            read = [
+                catalogue.texts[r.document][r.start : r.end]
+                for r in ranges
+                if r.document in catalogue.texts
+            ]
+            programme_names = [programme.name, *programme.aliases]
+            if read and not any(
+                names_in(text, own) and names_in(text, programme_names) for text in read
+            ):
+                reader.problem(
+                    project.file,
+                    project.id,
+                    f"member of programme '{programme_id}', but no range it or the programme "
+                    "cites names both: membership needs a sentence that says so",
+                )
+
+
+def _check_stage(reader: _Reader, catalogue: Catalogue, programme: ProgrammeRecord) -> None:
+    for figure in programme.progress:
+        text = catalogue.texts.get(figure.evidence.document)
+        if text is None:
+            continue
+        piece = text[figure.evidence.start : figure.evidence.end]
+        reason = figure_stage_problem(programme.stage, figure.kind, figure.count, piece)
+        if reason:
+            reader.problem(PROGRAMMES_FILE, programme.id, f"{figure.year} {reason}")
+
+
+def figure_stage_problem(stage: str, kind: str, count: float, text: str) -> str | None:
+    """Why a programme's figure, cited from `text`, does not count the programme's stage.
+
+    An actual's clause reports that stage reached (「竣工6000余套」 for completed, not
+    「筹建…2.9万套」 or 「基本完工」); a target's clause does not speak of a start where the
+    programme counts more (「新开工…15个」 is no target of completions). Plans say 建设 / 新建 for
+    any stage, so a target is not asked for a stage word."""
+    clauses = count_clauses(text, count)
+    what = f"{kind} {count:g}"
+    if kind == "target":
+        starts = [w for w in STAGE_WORDS["started"] for c in clauses if w in c]
+        if starts and stage != "started":
+            return (
+                f"{what}: its clause speaks of 「{starts[0]}」, not of the stage '{stage}' "
+                "the programme counts"
+            )
+        return None
+    if not clauses:
+        return f"{what}: the cited text states no such count"
+    reasons = [stage_problem(stage, clause) for clause in clauses]
+    if all(reasons):
+        return (
+            f"{what} is not an achievement of the stage '{stage}' the programme counts: "
+            f"in 「{clauses[0]}」 {reasons[0]}"
+        )
+    return None
 
 
 def _check_places(reader: _Reader, catalogue: Catalogue) -> None:

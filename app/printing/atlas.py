@@ -11,8 +11,8 @@ from app.printing.context import Context
 from app.printing.data import ProjectRow, TownshipRow
 from app.printing.furniture import draw_north_arrow, draw_scale_bar
 from app.printing.labelling import LabelPlacer, draw_township_labels
-from app.printing.labels import short_status_label
-from app.printing.layout import Box, box_axes, page_axes, sheet_layout
+from app.printing.labels import label_words, status_label
+from app.printing.layout import Box, Page, box_axes, page_axes, sheet_layout
 from app.printing.legend import draw_legend
 from app.printing.mapview import draw_context, draw_projects, fit_frame, setup_axes
 from app.printing.marginalia import draw_footer, draw_header, draw_paragraphs, summary, title
@@ -44,7 +44,7 @@ def summary_table(ctx: Context, first_pages: dict[str, int], width: float) -> Ta
         Column(t("col_township"), 19),
         Column(t("col_total"), 9, "right"),
         *[
-            Column(short_status_label(ctx.lang, s, ctx.plan_mode), 13, "right")
+            Column(status_label(ctx.lang, s, ctx.plan_mode), 13, "right")
             for s in style.STATUS_ORDER
         ],
         Column(t("col_behind"), 8, "right"),
@@ -53,15 +53,38 @@ def summary_table(ctx: Context, first_pages: dict[str, int], width: float) -> Ta
     header = [Cell(c.header, bold=True) for c in columns]
     for i, status in enumerate(style.STATUS_ORDER, start=2):
         header[i] = Cell(
-            columns[i].header, bold=True, swatch=True, status=status, swatch_above=True
+            columns[i].header,
+            bold=True,
+            swatch=True,
+            status=status,
+            swatch_above=True,
+            keep=label_words(columns[i].header),
         )
     rows = []
     for township in atlas_townships(ctx):
         projects = township_projects(ctx.data.projects, township)
         page = Cell(str(first_pages[township.code]))
-        rows.append([Cell(township.name), *_status_cells(ctx, projects), page])
+        rows.append(
+            [Cell(township.name, keep=(township.name,)), *_status_cells(ctx, projects), page]
+        )
     total = [Cell(t("district"), bold=True), *_status_cells(ctx, ctx.data.projects, True), Cell("")]
     return lay_out(ctx, columns, [*rows, total], width, header, size_pt=6.5)
+
+
+def cover_boxes(page: Page) -> tuple[Box, Box]:
+    """The cover's district map and, beside it, the per-township summary."""
+    frame = sheet_layout(page, with_inset=False).map
+    gap = page.pt(4)
+    map_box = replace(frame, w=frame.w * 0.45 - gap / 2)
+    return map_box, Box(map_box.right + gap, frame.y, frame.w - map_box.w - gap, frame.h)
+
+
+def cover_summary(ctx: Context) -> str:
+    """The heading of the township counts, which say when no report covers the year yet."""
+    reported = None if ctx.plan_mode else ctx.reported_before
+    if reported is None:
+        return ctx.t("cover_summary")
+    return ctx.t("cover_summary_reported", reported=reported)
 
 
 def draw_cover(
@@ -69,9 +92,7 @@ def draw_cover(
 ) -> None:
     page, data = ctx.page, ctx.data
     layout = sheet_layout(page, with_inset=False)
-    gap = page.pt(4)
-    map_box = replace(layout.map, w=layout.map.w * 0.45 - gap / 2)
-    table_box = Box(map_box.right + gap, layout.map.y, layout.map.w - map_box.w - gap, layout.map.h)
+    map_box, table_box = cover_boxes(page)
     paper = page_axes(fig, page)
     heading = title(ctx, None, "subject_atlas")
     draw_header(paper, ctx, heading, summary(ctx, data.projects))
@@ -90,7 +111,7 @@ def draw_cover(
     paper.text(
         table_box.x,
         table_box.top,
-        ctx.t("cover_summary"),
+        cover_summary(ctx),
         fontproperties=ctx.props(9, True),
         color=style.TEXT_COLOUR,
         ha="left",

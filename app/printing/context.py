@@ -37,6 +37,14 @@ class Context:
     def plan_mode(self) -> bool:
         return self.request.mode == "plan"
 
+    @property
+    def reported_before(self) -> int | None:
+        """The latest year a report covers when the sheet's year is later (no report covers it
+        yet, and its statuses are as reported then, with the updates approved since); else
+        None."""
+        reported = self.data.reported_year
+        return reported if reported is not None and self.data.year > reported else None
+
     def t(self, key: str, **values: object) -> str:
         return text(self.lang, key, **values)
 

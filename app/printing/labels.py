@@ -1,6 +1,7 @@
 """The words a printed sheet uses, in Chinese and English. Data (project and township names,
 milestones, document titles) stays in the language of the documents."""
 
+import re
 from typing import Literal
 
 from app.vocab import CATEGORY_LABELS, PLAN_NONE_LABELS, STATUS_LABELS
@@ -17,13 +18,16 @@ TEXT: dict[Lang, dict[str, str]] = {
         "district": "全区",
         "selected_area": "选定范围",
         "summary": "共{n}项：{parts}；滞后于计划{late}项",
+        "summary_reported": "共{n}项（据{reported}年报告）：{parts}；滞后于计划{late}项",
         "summary_part": "{label}{n}",
         "summary_sep": " · ",
         "as_of_actual": "截至{year}年底",
+        "as_of_reported": "截至{year}年底（据{reported}年报告）",
         "as_of_plan": "截至{year}年底应达",
         "sep": " · ",
         "list_sep": "、",
         "legend_status_actual": "实际进展（截至{year}年底）",
+        "legend_status_reported": "实际进展（截至{year}年底，据{reported}年报告）",
         "legend_status_plan": "计划应达状态（截至{year}年底）",
         "legend_categories": "类别",
         "group": "{group}：{v}",
@@ -82,6 +86,7 @@ TEXT: dict[Lang, dict[str, str]] = {
         "col_category": "类别",
         "col_townships": "乡镇街道",
         "col_status": "进展状态",
+        "col_status_reported": "进展状态（据{reported}年报告）",
         "col_planned": "计划应达",
         "col_milestone": "进展（年份）",
         "col_target": "计划目标",
@@ -95,6 +100,7 @@ TEXT: dict[Lang, dict[str, str]] = {
         "target": "{year}年{status}",
         "milestone_year": "{milestone}（{year}）",
         "cover_summary": "各乡镇街道项目统计",
+        "cover_summary_reported": "各乡镇街道项目统计（据{reported}年报告）",
         "col_township": "乡镇街道",
         "col_total": "项目",
         "col_page": "页码",
@@ -108,13 +114,16 @@ TEXT: dict[Lang, dict[str, str]] = {
         "district": "Whole district",
         "selected_area": "selected area",
         "summary": "{n} projects: {parts}; {late} behind plan",
+        "summary_reported": "{n} projects as reported for {reported}: {parts}; {late} behind plan",
         "summary_part": "{label} {n}",
         "summary_sep": " · ",
         "as_of_actual": "as of end {year}",
+        "as_of_reported": "as of end {year} (as reported for {reported})",
         "as_of_plan": "due by end {year}",
         "sep": " · ",
         "list_sep": ", ",
         "legend_status_actual": "Status (as of end {year})",
+        "legend_status_reported": "Status (as of end {year}, as reported for {reported})",
         "legend_status_plan": "Status due by plan (end {year})",
         "legend_categories": "Categories",
         "group": "{group}: {v}",
@@ -174,6 +183,7 @@ TEXT: dict[Lang, dict[str, str]] = {
         "col_category": "Category",
         "col_townships": "Townships",
         "col_status": "Status",
+        "col_status_reported": "Status (as reported for {reported})",
         "col_planned": "Due by plan",
         "col_milestone": "Progress (year)",
         "col_target": "Target",
@@ -188,6 +198,7 @@ TEXT: dict[Lang, dict[str, str]] = {
         "target": "{status} by {year}",
         "milestone_year": "{milestone} ({year})",
         "cover_summary": "Projects per township",
+        "cover_summary_reported": "Projects per township (as reported for {reported})",
         "col_township": "Township",
         "col_total": "Total",
         "col_page": "Page",
@@ -211,23 +222,20 @@ def category_label(lang: Lang, category: str) -> str:
     return CATEGORY_LABELS[lang].get(category, category)
 
 
-SHORT_STATUS_LABELS: dict[Lang, dict[str | None, str]] = {
-    "zh": {
-        "in_service": "投入使用",
-        "completed": "完工",
-        "under_construction": "在建",
-        "planned": "规划",
-        None: "未报告",
-    },
-    "en": {
-        "in_service": "In service",
-        "completed": "Done",
-        "under_construction": "Building",
-        "planned": "Planned",
-        None: "No report",
-    },
-}
-SHORT_PLAN_NONE: dict[Lang, str] = {"zh": "无目标", "en": "No target"}
+def label_words(label: str) -> tuple[str, ...]:
+    """The words of a Chinese label a line may not break inside (text.wrap's `keep`): 完工/建成
+    breaks after the slash only, a label of up to four characters (投入使用, 医疗卫生) not at
+    all, a longer phrase in its middle only (截至当年 / 无到期目标), so it takes two lines at
+    most and leaves no character alone. Latin labels break between their words anyway."""
+    if label.isascii():
+        return ()
+    if "/" in label:
+        return tuple(re.findall(r"[^/]+/?", label))
+    if len(label) <= 4:
+        return (label,)
+    half = len(label) // 2
+    return (label[:half], label[half:])
+
 
 # Point projects are drawn with one marker shape per family of categories (style.py).
 GROUP_LABELS: dict[Lang, dict[str, str]] = {
@@ -248,9 +256,3 @@ GROUP_LABELS: dict[Lang, dict[str, str]] = {
         "development": "Development",
     },
 }
-
-
-def short_status_label(lang: Lang, status: str | None, plan_mode: bool = False) -> str:
-    if status is None and plan_mode:
-        return SHORT_PLAN_NONE[lang]
-    return SHORT_STATUS_LABELS[lang][status]

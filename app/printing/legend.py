@@ -69,8 +69,14 @@ def _stack(*samples: Sample) -> Sample:
 def status_rows(ctx: Context, projects: list[ProjectRow], drawn: Drawn) -> list[Row]:
     s = ctx.page.scale
     counts = Counter(p.shown_status(ctx.plan_mode) for p in projects)
-    key = "legend_status_plan" if ctx.plan_mode else "legend_status_actual"
-    rows = [Row({}, ctx.t(key, year=ctx.data.year), heading=True)]
+    year, reported = ctx.data.year, ctx.reported_before
+    if ctx.plan_mode:
+        heading = ctx.t("legend_status_plan", year=year)
+    elif reported is not None:  # no report covers the year yet
+        heading = ctx.t("legend_status_reported", year=year, reported=reported)
+    else:
+        heading = ctx.t("legend_status_actual", year=year)
+    rows = [Row({}, heading, heading=True)]
     for status in style.STATUS_ORDER:
         if not counts[status]:
             continue
@@ -106,10 +112,10 @@ def category_rows(ctx: Context, drawn: Drawn) -> list[Row]:
         present = [category_label(ctx.lang, c) for c in categories if c in drawn.categories]
         family = GROUP_LABELS[ctx.lang][group]
         label = ctx.t("group", group=family, v=ctx.t("list_sep").join(present))
-        rows.append(Row({"point": marker_sample(style.marker_style(None, group, s))}, label))
+        rows.append(Row({"point": marker_sample(style.category_marker_style(group, s))}, label))
     for kind in style.LINE_KINDS:
         if kind in drawn.line_kinds:
-            sample = line_sample(style.line_style("in_service", kind, s))
+            sample = line_sample(style.category_line_style(kind, s))
             rows.append(Row({"line": sample}, ctx.t(f"line_{kind}")))
     if rows:
         rows.insert(0, Row({}, ctx.t("legend_categories"), heading=True))
@@ -159,14 +165,35 @@ def _number_sample(ctx: Context) -> Sample:
     return draw
 
 
-def draw_legend(
-    paper: Axes, ctx: Context, box: Box, projects: list[ProjectRow], drawn: Drawn, focus: bool
-) -> None:
+def legend_rows(ctx: Context, projects: list[ProjectRow], drawn: Drawn, focus: bool) -> list[Row]:
+    """Statuses, categories and the base map, each under its heading."""
     rows = status_rows(ctx, projects, drawn) + category_rows(ctx, drawn)
-    rows += context_rows(ctx, drawn, focus)
+    return rows + context_rows(ctx, drawn, focus)
+
+
+def sample_columns(drawn: Drawn) -> list[str]:
+    """The columns of symbols, by kind: a line one always (boundaries), the others if drawn."""
     columns = [k for k in KIND_ORDER if k in drawn.kinds or k == "line"]
     if drawn.numbered and "point" not in columns:
         columns.append("point")
+    return columns
+
+
+def draw_samples(
+    ax: Axes, row: Row, columns: list[str], x: float, centre: float, scale: float
+) -> None:
+    """A row's symbols, each in its column from `x`, centred on `centre` (mm)."""
+    for kind in columns:
+        if kind in row.samples:
+            row.samples[kind](ax, x + SAMPLE_W[kind] * scale / 2, centre, scale)
+        x += SAMPLE_W[kind] * scale
+
+
+def draw_legend(
+    paper: Axes, ctx: Context, box: Box, projects: list[ProjectRow], drawn: Drawn, focus: bool
+) -> None:
+    rows = legend_rows(ctx, projects, drawn, focus)
+    columns = sample_columns(drawn)
     s = ctx.page.scale
     sample_w = sum(SAMPLE_W[k] for k in columns) * s
     label_x = box.x + sample_w + 1.5 * s
@@ -182,11 +209,7 @@ def draw_legend(
     y = box.top
     for row, label_lines, height in zip(rows, lines, heights, strict=True):
         centre = y - height / 2  # the symbol beside the middle of its (wrapped) label
-        x = box.x
-        for kind in columns:
-            if kind in row.samples:
-                row.samples[kind](paper, x + SAMPLE_W[kind] * s / 2, centre, s)
-            x += SAMPLE_W[kind] * s
+        draw_samples(paper, row, columns, box.x, centre, s)
         paper.text(
             box.x if row.heading else label_x,
             y - height / 2,

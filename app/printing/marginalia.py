@@ -17,10 +17,22 @@ BASELINE = (0.15 + 0.88) / 1.3
 
 
 def title(ctx: Context, place: str | None, subject: str | None = None) -> str:
-    """通州区重点项目进展图 · 宋庄镇 · 截至2023年底"""
+    """通州区重点项目进展图 · 宋庄镇 · 截至2023年底; a title the print asks for stands in place of
+    the subject of its sheets and cover (a table page keeps saying it is the table)."""
     key = subject or ("subject_plan" if ctx.plan_mode else "subject_actual")
-    as_of = ctx.t("as_of_plan" if ctx.plan_mode else "as_of_actual", year=ctx.data.year)
-    return ctx.t("sep").join([ctx.t(key), *([place] if place else []), as_of])
+    own = ctx.request.title if key != "table_title" else None
+    return ctx.t("sep").join([own or ctx.t(key), *([place] if place else []), as_of(ctx)])
+
+
+def as_of(ctx: Context) -> str:
+    """截至2022年底; 截至2024年底（据2022年报告） when no report covers the year yet, so a sheet
+    never implies a report for a year that has none; 截至2026年底应达 for the plans."""
+    year, reported = ctx.data.year, ctx.reported_before
+    if ctx.plan_mode:
+        return ctx.t("as_of_plan", year=year)
+    if reported is not None:
+        return ctx.t("as_of_reported", year=year, reported=reported)
+    return ctx.t("as_of_actual", year=year)
 
 
 def summary(ctx: Context, projects: list[ProjectRow]) -> str:
@@ -31,7 +43,13 @@ def summary(ctx: Context, projects: list[ProjectRow]) -> str:
         for s in style.STATUS_ORDER
     ]
     late = sum(p.behind_plan for p in projects)
-    return ctx.t("summary", n=len(projects), parts=ctx.t("summary_sep").join(parts), late=late)
+    joined = ctx.t("summary_sep").join(parts)
+    reported = None if ctx.plan_mode else ctx.reported_before  # plan counts need no report
+    if reported is not None:
+        return ctx.t(
+            "summary_reported", n=len(projects), parts=joined, late=late, reported=reported
+        )
+    return ctx.t("summary", n=len(projects), parts=joined, late=late)
 
 
 def _fitted_size(ctx: Context, line: str, width: float, size: float, bold: bool) -> float:
@@ -72,6 +90,7 @@ def draw_header(paper: Axes, ctx: Context, heading: str, subtitle: str) -> None:
         color=style.TEXT_COLOUR,
         ha="left",
         va="top",
+        parse_math=False,  # a title may be the user's words: "$" is a dollar sign, not mathtext
     )
     sub_size = _fitted_size(ctx, subtitle, box.w, 8, False)
     paper.text(

@@ -3,6 +3,7 @@
 The route and the CLI both build a PrintRequest here, so they accept and refuse the same things.
 """
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, cast
@@ -31,6 +32,8 @@ DEFAULT_DPI = 150
 MIN_DPI = 50
 # A3 at 300 dpi is 3508 × 4961 pixels (70 MB as RGBA while drawn); more is refused.
 MAX_DPI = 300
+# A heading of one line: at the header's smallest type 80 CJK characters still fit an A4 sheet.
+MAX_TITLE = 80
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class PrintRequest:
     lang: Lang = "zh"
     atlas: bool = False
     page: int = 1  # the page a PNG shows
+    title: str | None = None  # the user's own heading, in place of the default subject
 
     @property
     def paper_mm(self) -> tuple[float, float]:
@@ -70,6 +74,20 @@ def _dpi(dpi: int | None, format: Format) -> int:
     return dpi
 
 
+def _title(title: str | None) -> str | None:
+    """One line of plain text, at most MAX_TITLE characters; blank is no title."""
+    if title is None:
+        return None
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp") for c in title):
+        raise InvalidParameter(
+            "title must be one line of plain text: no line breaks, control or formatting characters"
+        )
+    text = " ".join(title.split())  # runs of spaces become one
+    if len(text) > MAX_TITLE:
+        raise InvalidParameter(f"title is {len(text)} characters long; at most {MAX_TITLE}")
+    return text or None
+
+
 def print_request(
     *,
     year: int | None = None,
@@ -88,6 +106,7 @@ def print_request(
     lang: str = "zh",
     atlas: str | None = None,
     page: int | None = None,
+    title: str | None = None,
 ) -> PrintRequest:
     """Check every parameter; raises InvalidParameter naming what is valid. Townships and
     programmes are checked against the database when the data is fetched."""
@@ -126,4 +145,5 @@ def print_request(
         lang=cast(Lang, _choice(lang, "lang", LANGS)),
         atlas=atlas is not None,
         page=page or 1,
+        title=_title(title),
     )

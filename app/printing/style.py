@@ -65,8 +65,21 @@ CATEGORY_GROUPS: dict[str, tuple[str, float, tuple[str, ...]]] = {
 }
 GROUP_OF = {c: group for group, (_, _, cats) in CATEGORY_GROUPS.items() for c in cats}
 
-# Lines: rail is ticked like a railway, roads are wider than the rest.
+# Lines say their kind by their form, whatever colour their status gives them: rail is ticked
+# like a railway, a road is a wide band between heavy casings, the rest (waterways, greenways,
+# pipelines) a thin line with a hairline casing. Width: times the status's line width; casing:
+# points of casing across both sides.
 LINE_KINDS = ("rail", "road", "other")
+LINE_FORMS: dict[str, tuple[float, float]] = {
+    "rail": (1.0, 1.1),
+    "road": (1.3, 2.6),
+    "other": (0.7, 0.7),
+}
+
+# The category key shows shapes and line forms alone, in a neutral grey no status is drawn in
+# (status is colour; a key in a status colour would read as that status).
+CATEGORY_INK = "#cfcfcf"
+CATEGORY_LINE_WIDTH = STATUS_STYLES["planned"].line_width
 
 
 def line_kind(category: str) -> str:
@@ -79,10 +92,12 @@ def _dash_style(dashes: tuple[float, ...] | None, width: float) -> Any:
     return "solid" if dashes is None else (0, tuple(d / width for d in dashes))
 
 
-def line_style(status: str | None, kind: str, scale: float = 1.0) -> dict[str, Any]:
-    style = STATUS_STYLES[status]
-    width = style.line_width * scale * (0.75 if kind == "other" else 1.0)
-    effects: list[Any] = [patheffects.Stroke(linewidth=width + 1.1 * scale, foreground=CASING)]
+def _line(
+    colour: str, base_width: float, dashes: tuple[float, ...] | None, kind: str, scale: float
+) -> dict[str, Any]:
+    factor, casing = LINE_FORMS[kind]
+    width = base_width * factor * scale
+    effects: list[Any] = [patheffects.Stroke(linewidth=width + casing * scale, foreground=CASING)]
     if kind == "rail":
         effects += [
             patheffects.TickedStroke(
@@ -96,19 +111,29 @@ def line_style(status: str | None, kind: str, scale: float = 1.0) -> dict[str, A
         ]
     effects.append(patheffects.Normal())
     return {
-        "color": style.colour,
+        "color": colour,
         "linewidth": width,
-        "linestyle": _dash_style(style.dashes, width),
+        "linestyle": _dash_style(dashes, width),
         "solid_capstyle": "butt",
         "dash_capstyle": "butt",
         "path_effects": effects,
     }
 
 
+def line_style(status: str | None, kind: str, scale: float = 1.0) -> dict[str, Any]:
+    style = STATUS_STYLES[status]
+    return _line(style.colour, style.line_width, style.dashes, kind, scale)
+
+
+def category_line_style(kind: str, scale: float = 1.0) -> dict[str, Any]:
+    """A line kind in the category key: its form, in no status's colour."""
+    return _line(CATEGORY_INK, CATEGORY_LINE_WIDTH, None, kind, scale)
+
+
 def line_halo_style(scale: float = 1.0) -> dict[str, Any]:
     return {
         "color": BEHIND_PLAN,
-        "linewidth": 6.5 * scale,
+        "linewidth": 8.0 * scale,  # wider than a road with its casings
         "alpha": 0.55,
         "solid_capstyle": "round",
     }
@@ -146,6 +171,19 @@ def marker_style(status: str | None, group: str, scale: float = 1.0) -> dict[str
         "markersize": size * scale,
         "markerfacecolor": style.marker_fill,
         "markeredgecolor": style.marker_edge,
+        "markeredgewidth": 0.7 * scale,
+        "linestyle": "none",
+    }
+
+
+def category_marker_style(group: str, scale: float = 1.0) -> dict[str, Any]:
+    """A family's marker in the category key: its shape, in no status's colour."""
+    marker, size, _ = CATEGORY_GROUPS[group]
+    return {
+        "marker": marker,
+        "markersize": size * scale,
+        "markerfacecolor": CATEGORY_INK,
+        "markeredgecolor": CASING,
         "markeredgewidth": 0.7 * scale,
         "linestyle": "none",
     }

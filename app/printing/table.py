@@ -11,13 +11,14 @@ from matplotlib.patches import Rectangle
 from app.printing import style
 from app.printing.context import Context
 from app.printing.data import ProjectRow
-from app.printing.labels import category_label, status_label
+from app.printing.labels import category_label, label_words, status_label
 from app.printing.layout import page_axes
 from app.printing.marginalia import draw_footer, draw_header, draw_lines, draw_paragraphs
-from app.printing.text import line_height_mm, wrap
+from app.printing.text import line_height_mm, min_width_mm, wrap
 
 Align = Literal["left", "center", "right"]
 TABLE_SIZE = 7.0  # points on A4
+MIN_TABLE_SIZE = 5.0  # the smallest type a table takes to keep its words whole
 HEADER_FILL = "#e4e4e4"
 ZEBRA_FILL = "#f4f4f4"
 
@@ -37,6 +38,7 @@ class Cell:
     swatch: bool = False  # the symbol colour of `status` before the text
     status: str | None = None
     swatch_above: bool = False  # on a line of its own above the text (narrow header cells)
+    keep: tuple[str, ...] = ()  # words a line may not break inside (names, labels): text.wrap
 
 
 @dataclass(frozen=True)
@@ -63,16 +65,56 @@ def _swatch_width(ctx: Context) -> float:
     return ctx.page.pt(3.2)
 
 
+def _beside(ctx: Context, cell: Cell) -> float:
+    """The room a swatch takes on the first line of a cell's text."""
+    return _swatch_width(ctx) if cell.swatch and not cell.swatch_above else 0.0
+
+
 def lay_out_row(ctx: Context, cells: list[Cell], widths: list[float], size: float) -> Row:
     pad_x, pad_y = _padding(ctx)
     lines = []
     for cell, width in zip(cells, widths, strict=True):
-        beside = cell.swatch and not cell.swatch_above
-        room = width - 2 * pad_x - (_swatch_width(ctx) if beside else 0)
-        wrapped = wrap(ctx.font, cell.text, room, size, cell.bold)
+        room = width - 2 * pad_x - _beside(ctx, cell)
+        wrapped = wrap(ctx.font, cell.text, room, size, cell.bold, cell.keep)
         lines.append(["", *wrapped] if cell.swatch_above else wrapped)
     height = max(len(ls) for ls in lines) * line_height_mm(size) + 2 * pad_y
     return Row(cells, lines, height)
+
+
+def _shares(columns: list[Column], width: float) -> list[float]:
+    total = sum(c.weight for c in columns)
+    return [width * c.weight / total for c in columns]
+
+
+def column_widths(
+    ctx: Context, columns: list[Column], rows: list[list[Cell]], width: float, size: float
+) -> list[float] | None:
+    """Widths in mm: shares of `width` by weight, but no narrower than the longest word of the
+    column, so lines break between words ("Under construction"), never inside one; a column
+    that needs more room takes it from the others, in proportion to what they can spare.
+    None when the longest words of all the columns together are wider than the table."""
+    shares = _shares(columns, width)
+    pad_x = _padding(ctx)[0]
+    needs = [
+        max(
+            min_width_mm(ctx.font, cell.text, size, cell.bold, cell.keep)
+            + _beside(ctx, cell)
+            + 2 * pad_x
+            for cell in cells
+        )
+        for cells in zip(*rows, strict=True)
+    ]
+    short = sum(max(need - share, 0.0) for need, share in zip(needs, shares, strict=True))
+    spare = [max(share - need, 0.0) for need, share in zip(needs, shares, strict=True)]
+    if short == 0:
+        return shares
+    if short > sum(spare):
+        return None
+    cut = short / sum(spare)
+    return [
+        max(share, need) - room * cut
+        for share, need, room in zip(shares, needs, spare, strict=True)
+    ]
 
 
 def lay_out(
@@ -83,10 +125,17 @@ def lay_out(
     header: list[Cell] | None = None,
     size_pt: float = TABLE_SIZE,
 ) -> Table:
-    total = sum(c.weight for c in columns)
-    widths = [width * c.weight / total for c in columns]
-    size = ctx.page.pt(size_pt)
+    """The table at `size_pt` (points on A4), or the largest smaller size at which no word has
+    to break."""
     head = header or [Cell(c.header, bold=True) for c in columns]
+    while True:
+        size = ctx.page.pt(size_pt)
+        widths = column_widths(ctx, columns, [head, *rows], width, size)
+        if widths is not None or size_pt <= MIN_TABLE_SIZE:
+            break
+        size_pt -= 0.25
+    if widths is None:  # words break as a last resort, in the columns as weighted
+        widths = _shares(columns, width)
     laid = [lay_out_row(ctx, cells, widths, size) for cells in rows]
     return Table(columns, widths, lay_out_row(ctx, head, widths, size), laid, size)
 
@@ -193,12 +242,14 @@ def draw_table(
 
 def project_columns(ctx: Context) -> list[Column]:
     t = ctx.t
+    reported = ctx.reported_before  # the status column is as reported, in plan mode too
+    status_heading = t("col_status_reported", reported=reported) if reported else t("col_status")
     columns = [
         Column(t("col_number"), 13),
         Column(t("col_name"), 40),
         Column(t("col_category"), 14),
         Column(t("col_townships"), 26),
-        Column(t("col_status"), 15),
+        Column(status_heading, 15),
         Column(t("col_milestone"), 30 if ctx.plan_mode else 34),
         Column(t("col_target"), 20),
         Column(t("col_behind"), 8, "center"),
@@ -208,31 +259,45 @@ def project_columns(ctx: Context) -> list[Column]:
     return columns
 
 
+def _label(text: str, words: str | None = None) -> Cell:
+    """A cell naming a status or category (`words`: the label inside a longer text): never
+    broken inside one of its words."""
+    return Cell(text, keep=label_words(text if words is None else words))
+
+
 def project_cells(ctx: Context, project: ProjectRow, number: int | None) -> list[Cell]:
     t, lang = ctx.t, ctx.lang
     none = t("none")
-    milestone = none
+    milestone = Cell(none)
     if project.status_year is not None:
-        what = project.milestone or status_label(lang, project.status)
-        milestone = t("milestone_year", milestone=what, year=project.status_year)
-    target = none
+        if project.milestone:  # the documents' own words
+            milestone = Cell(
+                t("milestone_year", milestone=project.milestone, year=project.status_year)
+            )
+        else:
+            label = status_label(lang, project.status)
+            milestone = _label(
+                t("milestone_year", milestone=label, year=project.status_year), label
+            )
+    target = Cell(none)
     if project.target_year is not None and project.target_status is not None:
-        target_status = status_label(lang, project.target_status)
-        target = t("target", year=project.target_year, status=target_status)
+        label = status_label(lang, project.target_status)
+        target = _label(t("target", year=project.target_year, status=label), label)
     number_text = str(number) if number is not None else t("unplaced_mark")
     late = Cell(t("yes"), bold=True, colour=style.BEHIND_PLAN) if project.behind_plan else Cell("")
+    townships = t("list_sep").join(project.townships) or none
     cells = [
         Cell(number_text, swatch=True, status=project.shown_status(ctx.plan_mode)),
         Cell(project.name),
-        Cell(category_label(lang, project.category)),
-        Cell(t("list_sep").join(project.townships) or none),
-        Cell(status_label(lang, project.status)),
-        Cell(milestone),
-        Cell(target),
+        _label(category_label(lang, project.category)),
+        Cell(townships, keep=project.townships),  # a place name is one word
+        _label(status_label(lang, project.status)),
+        milestone,
+        target,
         late,
     ]
     if ctx.plan_mode:
-        cells.insert(5, Cell(status_label(lang, project.planned_status, plan_mode=True)))
+        cells.insert(5, _label(status_label(lang, project.planned_status, plan_mode=True)))
     return cells
 
 

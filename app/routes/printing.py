@@ -34,6 +34,7 @@ PRINT_PARAMETERS = {
     "lang",
     "atlas",
     "page",
+    "title",
 }
 
 
@@ -78,6 +79,14 @@ def print_map(
     page: Annotated[
         int | None, Query(json_schema_extra={"minimum": 1}, description="PNG only")
     ] = None,
+    title: Annotated[
+        str | None,
+        Query(
+            json_schema_extra={"maxLength": 80},
+            description="The sheet's heading in place of the default subject: one line of "
+            "plain text",
+        ),
+    ] = None,
 ) -> Response:
     # Imported on first use: matplotlib and geopandas cost ~100 MB per worker.
     from app.printing import Marking, cjk_font, fetch, print_request, render
@@ -100,6 +109,7 @@ def print_map(
         lang=lang,
         atlas=atlas,
         page=page,
+        title=title,
     )
     cjk_font()  # a missing font is a 503 before any work
     with engine.connect() as conn:

@@ -131,8 +131,8 @@ PANEL = """
   </section>
   <footer class="tz-block tz-foot">
     <div id="tz-count" class="tz-note"></div>
-    <a id="tz-print" href="/print" data-i18n="print"></a>
-    <a id="tz-export" href="#" data-i18n="exportHtml"></a>
+    <button id="tz-print-open" type="button" class="tz-small" aria-haspopup="dialog"
+      aria-controls="tz-print-dialog" data-i18n="printOrExport"></button>
     <a id="tz-share" href="#" data-i18n="share"></a>
     <a id="tz-extract" href="/extract" data-i18n="readReport"></a>
   </footer>
@@ -156,6 +156,59 @@ PANEL = """
 <div id="tz-legend" class="tz-legend leaflet-control" aria-label="legend"></div>
 <div id="tz-banner" class="tz-banner" role="status" hidden></div>
 <div id="tz-base-note" class="tz-banner tz-base-note" role="alert" hidden></div>
+<dialog id="tz-print-dialog" class="tz-dialog" aria-labelledby="tz-print-heading">
+  <form id="tz-print-form" class="tz-print-form">
+    <h2 id="tz-print-heading" data-i18n="printDialog"></h2>
+    <h3 data-i18n="sheetHeading"></h3>
+    <p id="tz-print-scope" class="tz-note"></p>
+    <fieldset class="tz-print-choice">
+      <legend data-i18n="paper"></legend>
+      <label><input type="radio" name="tz-print-size" value="A4" checked> A4</label>
+      <label><input type="radio" name="tz-print-size" value="A3"> A3</label>
+    </fieldset>
+    <fieldset class="tz-print-choice">
+      <legend data-i18n="orientation"></legend>
+      <label><input type="radio" name="tz-print-orientation" value="portrait" checked>
+        <span data-i18n="portrait"></span></label>
+      <label><input type="radio" name="tz-print-orientation" value="landscape">
+        <span data-i18n="landscape"></span></label>
+    </fieldset>
+    <fieldset class="tz-print-choice">
+      <legend data-i18n="printFormat"></legend>
+      <label><input type="radio" name="tz-print-format" value="pdf" checked> PDF</label>
+      <label><input type="radio" name="tz-print-format" value="png"> PNG</label>
+    </fieldset>
+    <fieldset class="tz-print-choice">
+      <legend data-i18n="printLang"></legend>
+      <label><input type="radio" name="tz-print-lang" value="zh" checked>
+        <span lang="zh-CN">中文</span></label>
+      <label><input type="radio" name="tz-print-lang" value="en">
+        <span lang="en">English</span></label>
+    </fieldset>
+    <label class="tz-print-atlas"><input id="tz-print-atlas" type="checkbox">
+      <span data-i18n="atlasOption"></span></label>
+    <label for="tz-print-title" class="tz-print-title-label" data-i18n="printTitle"></label>
+    <input id="tz-print-title" type="text" maxlength="80" autocomplete="off"
+      aria-describedby="tz-print-title-note">
+    <div id="tz-print-title-note" class="tz-note" data-i18n="printTitleNote"></div>
+    <div class="tz-print-actions">
+      <a id="tz-print" class="tz-button tz-button-main" href="/print"></a>
+      <div id="tz-print-progress" class="tz-print-progress" role="status" hidden>
+        <progress></progress> <span data-i18n="making"></span>
+      </div>
+    </div>
+    <div id="tz-print-done" class="tz-note" aria-live="polite"></div>
+    <div id="tz-print-error" class="tz-print-error" role="alert" hidden></div>
+    <h3 data-i18n="offlineHeading"></h3>
+    <p class="tz-note" data-i18n="exportNote"></p>
+    <div class="tz-print-actions">
+      <a id="tz-export" class="tz-button" href="#" data-i18n="exportHtml"></a>
+    </div>
+    <div class="tz-print-close">
+      <button id="tz-print-close" type="button" class="tz-small" data-i18n="close"></button>
+    </div>
+  </form>
+</dialog>
 """
 
 
@@ -175,6 +228,7 @@ def vocabulary() -> dict[str, Any]:
         "planNone": vocab.PLAN_NONE_LABELS,
         "categoryNames": vocab.CATEGORY_LABELS,
         "qualityNames": vocab.GEOMETRY_QUALITY_LABELS,
+        "programmeStages": vocab.PROGRAMME_STAGE_LABELS,
         "colours": {status_key(s): colour for s, colour in vocab.STATUS_COLOURS.items()},
         "behind": vocab.BEHIND_PLAN_COLOUR,
     }

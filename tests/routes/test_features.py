@@ -40,6 +40,7 @@ class ProjectProperties(BaseModel):
     area_ha: float | None
     programmes: list[str]
     description: str
+    description_zh: str
     evidence: list[dict[str, Any]]
 
 

@@ -224,7 +224,8 @@ def tampered_server(server_url: str) -> Iterator[TamperedServer]:
         with engine.begin() as conn:
             evil_id = conn.exec_driver_sql(LONE_POINT).scalar_one()
             conn.exec_driver_sql(
-                "UPDATE project SET name = %(name)s, description = %(description)s"
+                "UPDATE project SET name = %(name)s, description = %(description)s,"
+                " description_zh = %(description)s"
                 " WHERE id = %(id)s",
                 {"name": EVIL_NAME, "description": EVIL_DESCRIPTION, "id": evil_id},
             )

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
+from app.vocab import PROGRAMME_STAGE_LABELS
 from tests.web.conftest import (
     EVIL_DESCRIPTION,
     EVIL_NAME,
@@ -332,7 +333,12 @@ def test_programme_filter_says_how_many_are_located(
     page.select_option("#tz-programme", "dead-end-roads")
     assert visible_ids(page) == located
     target = props["target_count"]
-    assert page.inner_text("#tz-programme-note") == f"已定位 {len(located)} / {target:g} 个"
+    stage = PROGRAMME_STAGE_LABELS["zh"][props["stage"]]
+    assert props["stage"] == "completed", "the dead-end roads are counted once opened"
+    assert (
+        page.inner_text("#tz-programme-note")
+        == f"已定位 {len(located)} / {target:g} 个（目标按“{stage}”计）"
+    )
     assert_no_errors(page_log)
 
 
