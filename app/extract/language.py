@@ -9,6 +9,8 @@ Roles:
 - preparatory: work before construction (前期, 规划, 方案, 签约, 获批): planned;
 - clearance: site clearance (腾退, 拆迁): construction-side work, so 完成…腾退 finishes only that;
 - halt: work put off or stopped (暂缓, 停工): the clause states no stage to record.
+
+组建 (a school or group organised from existing ones) is no stage word: it builds nothing.
 """
 
 from typing import Literal
@@ -84,7 +86,6 @@ STATUS_WORDS: dict[str, str] = {
             "入驻",
             "迁址入驻",
             "成立",
-            "组建",
         ),
         "in_service",
     ),

@@ -187,3 +187,7 @@ def test_finishing_a_part_is_progress_not_completion(lexicon: Lexicon) -> None:
 
 def test_work_put_off_states_no_stage(lexicon: Lexicon) -> None:
     assert projects(REVIEW + "京台路因拆迁问题暂缓实施。", lexicon) == {}
+
+
+def test_organising_a_school_states_no_stage(lexicon: Lexicon) -> None:
+    assert projects(REVIEW + "印象街组建九年一贯制学校。", lexicon) == {}
