@@ -785,3 +785,38 @@ def test_layer_control_follows_the_language(live_server: str, page: Page) -> Non
     page.click("#tz-lang")
     labels = page.inner_text(".leaflet-control-layers-list")
     assert "Offline base" in labels and "离线底图" not in labels
+
+
+# Published WGS-84 -> GCJ-02 pairs (lon, lat): Beijing railway station, given to 5 decimals in
+# the geoChina R package's documentation, and a Suzhou point from evil_transform's documentation.
+GCJ_VECTORS = [
+    ((116.42079, 39.90105), (116.42703, 39.90245), 1e-5),
+    ((120.596931, 31.280844), (120.60109998322247, 31.278648624428175), 1e-6),
+]
+ONE_PIXEL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def test_a_chinese_base_map_shifts_overlays_to_gcj02_by_published_vectors(
+    page: Page, live_server: str
+) -> None:
+    page.route(
+        "https://**/*",
+        lambda route: route.fulfill(status=200, content_type="image/png", body=ONE_PIXEL_PNG),
+    )
+    open_map(page, f"{live_server}/?base=amap")
+    assert js(page, "tzmap.state.base") == "amap"
+    for wgs, gcj, tolerance in GCJ_VECTORS:
+        drawn = page.evaluate("(c) => { const p = tzmap.toLatLng(c); return [p.lng, p.lat]; }", wgs)
+        assert abs(drawn[0] - gcj[0]) <= tolerance and abs(drawn[1] - gcj[1]) <= tolerance, drawn
+        back = page.evaluate("(c) => tzmap.fromLatLng(L.latLng(c[1], c[0]))", drawn)
+        assert back == pytest.approx(list(wgs), abs=2e-6)
+    # Over the offline base (WGS-84) nothing is shifted.
+    page.goto(f"{live_server}/?base=offline")
+    page.wait_for_selector("body[data-ready=true]")
+    drawn = page.evaluate(
+        "(c) => { const p = tzmap.toLatLng(c); return [p.lng, p.lat]; }", [116.42079, 39.90105]
+    )
+    assert drawn == [116.42079, 39.90105]
