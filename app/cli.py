@@ -328,6 +328,9 @@ def extract_command(
 @click.option("--page", type=int, help="The page a PNG shows (default 1).")
 @click.option("--lang", default="zh", help="zh or en, for the sheet's own words.")
 @click.option("--atlas", is_flag=True, help="Cover and one sheet per township.")
+@click.option(
+    "--since", type=int, help="Compare with this earlier year: the projects whose status moved."
+)
 def print_command(
     output: Path,
     year: int | None,
@@ -346,6 +349,7 @@ def print_command(
     page: int | None,
     lang: str,
     atlas: bool,
+    since: int | None,
 ) -> None:
     """Print the map offline to a PDF or PNG: the same sheets as GET /print."""
     from app.errors import TzmapError
@@ -371,6 +375,7 @@ def print_command(
             lang=lang,
             atlas="township" if atlas else None,
             page=page,
+            since=since,
         )
         cjk_font()
         engine = make_engine(_database_url_or_fail(settings))

@@ -34,6 +34,9 @@ class Layer:
     # Do its rows carry each feature's GeoJSON text ready to send (column `feature`)?
     stored_features: bool = False
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    # Do its answers depend on which township a feature lies in? Then they say whether that is
+    # estimated (no official boundaries imported) or not.
+    township_membership: bool = False
 
 
 LAYERS: dict[str, Layer] = {
@@ -66,19 +69,23 @@ LAYERS: dict[str, Layer] = {
             by_year=True,
             stored_features=True,
             keywords=("通州", "城市副中心", "projects", *vocab.CATEGORIES),
+            township_membership=True,
         ),
         Layer(
             id="townships",
             title="乡镇街道 Townships",
             description=(
                 "The 22 街道/镇/乡 of Tongzhou with their statistical codes and the number of "
-                "projects in each status as of the requested year. Boundaries are approximate "
-                "unless boundary_quality says official."
+                "projects in each status as of the requested year. boundary_quality says how a "
+                "boundary was made (official: an imported boundary file; schematic: built from "
+                "the seats and named places, not surveyed); membership says whether which "
+                "projects lie in the township is estimated."
             ),
             rows=township_rows,
             properties=TOWNSHIP_PROPERTIES,
             tile_properties=tuple(p for p in TOWNSHIP_PROPERTIES if p != "source"),
             by_year=True,
+            township_membership=True,
         ),
         Layer(
             id="programmes",

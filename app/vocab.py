@@ -1,5 +1,7 @@
 """The controlled vocabularies of the data model, shared by the schema, the loader and the API."""
 
+from collections.abc import Iterable
+
 STATUSES = ("planned", "under_construction", "completed", "in_service")
 
 # The statuses as the map, the prints and the report reader name them; None: nothing reported yet.
@@ -35,6 +37,34 @@ STATUS_COLOURS: dict[str | None, str] = {
 }
 BEHIND_PLAN_COLOUR = "#d7301f"
 
+# How a project's reported status moved between two years: the page's "what changed" and the
+# comparison print list them in this order. Nothing reported ranks below planned. The colours are
+# from Okabe and Ito's colour-blind-safe set (the page had red against green), and "back" is not
+# behind-plan red: a project that went back need not be late.
+MOVES = ("advanced", "back", "new", "dropped")
+MOVE_LABELS = {
+    "zh": {"advanced": "推进", "back": "倒退", "new": "新有报告", "dropped": "不再报告"},
+    "en": {
+        "advanced": "Advanced",
+        "back": "Went back",
+        "new": "Newly reported",
+        "dropped": "No longer reported",
+    },
+}
+MOVE_COLOURS = {"advanced": "#009e73", "back": "#d55e00", "new": "#0072b2", "dropped": "#999999"}
+
+
+def move_of(before: str | None, after: str | None) -> str | None:
+    """The move from status `before` to `after` (None: nothing reported); None if the same."""
+    if before == after:
+        return None
+    if before is None:
+        return "new"
+    if after is None:
+        return "dropped"
+    return "advanced" if STATUSES.index(after) > STATUSES.index(before) else "back"
+
+
 # "unplaced": a project the documents name whose site no public source gives; it has no geometry,
 # is listed and counted, but not drawn.
 GEOMETRY_QUALITIES = ("surveyed", "approximate", "schematic", "unplaced")
@@ -54,7 +84,49 @@ GEOMETRY_QUALITY_LABELS = {
     },
 }
 
-BOUNDARY_QUALITIES = ("approximate", "official")
+# How a township (or the district) boundary was made, best first: `official` from an imported
+# boundary file (`tzmap import-boundaries`); `approximate` right to within about 1 km (the
+# district's simplified outline); `schematic` a construction that only follows what is known of
+# the real limits (the shipped townships: cells of their seats and of named places). While any
+# township boundary is not official, which township a project lies in is an estimate, and every
+# answer that depends on it says so.
+BOUNDARY_QUALITIES = ("official", "approximate", "schematic")
+
+BOUNDARY_QUALITY_LABELS = {
+    "zh": {"official": "正式界线", "approximate": "近似界线", "schematic": "示意界线"},
+    "en": {"official": "official", "approximate": "approximate", "schematic": "schematic"},
+}
+
+# What the feeds, the page and the prints say while membership rests on boundaries that are not
+# official, by the least exact quality among the townships.
+TOWNSHIP_MEMBERSHIP_NOTES = {
+    "zh": {
+        "approximate": "尚未导入正式乡镇街道界线：项目所属乡镇街道按近似界线估算。",
+        "schematic": "尚未导入正式乡镇街道界线：项目所属乡镇街道按示意界线估算。",
+    },
+    "en": {
+        "approximate": (
+            "No official township boundaries are imported: township membership is estimated "
+            "from approximate boundaries."
+        ),
+        "schematic": (
+            "No official township boundaries are imported: township membership is estimated "
+            "from schematic boundaries."
+        ),
+    },
+}
+
+
+def least_exact_boundary(qualities: Iterable[str]) -> str | None:
+    """The least exact of these boundary qualities (None for none): what membership rests on."""
+    present = set(qualities)
+    return next((q for q in reversed(BOUNDARY_QUALITIES) if q in present), None)
+
+
+def membership_estimated(qualities: Iterable[str]) -> bool:
+    """Is township membership an estimate: is any of these township boundaries not official?"""
+    return least_exact_boundary(qualities) not in (None, "official")
+
 
 TOWNSHIP_KINDS = ("街道", "镇", "乡")
 

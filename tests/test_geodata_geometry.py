@@ -6,6 +6,8 @@ checked against the drawn geometry, for every project in geodata/ (issue 14's ge
 - a project placed "next to" / "beside" another project is within 1 km of it;
 - a project placed east or west "of the 东六环" lies on that side of the 东六环入地改造 line;
 - a project placed on the east or west "bank of the <river>" is clearly on that bank near the river.
+- the schematic township polygons hold their seeds (each with its sources) and the places the
+  issue named: the 城市绿心 buildings in 张家湾镇, 潞邑街道 around 潞苑, not out to the north tip.
 
 Each rule also runs on the mistakes issue 14 found, which it must reject.
 """
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 import pytest
 from shapely.geometry import LineString, MultiLineString, Point, shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import nearest_points
+from shapely.ops import nearest_points, unary_union
 
 from app.geodata.validate import to_metric
 from app.settings import REPO_ROOT
@@ -417,3 +419,66 @@ def test_a_bank_is_clearly_that_bank(project: Project, side: str, river: str) ->
 def test_the_station_of_issue_14_on_the_canal_is_rejected() -> None:
     # 平谷线's 运河商务区 station as found: 160 m from the base map's 北运河, not clearly on a bank.
     assert bank_problem(Point(116.688, 39.91), "east", "北运河") is not None
+
+
+# --- township polygons ---------------------------------------------------------------------------
+
+TOWNSHIPS = {
+    f["properties"]["name"]: shape(f["geometry"])
+    for f in json.loads((GEODATA / "townships.geojson").read_text("utf-8"))["features"]
+}
+SEATS = {
+    f["properties"]["name"]: Point(f["properties"]["seat"])
+    for f in json.loads((GEODATA / "townships.geojson").read_text("utf-8"))["features"]
+}
+SEEDS = json.loads((GEODATA / "township_seeds.json").read_text("utf-8"))["places"]
+DISTRICT = shape(json.loads((GEODATA / "district.geojson").read_text("utf-8"))["geometry"])
+GREEN_HEART_BUILDINGS = ("sub-centre-theatre", "sub-centre-library", "sub-centre-museum")
+
+
+def test_the_townships_tile_the_district() -> None:
+    assert len(TOWNSHIPS) == 22
+    union = to_metric(unary_union(list(TOWNSHIPS.values())))
+    assert union.symmetric_difference(to_metric(DISTRICT)).area < 1e4  # m², rounding only
+    names = sorted(TOWNSHIPS)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            overlap = to_metric(TOWNSHIPS[a]).intersection(to_metric(TOWNSHIPS[b])).area
+            assert overlap < 1.0, f"{a} and {b} overlap by {overlap:.0f} m²"
+
+
+@pytest.mark.parametrize("place", SEEDS, ids=[p["name"] for p in SEEDS])
+def test_every_seed_says_its_sources_and_lies_in_its_township(place: dict[str, object]) -> None:
+    for key in ("position_source", "township_source"):
+        assert str(place.get(key) or "").strip(), f"{place['name']}: no {key}"
+    township = TOWNSHIPS[str(place["township"])]
+    assert township.contains(Point(float(place["lon"]), float(place["lat"])))  # type: ignore[arg-type]
+
+
+def test_every_seat_lies_in_its_township() -> None:
+    for name, seat in SEATS.items():
+        assert TOWNSHIPS[name].contains(seat), name
+
+
+@pytest.mark.parametrize("project_id", GREEN_HEART_BUILDINGS)
+def test_the_green_heart_buildings_are_in_zhangjiawan(project_id: str) -> None:
+    """The Green Heart lies south of the 北运河 (潞源街道's southern limit) and east of the 东六环
+    (临河里街道's eastern limit): 张家湾镇, not 临河里街道 as the seats' cells had it."""
+    geometry = BY_ID[project_id].geometry
+    assert geometry is not None
+    inside = [name for name, polygon in TOWNSHIPS.items() if polygon.intersects(geometry)]
+    assert inside == ["张家湾镇"]
+
+
+def test_luyi_is_around_luyuan_and_the_north_is_songzhuang() -> None:
+    """潞邑街道 holds its seat in the 潞苑 area but does not run out to the district's northern
+    tip, which lies in 宋庄镇 (the town between the 温榆河 and the 潮白河 that borders 顺义区)."""
+    luyi = TOWNSHIPS["潞邑街道"]
+    assert luyi.contains(SEATS["潞邑街道"])
+    north = DISTRICT.bounds[3]
+    assert luyi.bounds[3] < north - 0.05  # more than 5 km short of the tip
+    tip = min(
+        (Point(x, y) for x, y in vertices(DISTRICT)), key=lambda p: north - p.y
+    )  # the northernmost vertex of the outline
+    owner = min(TOWNSHIPS, key=lambda name: TOWNSHIPS[name].distance(tip))
+    assert owner == "宋庄镇"

@@ -605,7 +605,7 @@ def test_legend_symbols_are_told_apart(loaded_db: str) -> None:
         status, category = STATUS_ORDER[n % 5], vocab.CATEGORIES[n % len(vocab.CATEGORIES)]
         projects.append(replace(p, status=status, category=category, behind_plan=n % 9 == 0))
     ctx = _context(request, replace(data, projects=projects))
-    drawn = draw_projects(Figure().add_subplot(), projects, False, ctx.page)
+    drawn = draw_projects(Figure().add_subplot(), projects, ctx)
     drawn.numbered = 1
     assert drawn.kinds == {"point", "line", "area"} and drawn.line_kinds == set(LINE_KINDS)
     assert drawn.groups == set(CATEGORY_GROUPS)
@@ -736,7 +736,7 @@ def test_status_words_are_the_vocabularys(loaded_db: str, lang: str, mode: str) 
 
     headline = summary(ctx, data.projects)
     assert all(ctx.t("summary_part", label=names[s], n=counts[s]) in headline for s in names)
-    drawn = draw_projects(Figure().add_subplot(), data.projects, plan, ctx.page)
+    drawn = draw_projects(Figure().add_subplot(), data.projects, ctx)
     legend = [r.label for r in status_rows(ctx, data.projects, drawn)[1:]]
     shown = [ctx.t("count", label=names[s], n=counts[s]) for s in STATUS_ORDER if counts[s]]
     assert legend[: len(shown)] == shown  # then behind plan, if any
@@ -746,3 +746,197 @@ def test_status_words_are_the_vocabularys(loaded_db: str, lang: str, mode: str) 
         assert {r.cells[5].text for r in table.rows} <= set(names.values())
     cover = summary_table(ctx, {t.code: 2 for t in data.townships}, cover_boxes(ctx.page)[1].w)
     assert [c.header for c in cover.columns[2:7]] == [names[s] for s in STATUS_ORDER]
+
+
+# Issue 13: what changed between two years, the same as a print ---------------------------------
+
+
+def api_moves(
+    client: TestClient, since: int, year: int, **filters: Any
+) -> dict[str, tuple[str | None, str | None, str]]:
+    """Every project the items API gives for the filters whose status differs between the two
+    years: id → (status then, status now, move), moves as the web page's "what changed" names
+    them (nothing reported ranks below planned)."""
+
+    def statuses(y: int) -> dict[str, str | None]:
+        response = client.get(
+            "/collections/projects/items", params={"limit": 10000, "year": y, **filters}
+        )
+        assert response.status_code == 200, response.text
+        return {f["id"]: f["properties"]["status"] for f in response.json()["features"]}
+
+    before, after = statuses(since), statuses(year)
+    assert before.keys() == after.keys()  # these filters do not depend on the year
+    rank = {s: i for i, s in enumerate((None, *vocab.STATUSES))}
+    moves = {}
+    for pid, now in after.items():
+        then = before[pid]
+        if then == now:
+            continue
+        if then is None:
+            move = "new"
+        elif now is None:
+            move = "dropped"
+        else:
+            move = "advanced" if rank[now] > rank[then] else "back"
+        moves[pid] = (then, now, move)
+    return moves
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"township": TOWNSHIP},
+        {},
+        {"category": "road,rail,hub"},
+        {"programme": "dead-end-roads"},
+    ],
+)
+def test_since_selects_exactly_the_projects_whose_status_moved(
+    client: TestClient, loaded_db: str, filters: dict[str, Any]
+) -> None:
+    """The comparison holds exactly the projects of the filters whose status in the API differs
+    between the two years, with both statuses and the move; the status filter does not apply
+    (as in the page's pane), so asking for one changes nothing."""
+    reported = _reported_year(client)
+    since = reported - 1
+    expected = api_moves(client, since, reported, **filters)
+    assert expected or filters, "the district has projects whose status moved"
+    for statuses in (None, ["in_service"]):
+        asked = print_request(
+            year=reported,
+            since=since,
+            townships=[filters["township"]] if "township" in filters else None,
+            categories=[filters["category"]] if "category" in filters else None,
+            programmes=[filters["programme"]] if "programme" in filters else None,
+            statuses=statuses,
+        )
+        data = _fetched(loaded_db, asked)
+        printed = {p.id: (p.status_since, p.status, p.move) for p in data.projects}
+        assert printed == expected
+
+
+def test_since_sheet_shows_the_moves(client: TestClient, loaded_db: str, tmp_path: Path) -> None:
+    """宋庄镇 from the year before the last report to the last: the title says 「…年至…年状态
+    变化」, the headline and the legend count each move, the map draws each move in its colour,
+    and the table (status then, status now, move) names exactly the projects that moved."""
+    reported = _reported_year(client)
+    since = reported - 1
+    expected = api_moves(client, since, reported, township=TOWNSHIP)
+    assert expected, f"{TOWNSHIP} should have projects whose status moved"
+    feed = client.get("/collections/projects/items", params={"limit": 10000, "township": TOWNSHIP})
+    everything = {f["id"]: f["properties"]["name"] for f in feed.json()["features"]}
+    moved = {everything[pid] for pid in expected}
+    counts = Counter(move for _, _, move in expected.values())
+
+    response = client.get("/print", params={"township": TOWNSHIP, "year": reported, "since": since})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == PDF
+    assert f"tongzhou-changes-{since}-{reported}-" in response.headers["content-disposition"]
+    path = tmp_path / "changes.pdf"
+    path.write_bytes(response.content)
+    pages = [squeezed(p) for p in pdf_text(path)]
+    sheet, table = pages[0], "".join(pages[1:])
+    assert sheet.startswith(
+        squeezed(f"通州区重点项目进展图 · {TOWNSHIP} · {since}年至{reported}年状态变化")
+    )
+    assert table.startswith(squeezed(f"项目表 · {TOWNSHIP} · {since}年至{reported}年状态变化"))
+    labels = vocab.MOVE_LABELS["zh"]
+    headline = "·".join(f"{labels[m]}{counts[m]}" for m in vocab.MOVES)
+    assert f"共{len(expected)}项状态有变化：{headline}" in sheet
+    for move in vocab.MOVES:
+        legend = f"{labels[move]}（{counts[move]}）"
+        assert (legend in sheet) == bool(counts[move]), move  # what is drawn, with counts
+    for heading in (f"{since}年状态", f"{reported}年状态", "变化"):
+        assert heading in table
+    assert f"据{reported}年报告" not in sheet + table  # a report covers both years
+    for name in moved:
+        assert squeezed(name) in table, name
+    for name in set(everything.values()) - moved:
+        if not any(name in other for other in moved):
+            assert squeezed(name) not in table, name
+
+    image = _map_pixels(path, tmp_path)
+    asked = print_request(townships=[TOWNSHIP], year=reported, since=since)
+    kinds: dict[str, set[str]] = {}
+    for p in _fetched(loaded_db, asked).projects:
+        if p.geometry is not None and p.move is not None:
+            kinds.setdefault(p.move, set()).add(kind_of(p.geometry))
+    assert kinds
+    for move, drawn in kinds.items():  # pure on lines and points, over the township on areas
+        alpha = AREA_FILL_ALPHA if drawn == {"area"} else 1.0
+        assert _has_colour(image, _over_township(vocab.MOVE_COLOURS[move], alpha)), move
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_since_a_year_no_report_covers_says_whose_report(
+    client: TestClient, tmp_path: Path, lang: str
+) -> None:
+    """Comparing with a year after the last report: the title, the headline and the table's
+    column of that year say whose report its statuses are."""
+    reported = _reported_year(client)
+    year = reported + 2
+    n = len(api_moves(client, reported - 1, year, township=TOWNSHIP))
+    path = tmp_path / "later.pdf"
+    path.write_bytes(get_print(client, township=TOWNSHIP, year=year, since=reported - 1, lang=lang))
+    sheet, table = (squeezed(p) for p in pdf_text(path)[:2])
+    words = {"since": reported - 1, "year": year, "reported": reported, "n": n}
+    wanted = {
+        "zh": (
+            "{since}年至{year}年状态变化（据{reported}年报告）",
+            "共{n}项状态有变化（据{reported}年报告）",
+            "{year}年状态（据{reported}年报告）",
+        ),
+        "en": (
+            "Status changes from end {since} to end {year} (as reported for {reported})",
+            "{n} projects changed status as reported for {reported}",
+            "Status {year} (as reported for {reported})",
+        ),
+    }[lang]
+    title, headline, column = (squeezed(w.format(**words)) for w in wanted)
+    assert title in sheet and headline in sheet
+    assert title in table and column in table
+
+
+@pytest.mark.parametrize(
+    ("params", "detail"),
+    [
+        ({"since": 2022, "year": 2022}, "since 2022 must be earlier than year 2022"),
+        ({"since": 2024, "year": 2022}, "must be earlier than year 2022"),
+        ({"since": 2040}, "must be earlier than year"),  # the default year, the last reported
+        ({"since": 1999, "year": 2022}, "since 1999 is out of range 2000–2050"),
+        ({"since": 2021, "mode": "plan"}, "does not apply with mode=plan"),
+        ({"since": 2021, "atlas": "township"}, "does not apply to the township atlas"),
+        ({"since": "last year"}, "since"),
+    ],
+)
+def test_bad_since_is_a_problem_and_no_file(
+    client: TestClient, params: dict[str, Any], detail: str
+) -> None:
+    response = client.get("/print", params=params)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == PROBLEM
+    assert "content-disposition" not in response.headers
+    assert detail in response.json()["detail"]
+
+
+def test_cli_prints_a_comparison_since(
+    loaded_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.cli import main
+    from app.settings import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", loaded_db)
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        out = tmp_path / "changes.pdf"
+        args = ["print", "--township", TOWNSHIP, "--year", "2022", "--since", "2021"]
+        result = runner.invoke(main, [*args, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert squeezed("2021年至2022年状态变化") in squeezed(pdf_text(out)[0])
+        bad = runner.invoke(main, [*args[:-1], "2022", "-o", str(tmp_path / "x.pdf")])
+        assert bad.exit_code == 1 and "must be earlier than year 2022" in bad.output
+        assert not (tmp_path / "x.pdf").exists()
+    finally:
+        get_settings.cache_clear()

@@ -1,4 +1,4 @@
-"""Replace the shipped approximate township polygons with an official file, in any CRS and any
+"""Replace the shipped schematic township polygons with an official file, in any CRS and any
 format GDAL reads, then recompute which projects touch which township."""
 
 from __future__ import annotations

@@ -340,7 +340,7 @@ class _Writer:
 
     @staticmethod
     def _keep_official(desired: dict[str, Canonical], current: dict[str, Canonical]) -> None:
-        """An imported official boundary is never replaced by the shipped approximate one."""
+        """An imported official boundary is never replaced by the shipped schematic one."""
         for key, wanted in desired.items():
             existing = current.get(key)
             if existing and existing["boundary_quality"] == "official":

@@ -19,6 +19,7 @@ Year = Annotated[int, Field(ge=vocab.YEAR_MIN, le=vocab.YEAR_MAX, strict=True)]
 Status = Literal["planned", "under_construction", "completed", "in_service"]
 Category = Literal[vocab.CATEGORIES]  # type: ignore[valid-type]
 Stage = Literal[vocab.PROGRAMME_STAGES]  # type: ignore[valid-type]
+BoundaryQuality = Literal[vocab.BOUNDARY_QUALITIES]  # type: ignore[valid-type]
 Hex64 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -83,14 +84,14 @@ class TownshipProperties(Record):
     code: Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
     name: Name
     kind: Literal["街道", "镇", "乡"]
-    boundary_quality: Literal["approximate", "official"]
+    boundary_quality: BoundaryQuality
     seat: tuple[float, float] | None = None
 
 
 class DistrictProperties(Record):
     code: Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
     name: Name
-    boundary_quality: Literal["approximate", "official"]
+    boundary_quality: BoundaryQuality
     source: str | None = None
 
 

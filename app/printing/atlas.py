@@ -16,7 +16,7 @@ from app.printing.layout import Box, Page, box_axes, page_axes, sheet_layout
 from app.printing.legend import draw_legend
 from app.printing.mapview import draw_context, draw_projects, fit_frame, setup_axes
 from app.printing.marginalia import draw_footer, draw_header, draw_paragraphs, summary, title
-from app.printing.sheet import make_sheet, notes
+from app.printing.sheet import boundary_notes, make_sheet, notes
 from app.printing.table import Cell, Column, Table, draw_table, lay_out
 
 
@@ -102,7 +102,7 @@ def draw_cover(
     ax = box_axes(fig, page, map_box)
     setup_axes(ax, frame, page)
     draw_context(ax, data.townships, data.district, [], frame, page)
-    drawn = draw_projects(ax, data.projects, ctx.plan_mode, page)
+    drawn = draw_projects(ax, data.projects, ctx)
     placer = LabelPlacer(frame)
     placer.block_bounds(draw_scale_bar(ax, frame, ctx.font, page, ctx.lang))
     placer.block_bounds(draw_north_arrow(ax, frame, ctx.font, page, ctx.lang))
@@ -121,7 +121,8 @@ def draw_cover(
     top = table_box.top - page.pt(6)
     bottom = draw_table(paper, ctx, table, table.rows, table_box.x, top)
     note_box = Box(table_box.x, table_box.y, table_box.w, bottom - table_box.y - page.pt(1.5))
-    draw_paragraphs(paper, ctx, note_box, [ctx.t("cover_note")])
+    # The per-township counts rest on which township each project lies in: estimated or not.
+    draw_paragraphs(paper, ctx, note_box, [ctx.t("cover_note"), *boundary_notes(ctx)[1:]])
 
     sheet = make_sheet(ctx, data.projects, [], data.district.bounds, None, False, numbered=False)
     draw_legend(paper, ctx, layout.legend, data.projects, drawn, focus=False)

@@ -5,9 +5,11 @@ from datetime import date
 
 from matplotlib.font_manager import FontProperties
 
-from app.printing.data import PrintData
+from app import vocab
+from app.printing import style
+from app.printing.data import PrintData, ProjectRow
 from app.printing.fonts import CjkFont
-from app.printing.labels import Lang, text
+from app.printing.labels import Lang, move_label, status_label, text
 from app.printing.layout import Page
 from app.printing.request import PrintRequest
 
@@ -36,6 +38,27 @@ class Context:
     @property
     def plan_mode(self) -> bool:
         return self.request.mode == "plan"
+
+    @property
+    def comparing(self) -> bool:
+        """A sheet of what changed since an earlier year: its projects are coloured by move."""
+        return self.request.since is not None
+
+    def shown(self, project: ProjectRow) -> str | None:
+        """What a project is coloured, counted and ordered by: its move on a comparison sheet,
+        else its status (as reported, or in plan mode as the plans promised)."""
+        return project.move if self.comparing else project.shown_status(self.plan_mode)
+
+    @property
+    def shown_order(self) -> tuple[str | None, ...]:
+        """The values of `shown`, in the order the legend, headline and table give them."""
+        return vocab.MOVES if self.comparing else style.STATUS_ORDER
+
+    def shown_label(self, value: str | None) -> str:
+        if self.comparing:
+            assert value is not None  # every project of a comparison has moved
+            return move_label(self.lang, value)
+        return status_label(self.lang, value, self.plan_mode)
 
     @property
     def reported_before(self) -> int | None:

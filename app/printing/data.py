@@ -5,7 +5,7 @@ the central meridian, where the grid's scale factor differs from 1 by under 3 ×
 drawn in these metres has a true scale bar.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,8 +18,9 @@ from app import vocab
 from app.errors import InvalidParameter
 from app.layers import LAYERS
 from app.models import AuditLog, District, Document, Programme, Township
-from app.printing.request import PrintRequest
+from app.printing.request import PrintRequest, check_since
 from app.queries.selection import Selection, reported_year, select_features
+from app.query import ItemsQuery
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -41,6 +42,9 @@ class ProjectRow:
     geometry_quality: str
     geometry: BaseGeometry | None  # EPSG:4548; None when unplaced
     documents: frozenset[str]
+    # On a comparison sheet: the status as of the earlier year, and how it moved since.
+    status_since: str | None = None
+    move: str | None = None
 
     def shown_status(self, plan_mode: bool) -> str | None:
         """The status a print shows: as reported, or (plan mode) as the plans promised."""
@@ -198,13 +202,48 @@ def _updated(conn: Connection) -> date | None:
     return at.astimezone(BEIJING).date() if at is not None else None
 
 
+def _as_of(conn: Connection, query: ItemsQuery, year: int) -> dict[str, tuple[str | None, bool]]:
+    """Status and behind plan, as of `year`, of each project `query` selects."""
+    selection = select_features(conn, LAYERS["projects"], replace(query, year_given=year))
+    c = selection.rows.c
+    rows = conn.execute(select(c.id, c.status, c.behind_plan).where(*selection.where))
+    return {r.id: (r.status, bool(r.behind_plan)) for r in rows}
+
+
+def moved(
+    conn: Connection,
+    query: ItemsQuery,
+    projects: list[ProjectRow],
+    since: int,
+    behind_plan: bool | None,
+) -> list[ProjectRow]:
+    """Of `projects` (as of the later year, as `query` selects them, whatever their status and
+    lateness) those whose reported status was another in `since`, with that status and the
+    move. As on the web page, a behind-plan filter selects a project late (or not) in either
+    year."""
+    before = _as_of(conn, query, since)
+    result = []
+    for p in projects:
+        status_since, late_since = before.get(p.id, (None, False))
+        move = vocab.move_of(status_since, p.status)
+        if move is not None and behind_plan in (None, p.behind_plan, late_since):
+            result.append(replace(p, status_since=status_since, move=move))
+    return result
+
+
 def fetch(conn: Connection, request: PrintRequest) -> PrintData:
     """Everything a print shows; raises InvalidParameter for unknown townships or programmes."""
     reported = reported_year(conn)
-    selection = select_features(conn, LAYERS["projects"], request.query)
+    query = request.query
+    if request.since is not None:  # the moves are found among every status, late or not
+        query = replace(query, statuses=[], behind_plan=None)
+    selection = select_features(conn, LAYERS["projects"], query)
     year, codes = selection.years.year, selection.township_codes
+    check_since(request.since, year)
     programme_names = _programme_names(conn, request.query.programmes)
     projects = fetch_projects(conn, selection)
+    if request.since is not None:
+        projects = moved(conn, query, projects, request.since, request.query.behind_plan)
     district_name, district = _district(conn)
     return PrintData(
         year=year,

@@ -4,7 +4,7 @@ milestones, document titles) stays in the language of the documents."""
 import re
 from typing import Literal
 
-from app.vocab import CATEGORY_LABELS, PLAN_NONE_LABELS, STATUS_LABELS
+from app.vocab import CATEGORY_LABELS, MOVE_LABELS, PLAN_NONE_LABELS, STATUS_LABELS
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -24,6 +24,15 @@ TEXT: dict[Lang, dict[str, str]] = {
         "as_of_actual": "截至{year}年底",
         "as_of_reported": "截至{year}年底（据{reported}年报告）",
         "as_of_plan": "截至{year}年底应达",
+        "as_of_changes": "{since}年至{year}年状态变化",
+        "as_of_changes_reported": "{since}年至{year}年状态变化（据{reported}年报告）",
+        "summary_changes": "共{n}项状态有变化：{parts}",
+        "summary_changes_reported": "共{n}项状态有变化（据{reported}年报告）：{parts}",
+        "filter_status_ignored": "状态筛选不适用（比较全部状态）",
+        "no_changes": "这两年之间没有状态变化的项目",
+        "col_status_in": "{year}年状态",
+        "col_status_in_reported": "{year}年状态（据{reported}年报告）",
+        "col_move": "变化",
         "sep": " · ",
         "list_sep": "、",
         "legend_status_actual": "实际进展（截至{year}年底）",
@@ -40,6 +49,7 @@ TEXT: dict[Lang, dict[str, str]] = {
         "district_boundary": "区界",
         "township_boundary": "乡镇街道界（近似）",
         "township_boundary_official": "乡镇街道界",
+        "township_boundary_schematic": "乡镇街道界（示意）",
         "focus_township": "本乡镇街道",
         "map_number": "图上编号，见项目表",
         "numbers_left_out": "（密集处略去{n}个，见乡镇街道图）",
@@ -69,6 +79,7 @@ TEXT: dict[Lang, dict[str, str]] = {
         ),
         "note_surveyed": "{n}项为测绘位置。",
         "note_boundaries": "乡镇街道界线为近似示意，非法定界线。",
+        "note_boundaries_schematic": "乡镇街道界线为示意（据驻地和公开地名推算），非法定界线。",
         "note_unplaced": "{n}项位置未公开，仅列入项目表，图上未标绘。",
         "sources": "资料来源",
         "source_item": "《{title}》（{publisher}，{date}）",
@@ -97,6 +108,9 @@ TEXT: dict[Lang, dict[str, str]] = {
         "table_footnote": (
             "“未上图”：位置未公开，图上未标绘。滞后：计划目标年份已过而未达到目标状态。"
         ),
+        "table_footnote_changes": (
+            "“未上图”：位置未公开，图上未标绘。变化：后一年底与前一年底所报告的进展状态相比。"
+        ),
         "target": "{year}年{status}",
         "milestone_year": "{milestone}（{year}）",
         "cover_summary": "各乡镇街道项目统计",
@@ -120,6 +134,19 @@ TEXT: dict[Lang, dict[str, str]] = {
         "as_of_actual": "as of end {year}",
         "as_of_reported": "as of end {year} (as reported for {reported})",
         "as_of_plan": "due by end {year}",
+        "as_of_changes": "Status changes from end {since} to end {year}",
+        "as_of_changes_reported": (
+            "Status changes from end {since} to end {year} (as reported for {reported})"
+        ),
+        "summary_changes": "{n} projects changed status: {parts}",
+        "summary_changes_reported": (
+            "{n} projects changed status as reported for {reported}: {parts}"
+        ),
+        "filter_status_ignored": "status filter not applied (every status is compared)",
+        "no_changes": "No project changed status between these years",
+        "col_status_in": "Status {year}",
+        "col_status_in_reported": "Status {year} (as reported for {reported})",
+        "col_move": "Change",
         "sep": " · ",
         "list_sep": ", ",
         "legend_status_actual": "Status (as of end {year})",
@@ -136,6 +163,7 @@ TEXT: dict[Lang, dict[str, str]] = {
         "district_boundary": "District boundary",
         "township_boundary": "Township boundary (approximate)",
         "township_boundary_official": "Township boundary",
+        "township_boundary_schematic": "Township boundary (schematic)",
         "focus_township": "This township",
         "map_number": "Map number, see the project table",
         "numbers_left_out": " ({n} left out where crowded; see the township sheets)",
@@ -166,6 +194,10 @@ TEXT: dict[Lang, dict[str, str]] = {
         ),
         "note_surveyed": "{n} surveyed.",
         "note_boundaries": "Township boundaries are approximate, not the legal boundaries.",
+        "note_boundaries_schematic": (
+            "Township boundaries are schematic (worked out from the seats and named places), "
+            "not the legal boundaries."
+        ),
         "note_unplaced": "{n} projects have no published site: listed in the table, not drawn.",
         "sources": "Sources",
         "source_item": "“{title}” ({publisher}, {date})",
@@ -195,6 +227,10 @@ TEXT: dict[Lang, dict[str, str]] = {
             "“not drawn”: no published site. Late: a target year has passed without the "
             "target status being reached."
         ),
+        "table_footnote_changes": (
+            "“not drawn”: no published site. Change: the status reported at the end of the "
+            "later year against that of the earlier one."
+        ),
         "target": "{status} by {year}",
         "milestone_year": "{milestone} ({year})",
         "cover_summary": "Projects per township",
@@ -216,6 +252,10 @@ def status_label(lang: Lang, status: str | None, plan_mode: bool = False) -> str
     if status is None and plan_mode:
         return PLAN_NONE_LABELS[lang]
     return STATUS_LABELS[lang][status]
+
+
+def move_label(lang: Lang, move: str) -> str:
+    return MOVE_LABELS[lang][move]
 
 
 def category_label(lang: Lang, category: str) -> str:

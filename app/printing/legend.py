@@ -11,13 +11,15 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 
+from app import vocab
 from app.printing import style
 from app.printing.context import Context
 from app.printing.data import ProjectRow
 from app.printing.labelling import label_text
-from app.printing.labels import GROUP_LABELS, category_label, status_label
+from app.printing.labels import GROUP_LABELS, category_label
 from app.printing.layout import Box
 from app.printing.mapview import TOWNSHIP_DASH, Drawn
+from app.printing.marginalia import as_of
 from app.printing.text import PT_MM, wrap
 
 Sample = Callable[[Axes, float, float, float], None]  # draws a symbol centred at x, y (mm), scale
@@ -66,31 +68,36 @@ def _stack(*samples: Sample) -> Sample:
     return draw
 
 
-def status_rows(ctx: Context, projects: list[ProjectRow], drawn: Drawn) -> list[Row]:
-    s = ctx.page.scale
-    counts = Counter(p.shown_status(ctx.plan_mode) for p in projects)
+def _status_heading(ctx: Context) -> str:
+    if ctx.comparing:
+        return as_of(ctx)  # 2021年至2022年状态变化
     year, reported = ctx.data.year, ctx.reported_before
     if ctx.plan_mode:
-        heading = ctx.t("legend_status_plan", year=year)
-    elif reported is not None:  # no report covers the year yet
-        heading = ctx.t("legend_status_reported", year=year, reported=reported)
-    else:
-        heading = ctx.t("legend_status_actual", year=year)
-    rows = [Row({}, heading, heading=True)]
-    for status in style.STATUS_ORDER:
-        if not counts[status]:
+        return ctx.t("legend_status_plan", year=year)
+    if reported is not None:  # no report covers the year yet
+        return ctx.t("legend_status_reported", year=year, reported=reported)
+    return ctx.t("legend_status_actual", year=year)
+
+
+def status_rows(ctx: Context, projects: list[ProjectRow], drawn: Drawn) -> list[Row]:
+    """The statuses (on a comparison sheet, the moves) drawn, with counts; then behind plan."""
+    s = ctx.page.scale
+    counts = Counter(ctx.shown(p) for p in projects)
+    rows = [Row({}, _status_heading(ctx), heading=True)]
+    for value in ctx.shown_order:
+        if not counts[value]:
             continue
-        seen = drawn.symbols.get(status, {})  # only the symbols this status is drawn with
+        seen = drawn.symbols.get(value, {})  # only the symbols this value is drawn with
         samples: dict[str, Sample] = {}
         if "line" in seen:
-            samples["line"] = line_sample(style.line_style(status, seen["line"], s))
+            samples["line"] = line_sample(style.line_style(value, seen["line"], s))
         if "area" in seen:
-            samples["area"] = area_sample(style.area_style(status, s))
+            samples["area"] = area_sample(style.area_style(value, s))
         if "point" in seen:
-            samples["point"] = marker_sample(style.marker_style(status, seen["point"], s))
-        label = status_label(ctx.lang, status, ctx.plan_mode)
-        rows.append(Row(samples, ctx.t("count", label=label, n=counts[status])))
-    late = sum(p.behind_plan for p in projects)
+            samples["point"] = marker_sample(style.marker_style(value, seen["point"], s))
+        label = ctx.shown_label(value)
+        rows.append(Row(samples, ctx.t("count", label=label, n=counts[value])))
+    late = 0 if ctx.comparing else sum(p.behind_plan for p in projects)
     if late:
         halo = {
             "line": line_sample(style.line_halo_style(s)),
@@ -129,13 +136,17 @@ def context_rows(ctx: Context, drawn: Drawn, focus: bool) -> list[Row]:
     township = line_sample(
         {"color": style.TOWNSHIP_EDGE, "linewidth": page.pt(0.5), "linestyle": TOWNSHIP_DASH}
     )
-    official = all(t.boundary_quality == "official" for t in ctx.data.townships)
+    least = vocab.least_exact_boundary(t.boundary_quality for t in ctx.data.townships)
+    township_key = {
+        "official": "township_boundary_official",
+        "schematic": "township_boundary_schematic",
+    }.get(least or "official", "township_boundary")
     rows = [
         Row({}, ctx.t("legend_context"), heading=True),
         Row({"line": _stack(district, district_edge)}, ctx.t("district_boundary")),
         Row(
             {"line": township},
-            ctx.t("township_boundary_official" if official else "township_boundary"),
+            ctx.t(township_key),
         ),
     ]
     if focus:

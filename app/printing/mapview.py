@@ -17,6 +17,7 @@ from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
 
 from app.printing import style
+from app.printing.context import Context
 from app.printing.data import ProjectRow, TownshipRow
 from app.printing.layout import Box, Page
 
@@ -47,7 +48,7 @@ class Drawn:
     behind_plan_kinds: set[str] = field(default_factory=set)
     numbered: int = 0  # map numbers drawn
     numbers_left_out: int = 0  # where the map is too crowded for them
-    # status → kind → the first variant drawn (marker group of points, line kind of lines)
+    # status (or move) → kind → the first variant drawn (marker group of points, line kind of lines)
     symbols: dict[str | None, dict[str, str]] = field(default_factory=dict)
 
     def saw(self, status: str | None, kind: str, variant: str = "") -> None:
@@ -201,19 +202,25 @@ def draw_context(
         )
 
 
-def _by_status(
-    projects: list[ProjectRow], plan_mode: bool
+def _by_shown(
+    projects: list[ProjectRow], ctx: Context
 ) -> list[tuple[str | None, list[ProjectRow]]]:
-    """Groups in drawing order: unreported first, in service last (on top)."""
+    """Groups in drawing order, the legend's first on top: in service over unreported, or (on a
+    comparison sheet) advanced over dropped."""
     groups = []
-    for status in reversed(style.STATUS_ORDER):
-        members = [p for p in projects if p.shown_status(plan_mode) == status]
+    for value in reversed(ctx.shown_order):
+        members = [p for p in projects if ctx.shown(p) == value]
         if members:
-            groups.append((status, members))
+            groups.append((value, members))
     return groups
 
 
-def draw_projects(ax: Axes, projects: list[ProjectRow], plan_mode: bool, page: Page) -> Drawn:
+def _late(projects: list[ProjectRow], ctx: Context) -> list[BaseGeometry]:
+    """What is haloed as behind plan: nothing on a comparison sheet, which is about moves."""
+    return [] if ctx.comparing else _geometries([p for p in projects if p.behind_plan])
+
+
+def draw_projects(ax: Axes, projects: list[ProjectRow], ctx: Context) -> Drawn:
     drawn = Drawn()
     placed = [p for p in projects if p.geometry is not None]
     by_kind: dict[str, list[ProjectRow]] = {"area": [], "line": [], "point": []}
@@ -221,9 +228,9 @@ def draw_projects(ax: Axes, projects: list[ProjectRow], plan_mode: bool, page: P
         assert p.geometry is not None
         by_kind[kind_of(p.geometry)].append(p)
     drawn.kinds = {k for k, members in by_kind.items() if members}
-    _draw_areas(ax, by_kind["area"], plan_mode, page, drawn)
-    _draw_lines(ax, by_kind["line"], plan_mode, page, drawn)
-    _draw_points(ax, by_kind["point"], plan_mode, page, drawn)
+    _draw_areas(ax, by_kind["area"], ctx, drawn)
+    _draw_lines(ax, by_kind["line"], ctx, drawn)
+    _draw_points(ax, by_kind["point"], ctx, drawn)
     return drawn
 
 
@@ -231,59 +238,56 @@ def _geometries(projects: list[ProjectRow]) -> list[BaseGeometry]:
     return [p.geometry for p in projects if p.geometry is not None]
 
 
-def _draw_areas(
-    ax: Axes, projects: list[ProjectRow], plan_mode: bool, page: Page, drawn: Drawn
-) -> None:
-    late = [p for p in projects if p.behind_plan]
-    for geometry in _geometries(late):
+def _draw_areas(ax: Axes, projects: list[ProjectRow], ctx: Context, drawn: Drawn) -> None:
+    page = ctx.page
+    late = _late(projects, ctx)
+    for geometry in late:
         ax.add_patch(
             PathPatch(polygon_path(geometry), **style.area_halo_style(page.scale), zorder=2.9)
         )
     if late:
         drawn.behind_plan_kinds.add("area")
-    for status, members in _by_status(projects, plan_mode):
-        drawn.saw(status, "area")
+    for value, members in _by_shown(projects, ctx):
+        drawn.saw(value, "area")
         for geometry in _geometries(members):
             ax.add_patch(
-                PathPatch(polygon_path(geometry), **style.area_style(status, page.scale), zorder=3)
+                PathPatch(polygon_path(geometry), **style.area_style(value, page.scale), zorder=3)
             )
 
 
-def _draw_lines(
-    ax: Axes, projects: list[ProjectRow], plan_mode: bool, page: Page, drawn: Drawn
-) -> None:
-    late = _geometries([p for p in projects if p.behind_plan])
+def _draw_lines(ax: Axes, projects: list[ProjectRow], ctx: Context, drawn: Drawn) -> None:
+    page = ctx.page
+    late = _late(projects, ctx)
     if late:
         ax.plot(*_lines_xy(late), **style.line_halo_style(page.scale), zorder=3.5)
         drawn.behind_plan_kinds.add("line")
-    for status, members in _by_status(projects, plan_mode):
+    for value, members in _by_shown(projects, ctx):
         for kind in style.LINE_KINDS:
             geometries = _geometries([p for p in members if style.line_kind(p.category) == kind])
             # One artist per part: TickedStroke (the rail ties) cannot walk NaN-joined paths.
             for part in _line_parts(geometries):
-                ax.plot(*part.xy, **style.line_style(status, kind, page.scale), zorder=4)
+                ax.plot(*part.xy, **style.line_style(value, kind, page.scale), zorder=4)
                 drawn.line_kinds.add(kind)
-                drawn.saw(status, "line", kind)
+                drawn.saw(value, "line", kind)
 
 
-def _draw_points(
-    ax: Axes, projects: list[ProjectRow], plan_mode: bool, page: Page, drawn: Drawn
-) -> None:
-    late = _geometries([p for p in projects if p.behind_plan])
+def _draw_points(ax: Axes, projects: list[ProjectRow], ctx: Context, drawn: Drawn) -> None:
+    page = ctx.page
+    late = _late(projects, ctx)
     if late:
         ax.plot(*_points_xy(late), **style.marker_halo_style(page.scale), zorder=4.5)
         drawn.behind_plan_kinds.add("point")
-    for status, members in _by_status(projects, plan_mode):
+    for value, members in _by_shown(projects, ctx):
         for group in style.CATEGORY_GROUPS:
             in_group = [p for p in members if style.GROUP_OF[p.category] == group]
             if in_group:
                 ax.plot(
                     *_points_xy(_geometries(in_group)),
-                    **style.marker_style(status, group, page.scale),
+                    **style.marker_style(value, group, page.scale),
                     zorder=5,
                 )
                 drawn.groups.add(group)
-                drawn.saw(status, "point", group)
+                drawn.saw(value, "point", group)
                 drawn.categories |= {p.category for p in in_group}
 
 

@@ -8,7 +8,6 @@ from matplotlib.axes import Axes
 from app.printing import style
 from app.printing.context import Context
 from app.printing.data import ProjectRow
-from app.printing.labels import status_label
 from app.printing.layout import Box
 from app.printing.text import line_height_mm, width_mm, wrap
 
@@ -26,8 +25,13 @@ def title(ctx: Context, place: str | None, subject: str | None = None) -> str:
 
 def as_of(ctx: Context) -> str:
     """截至2022年底; 截至2024年底（据2022年报告） when no report covers the year yet, so a sheet
-    never implies a report for a year that has none; 截至2026年底应达 for the plans."""
-    year, reported = ctx.data.year, ctx.reported_before
+    never implies a report for a year that has none; 截至2026年底应达 for the plans;
+    2021年至2022年状态变化 comparing two years."""
+    year, reported, since = ctx.data.year, ctx.reported_before, ctx.request.since
+    if since is not None:
+        if reported is not None:
+            return ctx.t("as_of_changes_reported", since=since, year=year, reported=reported)
+        return ctx.t("as_of_changes", since=since, year=year)
     if ctx.plan_mode:
         return ctx.t("as_of_plan", year=year)
     if reported is not None:
@@ -36,15 +40,19 @@ def as_of(ctx: Context) -> str:
 
 
 def summary(ctx: Context, projects: list[ProjectRow]) -> str:
-    """How many projects are in each status and how many are late: the sheet's headline."""
-    counts = Counter(p.shown_status(ctx.plan_mode) for p in projects)
-    parts = [
-        ctx.t("summary_part", label=status_label(ctx.lang, s, ctx.plan_mode), n=counts[s])
-        for s in style.STATUS_ORDER
-    ]
+    """How many projects are in each status and how many are late (comparing two years: how
+    many made each move): the sheet's headline."""
+    counts = Counter(ctx.shown(p) for p in projects)
+    parts = [ctx.t("summary_part", label=ctx.shown_label(s), n=counts[s]) for s in ctx.shown_order]
     late = sum(p.behind_plan for p in projects)
     joined = ctx.t("summary_sep").join(parts)
     reported = None if ctx.plan_mode else ctx.reported_before  # plan counts need no report
+    if ctx.comparing:
+        if reported is not None:
+            return ctx.t(
+                "summary_changes_reported", n=len(projects), parts=joined, reported=reported
+            )
+        return ctx.t("summary_changes", n=len(projects), parts=joined)
     if reported is not None:
         return ctx.t(
             "summary_reported", n=len(projects), parts=joined, late=late, reported=reported

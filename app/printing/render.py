@@ -45,7 +45,8 @@ def sheet_jobs(ctx: Context, sheet: Sheet) -> list[PageJob]:
     """The map sheet, then its project table over as many pages as it takes."""
     table = project_table(ctx, sheet.projects, sheet.numbers)
     heading = title(ctx, sheet.place, "table_title")
-    pages = table_pages(ctx, heading, summary(ctx, sheet.projects), table, ctx.t("table_footnote"))
+    footnote = ctx.t("table_footnote_changes" if ctx.comparing else "table_footnote")
+    pages = table_pages(ctx, heading, summary(ctx, sheet.projects), table, footnote)
     return [_job(draw_map_sheet, ctx, sheet), *[_job(draw_table_page, ctx, p) for p in pages]]
 
 
@@ -124,7 +125,10 @@ def _png(ctx: Context, jobs: list[PageJob]) -> bytes:
 
 
 def filename(request: PrintRequest, data: PrintData) -> str:
-    parts = ["tongzhou", request.mode, str(data.year)]
+    if request.since is not None:
+        parts = ["tongzhou", "changes", str(request.since), str(data.year)]
+    else:
+        parts = ["tongzhou", request.mode, str(data.year)]
     if request.atlas:
         parts.append("atlas")
     elif data.township_filter:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, cast
 
+from app import vocab
 from app.crs import parse_crs
 from app.errors import InvalidParameter
 from app.printing.labels import LANGS, Lang
@@ -48,6 +49,8 @@ class PrintRequest:
     atlas: bool = False
     page: int = 1  # the page a PNG shows
     title: str | None = None  # the user's own heading, in place of the default subject
+    # Compare with this earlier year: only the projects whose status moved, coloured by the move.
+    since: int | None = None
 
     @property
     def paper_mm(self) -> tuple[float, float]:
@@ -88,6 +91,26 @@ def _title(title: str | None) -> str | None:
     return text or None
 
 
+def _since(since: int | None, mode: Mode, atlas: bool) -> int | None:
+    """The earlier year of a comparison; that it comes before the year is checked once the year
+    is known (check_since, from fetch: the default year is the database's)."""
+    if since is None:
+        return None
+    if not vocab.YEAR_MIN <= since <= vocab.YEAR_MAX:
+        raise InvalidParameter(f"since {since} is out of range {vocab.YEAR_MIN}–{vocab.YEAR_MAX}")
+    if mode == "plan":
+        raise InvalidParameter("since compares reported statuses; it does not apply with mode=plan")
+    if atlas:
+        raise InvalidParameter("since does not apply to the township atlas; print one sheet")
+    return since
+
+
+def check_since(since: int | None, year: int) -> None:
+    """A comparison looks back: since before year."""
+    if since is not None and since >= year:
+        raise InvalidParameter(f"since {since} must be earlier than year {year}")
+
+
 def print_request(
     *,
     year: int | None = None,
@@ -107,6 +130,7 @@ def print_request(
     atlas: str | None = None,
     page: int | None = None,
     title: str | None = None,
+    since: int | None = None,
 ) -> PrintRequest:
     """Check every parameter; raises InvalidParameter naming what is valid. Townships and
     programmes are checked against the database when the data is fetched."""
@@ -133,6 +157,9 @@ def print_request(
         programmes=split_list(programmes),
         behind_plan=behind_plan,
     )
+    compared = _since(since, query.mode, atlas is not None)
+    if year is not None:
+        check_since(compared, year)
     return PrintRequest(
         query=query,
         mode=query.mode,
@@ -146,4 +173,5 @@ def print_request(
         atlas=atlas is not None,
         page=page or 1,
         title=_title(title),
+        since=compared,
     )

@@ -36,12 +36,13 @@ class Sheet:
     numbered: bool = True  # map numbers keyed to a project table
 
 
-def table_order(projects: list[ProjectRow], plan_mode: bool) -> list[ProjectRow]:
-    """Placed projects first, then unplaced; each by status (in service first), category, name."""
+def table_order(ctx: Context, projects: list[ProjectRow]) -> list[ProjectRow]:
+    """Placed projects first, then unplaced; each by status (in service first) or move (advanced
+    first), category, name."""
 
     def key(p: ProjectRow) -> tuple[bool, int, int, str]:
-        status = style.STATUS_ORDER.index(p.shown_status(plan_mode))
-        return (p.geometry is None, status, vocab.CATEGORIES.index(p.category), p.name)
+        shown = ctx.shown_order.index(ctx.shown(p))
+        return (p.geometry is None, shown, vocab.CATEGORIES.index(p.category), p.name)
 
     return sorted(projects, key=key)
 
@@ -60,7 +61,7 @@ def make_sheet(
     inset: bool,
     numbered: bool = True,
 ) -> Sheet:
-    ordered = table_order(projects, ctx.plan_mode)
+    ordered = table_order(ctx, projects)
     numbers = map_numbers(ordered) if numbered else {}
     return Sheet(place, ordered, numbers, focus, bounds, inset, numbered)
 
@@ -80,7 +81,9 @@ def filter_text(ctx: Context) -> str:
         parts.append(
             ctx.t("filter_township", v=_joined(ctx, [names[c] for c in data.township_filter]))
         )
-    if q.statuses:
+    if q.statuses and ctx.comparing:
+        parts.append(ctx.t("filter_status_ignored"))
+    elif q.statuses:
         labels = [status_label(ctx.lang, None if s == "not_reported" else s) for s in q.statuses]
         parts.append(ctx.t("filter_status", v=_joined(ctx, labels)))
     if q.categories:
@@ -104,6 +107,16 @@ def _heading(ctx: Context, key: str, body: str) -> str:
     return ctx.t("heading", heading=ctx.t(key), body=body)
 
 
+def boundary_notes(ctx: Context) -> list[str]:
+    """While the township boundaries are not official: how they were made, and that which
+    township a project lies in (the township sheets, the table's townships) is estimated."""
+    least = vocab.least_exact_boundary(t.boundary_quality for t in ctx.data.townships)
+    if least is None or not vocab.membership_estimated([least]):
+        return []
+    lines = ctx.t("note_boundaries_schematic" if least == "schematic" else "note_boundaries")
+    return [lines, vocab.TOWNSHIP_MEMBERSHIP_NOTES[ctx.lang][least]]
+
+
 def reading_note(ctx: Context, projects: list[ProjectRow]) -> str:
     quality = [p.geometry_quality for p in projects]
     parts = [
@@ -115,8 +128,7 @@ def reading_note(ctx: Context, projects: list[ProjectRow]) -> str:
     ]
     if quality.count("surveyed"):
         parts.append(ctx.t("note_surveyed", n=quality.count("surveyed")))
-    if any(t.boundary_quality != "official" for t in ctx.data.townships):
-        parts.append(ctx.t("note_boundaries"))
+    parts.extend(boundary_notes(ctx))
     if quality.count("unplaced"):
         parts.append(ctx.t("note_unplaced", n=quality.count("unplaced")))
     reported = ctx.data.reported_year
@@ -159,7 +171,7 @@ def draw_map_sheet(fig: Figure, ctx: Context, sheet: Sheet, number: int, total: 
     ax = box_axes(fig, page, layout.map)
     setup_axes(ax, frame, page)
     draw_context(ax, data.townships, data.district, sheet.focus, frame, page)
-    drawn = draw_projects(ax, sheet.projects, ctx.plan_mode, page)
+    drawn = draw_projects(ax, sheet.projects, ctx)
     placer = LabelPlacer(frame)
     placer.block_bounds(draw_scale_bar(ax, frame, ctx.font, page, ctx.lang))
     placer.block_bounds(draw_north_arrow(ax, frame, ctx.font, page, ctx.lang))
@@ -173,7 +185,7 @@ def draw_map_sheet(fig: Figure, ctx: Context, sheet: Sheet, number: int, total: 
         ax.text(
             0.5,
             0.5,
-            ctx.t("no_projects"),
+            ctx.t("no_changes" if ctx.comparing else "no_projects"),
             transform=ax.transAxes,
             ha="center",
             va="center",

@@ -1,6 +1,7 @@
-"""How each status and category is drawn. The map and its legend both take their styles from
-here, so the legend shows exactly what the map draws. The colours are the web map's
-(vocab.STATUS_COLOURS); line dashes and marker fill say the status a second time for grey print.
+"""How each status (on a comparison sheet, each move) and category is drawn. The map and its
+legend both take their styles from here, so the legend shows exactly what the map draws. The
+colours are the web map's (vocab.STATUS_COLOURS); line dashes and marker fill say the status a
+second time for grey print.
 """
 
 from dataclasses import dataclass
@@ -34,6 +35,18 @@ STATUS_STYLES: dict[str | None, StatusStyle] = {
     "planned": StatusStyle(_COLOUR["planned"], (2.2, 1.6), 1.8, _COLOUR["planned"], "#1a1a1a"),
     None: StatusStyle(_COLOUR[None], (0.8, 1.4), 1.3, "#ffffff", "#7a7a7a"),
 }
+
+# A comparison sheet colours its projects by how their status moved (vocab.MOVE_COLOURS); the
+# dashes tell the moves apart in grey print as they do the statuses.
+_MOVE = vocab.MOVE_COLOURS
+MOVE_STYLES: dict[str | None, StatusStyle] = {
+    "advanced": StatusStyle(_MOVE["advanced"], None, 2.0, _MOVE["advanced"], "#1a1a1a"),
+    "back": StatusStyle(_MOVE["back"], (4.5, 1.6), 1.8, _MOVE["back"], "#1a1a1a"),
+    "new": StatusStyle(_MOVE["new"], (2.2, 1.6), 1.8, _MOVE["new"], "#1a1a1a"),
+    "dropped": StatusStyle(_MOVE["dropped"], (0.8, 1.4), 1.5, _MOVE["dropped"], "#1a1a1a"),
+}
+# How each value a map is coloured by is drawn: a status, or a move (the names differ).
+LOOKS = STATUS_STYLES | MOVE_STYLES
 
 BEHIND_PLAN = vocab.BEHIND_PLAN_COLOUR
 CASING = "#262626"
@@ -121,7 +134,7 @@ def _line(
 
 
 def line_style(status: str | None, kind: str, scale: float = 1.0) -> dict[str, Any]:
-    style = STATUS_STYLES[status]
+    style = LOOKS[status]
     return _line(style.colour, style.line_width, style.dashes, kind, scale)
 
 
@@ -144,7 +157,7 @@ AREA_FILL_ALPHA = 0.55  # areas let the township, boundaries and other areas sho
 
 def area_style(status: str | None, scale: float = 1.0) -> dict[str, Any]:
     """Areas with nothing reported are hatched white rather than filled: no colour, no claim."""
-    style = STATUS_STYLES[status]
+    style = LOOKS[status]
     width = 0.9 * scale
     if status is None:
         fill: Any = "#ffffff"
@@ -164,7 +177,7 @@ def area_halo_style(scale: float = 1.0) -> dict[str, Any]:
 
 
 def marker_style(status: str | None, group: str, scale: float = 1.0) -> dict[str, Any]:
-    style = STATUS_STYLES[status]
+    style = LOOKS[status]
     marker, size, _ = CATEGORY_GROUPS[group]
     return {
         "marker": marker,

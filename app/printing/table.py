@@ -35,7 +35,7 @@ class Cell:
     text: str
     bold: bool = False
     colour: str = style.TEXT_COLOUR
-    swatch: bool = False  # the symbol colour of `status` before the text
+    swatch: bool = False  # the symbol colour of `status` (a status or a move) before the text
     status: str | None = None
     swatch_above: bool = False  # on a line of its own above the text (narrow header cells)
     keep: tuple[str, ...] = ()  # words a line may not break inside (names, labels): text.wrap
@@ -157,7 +157,7 @@ def paginate(rows: list[Row], capacity: float, first: float | None = None) -> li
 
 
 def _swatch(paper: Axes, ctx: Context, x: float, y: float, status: str | None) -> None:
-    look = style.STATUS_STYLES[status]
+    look = style.LOOKS[status]
     side = ctx.page.pt(2.2)
     paper.add_patch(
         Rectangle(
@@ -240,15 +240,35 @@ def draw_table(
 # The project table ---------------------------------------------------------------------------
 
 
+def _status_in(ctx: Context, year: int) -> str:
+    """The heading of a comparison's status column, saying whose report a later year's is."""
+    reported = ctx.data.reported_year
+    if reported is not None and year > reported:
+        return ctx.t("col_status_in_reported", year=year, reported=reported)
+    return ctx.t("col_status_in", year=year)
+
+
 def project_columns(ctx: Context) -> list[Column]:
     t = ctx.t
-    reported = ctx.reported_before  # the status column is as reported, in plan mode too
-    status_heading = t("col_status_reported", reported=reported) if reported else t("col_status")
-    columns = [
+    place = [
         Column(t("col_number"), 13),
         Column(t("col_name"), 40),
         Column(t("col_category"), 14),
         Column(t("col_townships"), 26),
+    ]
+    since = ctx.request.since
+    if since is not None:  # a comparison: both statuses and the move
+        return [
+            *place,
+            Column(_status_in(ctx, since), 16),
+            Column(_status_in(ctx, ctx.data.year), 16),
+            Column(t("col_move"), 14),
+            Column(t("col_milestone"), 30),
+        ]
+    reported = ctx.reported_before  # the status column is as reported, in plan mode too
+    status_heading = t("col_status_reported", reported=reported) if reported else t("col_status")
+    columns = [
+        *place,
         Column(status_heading, 15),
         Column(t("col_milestone"), 30 if ctx.plan_mode else 34),
         Column(t("col_target"), 20),
@@ -268,6 +288,14 @@ def _label(text: str, words: str | None = None) -> Cell:
 def project_cells(ctx: Context, project: ProjectRow, number: int | None) -> list[Cell]:
     t, lang = ctx.t, ctx.lang
     none = t("none")
+    number_text = str(number) if number is not None else t("unplaced_mark")
+    townships = t("list_sep").join(project.townships) or none
+    place = [
+        Cell(number_text, swatch=True, status=ctx.shown(project)),
+        Cell(project.name),
+        _label(category_label(lang, project.category)),
+        Cell(townships, keep=project.townships),  # a place name is one word
+    ]
     milestone = Cell(none)
     if project.status_year is not None:
         if project.milestone:  # the documents' own words
@@ -283,19 +311,16 @@ def project_cells(ctx: Context, project: ProjectRow, number: int | None) -> list
     if project.target_year is not None and project.target_status is not None:
         label = status_label(lang, project.target_status)
         target = _label(t("target", year=project.target_year, status=label), label)
-    number_text = str(number) if number is not None else t("unplaced_mark")
+    if ctx.comparing:
+        return [
+            *place,
+            _label(status_label(lang, project.status_since)),
+            _label(status_label(lang, project.status)),
+            _label(ctx.shown_label(project.move)),
+            milestone,
+        ]
     late = Cell(t("yes"), bold=True, colour=style.BEHIND_PLAN) if project.behind_plan else Cell("")
-    townships = t("list_sep").join(project.townships) or none
-    cells = [
-        Cell(number_text, swatch=True, status=project.shown_status(ctx.plan_mode)),
-        Cell(project.name),
-        _label(category_label(lang, project.category)),
-        Cell(townships, keep=project.townships),  # a place name is one word
-        _label(status_label(lang, project.status)),
-        milestone,
-        target,
-        late,
-    ]
+    cells = [*place, _label(status_label(lang, project.status)), milestone, target, late]
     if ctx.plan_mode:
         cells.insert(5, _label(status_label(lang, project.planned_status, plan_mode=True)))
     return cells

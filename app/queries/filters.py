@@ -77,6 +77,7 @@ def queryables(layer_id: str, rows: Subquery) -> dict[str, Queryable]:
                 Queryable(
                     "boundary_quality", c.boundary_quality, "string", vocab.BOUNDARY_QUALITIES
                 ),
+                Queryable("membership", c.membership, "string", ("estimated", "official")),
                 Queryable("count_total", c.count_total, "integer"),
                 Queryable("count_behind_plan", c.count_behind_plan, "integer"),
                 Queryable(GEOMETRY, c.geom, "geometry"),

@@ -1,6 +1,6 @@
 """Townships with the number of projects in each status as of a year."""
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.sql.selectable import Subquery
 
 from app import vocab
@@ -14,6 +14,7 @@ PROPERTIES = (
     "code",
     "kind",
     "boundary_quality",
+    "membership",
     "source",
     "year",
     "count_total",
@@ -57,6 +58,10 @@ def township_rows(year: Year) -> Subquery:
             Township.code,
             Township.kind,
             Township.boundary_quality,
+            # Which projects lie in a township is estimated unless its boundary is official.
+            case((Township.boundary_quality == "official", "official"), else_="estimated").label(
+                "membership"
+            ),
             Township.source,
             literal(year).label("year") if isinstance(year, int) else year.label("year"),
             *count_columns,
@@ -64,3 +69,9 @@ def township_rows(year: Year) -> Subquery:
         .join(per_township, per_township.c.township_code == Township.code, isouter=True)
         .subquery("townships")
     )
+
+
+def boundary_qualities() -> Select[tuple[str]]:
+    """The boundary qualities of the loaded townships: whether membership is estimated
+    (vocab.membership_estimated) follows from them, never from an assumption."""
+    return select(Township.boundary_quality).distinct()

@@ -1,15 +1,18 @@
 """What the feature, tile and other data routes share: layer lookup, links, data versions."""
 
 import hashlib
+import threading
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.responses import Response
 from sqlalchemy import Connection, func, select
 
+from app import vocab
 from app.errors import NotFound
 from app.layers import LAYERS, Layer
 from app.models import District
+from app.queries.townships import boundary_qualities
 
 
 def base_url(request: Request) -> str:
@@ -55,6 +58,41 @@ def cached(request: Request, etag: str, response: Response) -> Response:
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "no-cache"  # may be stored, but revalidated each time
     return response
+
+
+class TownshipBoundaries:
+    """The least exact boundary quality of the loaded townships, remembered per data version
+    (every load or import that changes a township bumps it): the feeds say from it whether
+    township membership is estimated."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, str | None] = {}
+        self._lock = threading.Lock()
+
+    def quality(self, conn: Connection, version: int) -> str | None:
+        with self._lock:
+            if version in self._known:
+                return self._known[version]
+        rows = conn.execute(boundary_qualities()).scalars().all()
+        quality = vocab.least_exact_boundary(rows)
+        with self._lock:
+            self._known = {version: quality}  # only the current version is ever asked again
+        return quality
+
+
+TOWNSHIP_BOUNDARIES = TownshipBoundaries()
+
+
+def township_membership(quality: str | None) -> dict[str, str]:
+    """The members a feed's answer gets when it depends on township membership: whether it is
+    estimated and from boundaries of what quality (nothing while no township is loaded)."""
+    if quality is None:
+        return {}
+    estimated = vocab.membership_estimated([quality])
+    return {
+        "township_membership": "estimated" if estimated else "official",
+        "township_boundary_quality": quality,
+    }
 
 
 def district_bbox(conn: Connection) -> list[float]:

@@ -33,6 +33,7 @@ from app.query import MAX_LIMIT, ItemsQuery, parse_year, split_list
 from app.routes import ogc_html, web
 from app.routes.changes import changes_collection
 from app.routes.common import (
+    TOWNSHIP_BOUNDARIES,
     LayerDep,
     base_url,
     cached,
@@ -40,6 +41,7 @@ from app.routes.common import (
     etag_for,
     link,
     not_modified,
+    township_membership,
 )
 from app.routes.openapi import (
     SCHEMA_JSON,
@@ -121,7 +123,9 @@ def conformance(request: Request) -> Response:
     return JSONResponse(body)
 
 
-def _collection(base: str, layer: Layer, bbox: list[float]) -> dict[str, Any]:
+def _collection(
+    base: str, layer: Layer, bbox: list[float], boundaries: str | None
+) -> dict[str, Any]:
     href = f"{base}/collections/{layer.id}"
     links = [
         link(href, "self", JSON, layer.title),
@@ -136,11 +140,17 @@ def _collection(base: str, layer: Layer, bbox: list[float]) -> dict[str, Any]:
     for fmt in EXPORT_FORMATS.values():
         links.append(link(f"{href}/items?f={fmt.key}", "enclosure", fmt.media_type,
                           f"Download as {fmt.title}"))  # fmt: skip
+    description, membership = layer.description, {}
+    if layer.township_membership and boundaries is not None:
+        membership = township_membership(boundaries)
+        if vocab.membership_estimated([boundaries]):
+            description += " " + vocab.TOWNSHIP_MEMBERSHIP_NOTES["en"][boundaries]
     collection: dict[str, Any] = {
         "id": layer.id,
         "title": layer.title,
-        "description": layer.description,
+        "description": description,
         "keywords": list(layer.keywords),
+        **membership,
         "links": links,
         "extent": {
             "spatial": {"bbox": [bbox], "crs": CRS84},
@@ -165,13 +175,14 @@ def collections(request: Request, engine: EngineDep) -> Response:
     base = base_url(request)
     with reading(engine) as conn:
         bbox = district_bbox(conn)
+        boundaries = TOWNSHIP_BOUNDARIES.quality(conn, readmodel.state(conn).version)
     body = {
         "links": [
             link(f"{base}/collections", "self", JSON),
             link(f"{base}/collections?f=html", "alternate", HTML, "Collections as HTML"),
         ],
         "collections": [
-            *(_collection(base, layer, bbox) for layer in LAYERS.values()),
+            *(_collection(base, layer, bbox, boundaries) for layer in LAYERS.values()),
             changes_collection(base),
         ],
     }
@@ -190,7 +201,8 @@ def collection(request: Request, layer: LayerDep, engine: EngineDep) -> Response
     reject_unknown(request, METADATA_PARAMETERS)
     with reading(engine) as conn:
         bbox = district_bbox(conn)
-    body = _collection(base_url(request), layer, bbox)
+        boundaries = TOWNSHIP_BOUNDARIES.quality(conn, readmodel.state(conn).version)
+    body = _collection(base_url(request), layer, bbox, boundaries)
     if ogc_html.wanted(request):
         return ogc_html.collection_page(body)
     return JSONResponse(body)
@@ -299,6 +311,9 @@ def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: Engin
             matched=MATCHED.get(selection.key),
         )
         result = conn.execute(statement).one()
+        membership = {}
+        if layer.township_membership:
+            membership = township_membership(TOWNSHIP_BOUNDARIES.quality(conn, state.version))
     MATCHED.put(selection.key, result.matched)
     if export:
         collection = f'{{"type":"FeatureCollection","features":{result.features}}}'.encode()
@@ -320,6 +335,9 @@ def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: Engin
         # The latest year an annual report covers: later years show the statuses reported then
         # and the updates approved since, and nothing after it is judged behind plan.
         "reported_year": state.reported_year,
+        # Which township a feature lies in (the township filter, `townships`, the counts) is
+        # estimated while the township boundaries are not official: the answer says so.
+        **membership,
     }
     if ogc_html.wanted(request):
         on_map = layer.has_geometry and crs == DEFAULT_CRS

@@ -10,6 +10,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from app import vocab
+
 HTML = "text/html"
 JSON_TYPES = ("application/json", "application/geo+json")
 # Parameters a page shows as the request's filters (the rest steer the page itself).
@@ -209,6 +211,15 @@ def collection_page(collection: dict[str, Any]) -> HTMLResponse:
     return _page(collection["title"], content, self_href and with_query(self_href, f="json"))
 
 
+def _membership(head: dict[str, Any]) -> str:
+    """The note that township membership is estimated, when the answer says it is."""
+    quality = head.get("township_boundary_quality")
+    if head.get("township_membership") != "estimated" or quality is None:
+        return ""
+    notes = " ".join(vocab.TOWNSHIP_MEMBERSHIP_NOTES[lang][quality] for lang in ("zh", "en"))
+    return f'<p class="tz-note tz-membership">{_e(notes)}</p>'
+
+
 def items_page(head: dict[str, Any], features: str, title: str, draw_map: bool) -> HTMLResponse:
     """A page of features: `head` is the FeatureCollection without its features, `features` the
     JSON array of them as the database wrote it. `draw_map` when they are in CRS84."""
@@ -239,7 +250,7 @@ def items_page(head: dict[str, Any], features: str, title: str, draw_map: bool) 
     )
     content = (
         f'<p class="tz-count">{shown} / {_e(matched)} · 年份 year {_e(head.get("year", ""))}'
-        f"{pager}</p>{_filters(self_href)}"
+        f"{pager}</p>{_membership(head)}{_filters(self_href)}"
         f'<div class="tz-table"><table><thead><tr>{header}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{_links(links)}"
     )

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from app import vocab
 from app.deps import EngineDep
 from app.params import Year, reject_unknown
 
@@ -35,6 +36,7 @@ PRINT_PARAMETERS = {
     "atlas",
     "page",
     "title",
+    "since",
 }
 
 
@@ -87,6 +89,14 @@ def print_map(
             "plain text",
         ),
     ] = None,
+    since: Annotated[
+        int | None,
+        Query(
+            json_schema_extra={"minimum": vocab.YEAR_MIN, "maximum": vocab.YEAR_MAX},
+            description="Compare with this earlier year: only the projects whose reported "
+            "status moved since, coloured by the move (not with mode=plan or atlas)",
+        ),
+    ] = None,
 ) -> Response:
     # Imported on first use: matplotlib and geopandas cost ~100 MB per worker.
     from app.printing import Marking, cjk_font, fetch, print_request, render
@@ -110,6 +120,7 @@ def print_map(
         atlas=atlas,
         page=page,
         title=title,
+        since=since,
     )
     cjk_font()  # a missing font is a 503 before any work
     with engine.connect() as conn:

@@ -231,6 +231,12 @@ def vocabulary() -> dict[str, Any]:
         "programmeStages": vocab.PROGRAMME_STAGE_LABELS,
         "colours": {status_key(s): colour for s, colour in vocab.STATUS_COLOURS.items()},
         "behind": vocab.BEHIND_PLAN_COLOUR,
+        # Said wherever the page answers by township while the boundaries are not official.
+        "boundaryQualityNames": vocab.BOUNDARY_QUALITY_LABELS,
+        "membershipNotes": vocab.TOWNSHIP_MEMBERSHIP_NOTES,
+        "moves": list(vocab.MOVES),
+        "moveNames": vocab.MOVE_LABELS,
+        "moveColours": vocab.MOVE_COLOURS,
     }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
+from app.vocab import STATUS_LABELS
 from tests.web.conftest import PageLog, get_json, js, open_map, project_features, township_features
 
 YEARS = [2021, 2022, 2023, 2024, 2025, 2026]
@@ -281,6 +282,23 @@ def test_comparison_lists_exactly_the_projects_whose_status_moved(
     assert f"project={project_id}" in page.url
     page.wait_for_selector(f"#tz-changes-pane tr[data-id='{project_id}'][aria-current=true]")
     assert_no_errors(page_log)
+
+
+def test_plan_mode_still_names_reported_statuses_in_the_comparison(
+    page: Page, live_server: str, town: dict[str, Any]
+) -> None:
+    reported = reported_year(live_server)
+    code = town["code"]
+    open_map(page, f"{live_server}/?tab=changes&mode=plan&township={code}")
+    pane_ready(page, "changes", township=code, **{"from": reported - 1, "to": reported})
+    cells = js(
+        page,
+        """() => Array.from(document.querySelectorAll(
+            '#tz-changes-pane td.tz-status-cell[data-status=not_reported]'
+        )).map(td => td.textContent)""",
+    )
+    assert cells, "a project newly reported should show 'not reported' the year before"
+    assert set(cells) == {STATUS_LABELS["zh"][None]}
 
 
 # --- languages -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
+from app import vocab
 from app.printing import CjkFontMissing
 from app.settings import Settings
 from tests.conftest import serve
@@ -26,6 +27,7 @@ from tests.web.conftest import (
     visible_ids,
     wait_view_settled,
 )
+from tests.web.test_charts import listed_changes, pane_ready, reported_year
 from tests.web.test_map import DEFAULT_YEAR, assert_no_errors, download, opened_offline
 
 SONGZHUANG = "宋庄镇"
@@ -315,3 +317,104 @@ def test_a_closed_map_prints_for_the_signed_in_reader(
     prints = [auth for url, auth in sent if urllib.parse.urlsplit(url).path == "/print"]
     assert len(prints) == 2 and prints[0] is None
     assert prints[1] and prints[1].startswith("Bearer ")
+
+
+def test_the_what_changed_pane_prints_its_comparison(
+    page: Page, page_log: PageLog, live_server: str, tmp_path: Path, artifacts: Path
+) -> None:
+    """The "what changed" pane of 宋庄镇 with a category filter, a status filter and plan mode
+    on: its print button opens the dialog for the comparison, whose request carries the pane's
+    two years and the filters the pane applies (not the status filter nor plan mode, which the
+    pane ignores, nor the map's box: the pane lists the whole selection); A3 chosen, the PDF
+    downloaded names exactly the projects the pane lists."""
+    code = songzhuang_code(live_server)
+    reported = reported_year(live_server)
+    since = reported - 1
+
+    def moved(**filters: Any) -> dict[str, str]:
+        """Project id → name of those whose status differs between the years, in the API."""
+        before, after = (
+            project_features(live_server, year=y, **filters) for y in (since, reported)
+        )
+        then = {f["id"]: f["properties"]["status"] for f in before}
+        return {
+            f["id"]: f["properties"]["name"]
+            for f in after
+            if f["properties"]["status"] != then[f["id"]]
+        }
+
+    # Leave out the category of one project that moved: the filter must reach the sheet.
+    everywhere = moved(township=code)
+    assert len(everywhere) > 1, f"{SONGZHUANG} should have projects whose status moved"
+    features = {f["id"]: f for f in project_features(live_server, township=code)}
+    left_out = features[min(everywhere)]["properties"]["category"]
+    categories = ",".join(c for c in vocab.CATEGORIES if c != left_out)
+    expected = moved(township=code, category=categories)
+    assert expected and len(expected) < len(everywhere)
+
+    query = urllib.parse.urlencode(
+        {
+            "tab": "changes",
+            "township": code,
+            "category": categories,
+            "status": "in_service",
+            "mode": "plan",
+        }
+    )
+    open_map(page, f"{live_server}/?{query}")
+    pane_ready(page, "changes", township=code, **{"from": since, "to": reported})
+    assert set(listed_changes(page)) == set(expected)
+    page.screenshot(path=str(artifacts / "changes-print.png"))
+
+    page.click("#tz-changes-print")
+    page.wait_for_selector("#tz-print-dialog[open]")
+    assert page.inner_text("#tz-print") == "打印状态变化图"
+    assert f"{since}年至{reported}年" in page.inner_text("#tz-print-scope")
+    assert page.is_disabled("#tz-print-atlas")
+    page.check("input[name=tz-print-size][value=A3]")
+    page.screenshot(path=str(artifacts / "changes-print-dialog.png"))
+    assert print_query(page) == {
+        "township": code,
+        "category": categories,
+        "year": str(reported),
+        "since": str(since),
+        "size": "A3",
+    }
+
+    with page.expect_download(timeout=PRINT_TIMEOUT_MS) as downloading:
+        page.click("#tz-print")
+    download = downloading.value
+    assert download.suggested_filename == f"tongzhou-changes-{since}-{reported}-{code}.pdf"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert page_sizes(path) == {(842, 1191)}  # A3 portrait
+    pages = [squeezed(p) for p in pdf_text(path)]
+    assert pages[0].startswith(
+        squeezed(f"通州区重点项目进展图 · {SONGZHUANG} · {since}年至{reported}年状态变化")
+    )
+    assert f"共{len(expected)}项状态有变化" in pages[0]
+    table = "".join(pages[1:])
+    for name in expected.values():
+        assert squeezed(name) in table, name
+    for pid, feature in features.items():
+        name = feature["properties"]["name"]
+        if pid not in expected and not any(name in other for other in expected.values()):
+            assert squeezed(name) not in table, name
+
+    # Closed, the focus is back on the pane's button, and the dialog prints the view again.
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#tz-print-dialog:not([open])", state="attached")
+    assert js(page, "() => document.activeElement.id") == "tz-changes-print"
+    open_dialog(page)
+    view = print_query(page)
+    assert "since" not in view and "bbox" in view and view["status"] == "in_service"
+    assert not page.is_disabled("#tz-print-atlas")
+    page.keyboard.press("Escape")
+
+    # A print looks back: with "from" after "to" the button is off, and the pane says why.
+    page.select_option("#tz-changes-from", str(reported))
+    page.select_option("#tz-changes-to", str(since))
+    pane_ready(page, "changes", **{"from": reported, "to": since})
+    assert page.is_disabled("#tz-changes-print")
+    assert "须早于" in page.inner_text("#tz-changes-pane")
+    assert_no_errors(page_log)
