@@ -17,6 +17,9 @@ SEEDS = {
     "tongzhou-2023-report": SEEDS_DIR / "001_84618987ce385c34.txt",
 }
 SCORES = pytest.StashKey[list[str]]()
+# Report-style texts written after the reader was frozen, with their gold rows (unseen/README.md).
+UNSEEN = Path(__file__).with_name("unseen")
+UNSEEN_SCORES = pytest.StashKey[list[str]]()
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +46,23 @@ def scores(request: pytest.FixtureRequest) -> list[str]:
     return request.config.stash.setdefault(SCORES, [])
 
 
+@pytest.fixture(scope="session")
+def unseen() -> dict[str, tuple[str, list[dict[str, Any]]]]:
+    """Each evaluation text's id → (text, gold rows), from unseen/<id>.txt and <id>.gold.json."""
+    documents = {}
+    for gold_file in sorted(UNSEEN.glob("*.gold.json")):
+        document = gold_file.name.removesuffix(".gold.json")
+        text = gold_file.with_name(f"{document}.txt").read_bytes().decode("utf-8")
+        rows = json.loads(gold_file.read_text(encoding="utf-8"))["rows"]
+        documents[document] = (text, rows)
+    return documents
+
+
+@pytest.fixture
+def unseen_scores(request: pytest.FixtureRequest) -> list[str]:
+    return request.config.stash.setdefault(UNSEEN_SCORES, [])
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     lines = config.stash.get(SCORES, [])
     if lines:
@@ -50,4 +70,11 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             "extract: status-and-year proposals against tests/extract/gold.json"
         )
         for line in lines:
+            terminalreporter.write_line(line)
+    unseen_lines = config.stash.get(UNSEEN_SCORES, [])
+    if unseen_lines:
+        terminalreporter.section(
+            "extract: proposals on texts written after the reader was frozen (extract/unseen/)"
+        )
+        for line in unseen_lines:
             terminalreporter.write_line(line)
