@@ -80,6 +80,7 @@ SHAPEFILE_FIELDS: dict[str, str] = {
     "cross_border": "cross_bdr",
     "description": "descr",
     "description_zh": "descr_zh",
+    "placement_zh": "place_zh",
     "located_count": "n_located",
     "count_total": "n_total",
     "count_not_reported": "n_no_rep",

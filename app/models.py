@@ -174,7 +174,8 @@ class Project(Base):
     description_zh: Mapped[str] = mapped_column(Text, server_default="")  # Chinese
     geom: Mapped[WKBElement | None] = mapped_column(Geometry("GEOMETRY", srid=4326))
     geometry_quality: Mapped[str] = mapped_column(String(16))
-    placement: Mapped[str | None] = mapped_column(Text)
+    placement: Mapped[str | None] = mapped_column(Text)  # English
+    placement_zh: Mapped[str | None] = mapped_column(Text)  # Chinese
     cross_border: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     # Who owns the row and its geometry: `tzmap load` leaves what was made or placed in the app.
@@ -424,6 +425,7 @@ class ProjectFeature(Base):
     township_codes: Mapped[list[str]] = mapped_column(ARRAY(Text))
     geometry_quality: Mapped[str] = mapped_column(String(16))
     placement: Mapped[str | None] = mapped_column(Text)
+    placement_zh: Mapped[str | None] = mapped_column(Text)
     cross_border: Mapped[bool] = mapped_column(Boolean)
     length_km: Mapped[Decimal | None] = mapped_column(Numeric)
     area_ha: Mapped[Decimal | None] = mapped_column(Numeric)

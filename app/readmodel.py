@@ -65,6 +65,7 @@ PROPERTIES = (
     "township_codes",
     "geometry_quality",
     "placement",
+    "placement_zh",
     "cross_border",
     "length_km",
     "area_ha",
@@ -156,7 +157,7 @@ SELECT r.id, r.years, s.geom, s.name,
              WHERE pt.project_id = s.id ORDER BY t.code) AS townships,
        ARRAY(SELECT township_code FROM project_township
              WHERE project_id = s.id ORDER BY township_code) AS township_codes,
-       s.geometry_quality, s.placement, s.cross_border,
+       s.geometry_quality, s.placement, s.placement_zh, s.cross_border,
        CASE WHEN ST_Dimension(s.geom) = 1 THEN
            round(CAST(ST_Length(ST_Transform(s.geom, :metric_srid)) / 1000 AS numeric), 3)
        END AS length_km,

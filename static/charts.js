@@ -25,6 +25,7 @@
       sep: '，', loading: '正在加载图表…', failed: '图表未能加载：{error}', empty: '当前筛选下没有项目。',
       statusByYear: '{scope}：各年底的项目状态。柱为年度报告所述的实际进展，线为按计划届时应达到的项目数。',
       noReport: '{years}年尚无年度报告：这些年份的柱（浅色斜线）只是重复{reported}年报告所述的状态。',
+      beforeReports: '没有报告说明{years}年的进展：这些年份所有项目都是“尚无报告”，不是没有进展。',
       statusFilterIgnored: '此处不受“状态”筛选影响。',
       planStarted: '计划：应已开工及以后', planDone: '计划：应已完工及以后', actualDone: '实际：已完工及以后',
       year: '年份', total: '合计', note: '备注', noReportShort: '年报未出',
@@ -52,6 +53,7 @@
       failed: 'The charts could not be loaded: {error}', empty: 'No project matches the filters.',
       statusByYear: '{scope}: projects by status at the end of each year. Bars: the status as reported; lines: how many the plan requires by then.',
       noReport: 'No annual report covers {years} yet: those bars (light, hatched) only repeat the statuses reported for {reported}.',
+      beforeReports: 'No report tells the progress of {years}: every project is "not reported yet" then, which does not mean nothing moved.',
       statusFilterIgnored: 'The status filter does not apply here.',
       planStarted: 'Plan: started or beyond', planDone: 'Plan: completed or beyond',
       actualDone: 'Actual: completed or beyond', year: 'Year', total: 'Total', note: 'Note',
@@ -122,6 +124,16 @@
     }
     if (s.behind) { what.push(t('behindOnly')); }
     return what.length ? name + t('filtered', { what: what.join(t('sep')) }) : name;
+  }
+
+  // The years before any report states a status: every project is "not reported" then, for want
+  // of a report, not of progress.
+  function beforeReports(byYear) {
+    var list = years();
+    var first = list.filter(function (y) {
+      return byYear[y].some(function (f) { return f.properties.status; });
+    })[0];
+    return list.filter(function (y) { return first === undefined || y < first; });
   }
 
   // Every year's features, from the page's cache (or the data a standalone file embeds).
@@ -280,7 +292,9 @@
       counts[y] = c;
     });
     var later = list.filter(unreported);
+    var earlier = beforeReports(byYear);
     var lines = [t('statusByYear', { scope: scope() })];
+    if (earlier.length) { lines.push(t('beforeReports', { years: yearSpan(earlier) })); }
     if (later.length) { lines.push(t('noReport', { years: yearSpan(later), reported: reported() })); }
     if (statusFiltered()) { lines.push(t('statusFilterIgnored')); }
     var head = [t('year')].concat(RANKS.map(actualName), [t('total'), t('actualDone'), t('planStarted'), t('planDone'), t('note')]);
@@ -685,6 +699,10 @@
 
       var caption = t('changesCaption', { scope: scope(), from: from, to: to, n: moved.length });
       pane.appendChild(el('p', caption, 'tz-changes-caption'));
+      var earlier = beforeReports(byYear).filter(function (y) { return y === from || y === to; });
+      if (earlier.length) {
+        pane.appendChild(el('p', t('beforeReports', { years: earlier.join(t('sep')) }), 'tz-note'));
+      }
       var later = [from, to].filter(unreported).sort();
       later = later.filter(function (y, i) { return later.indexOf(y) === i; });
       if (later.length) {
@@ -749,7 +767,7 @@
       button.type = 'button';
       name.appendChild(button);
       tr.appendChild(name);
-      tr.appendChild(el('td', (x.feature.properties.townships || []).join('、')));
+      tr.appendChild(el('td', (x.feature.properties.townships || []).join('、'), 'tz-places'));
       tr.appendChild(statusCell(x.from));
       tr.appendChild(statusCell(x.to));
       var move = el('td', null, 'tz-move-cell');

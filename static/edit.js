@@ -106,6 +106,7 @@
   // --- small helpers -------------------------------------------------------------------------
 
   function lang() { return tz.state.lang === 'en' ? 'en' : 'zh'; }
+  function placementOf(p) { return lang() === 'zh' ? p.placement_zh || p.placement : p.placement || p.placement_zh; }
   function t(key, values) {
     var text = T[lang()][key] || T.zh[key] || key;
     Object.keys(values || {}).forEach(function (k) { text = text.split('{' + k + '}').join(values[k]); });
@@ -349,7 +350,7 @@
       case 'event':
         return p.year + ' · ' + tz.statusName(p.status) + (p.milestone ? '（' + p.milestone + '）' : '');
       case 'target': return p.year + ' · ' + tz.statusName(p.status);
-      case 'geometry': return tz.qualityName(p.geometry_quality) + (p.placement ? ' — ' + p.placement : '');
+      case 'geometry': return tz.qualityName(p.geometry_quality) + (placementOf(p) ? ' — ' + placementOf(p) : '');
       case 'retire': return p.reason || '';
       case 'project': return (p.name || '') + ' · ' + tz.categoryName(p.category);
       case 'programme_figure': return p.programme + ' · ' + p.year + ' · ' + p.count;

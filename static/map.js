@@ -38,11 +38,12 @@
       none: '无', aliases: '别名', townshipsOf: '所在乡镇', quality: '位置精度',
       statusAsOf: '{year}年状态', target: '目标', programmes: '所属计划', size: '规模',
       timeline: '进展与计划', evidence: '依据', event: '实际', targetKind: '计划',
+      colon: '：', listSep: '、', comma: '，', parenOpen: '（', parenClose: '）', km: '公里', ha: '公顷',
       noText: '（原文未加载）', close: '关闭', unplacedNote: '未定位：公开资料未给出位置',
       choropleth: '乡镇内所选项目数', gcj: '已按GCJ-02坐标偏移叠加', chars: '字符',
       afterReports: '{reported}年以后尚无年度进展报告：{year}年的“实际进展”为{reported}年报告所述状态及此后审核通过的更新，不一定是{year}年的全部实际情况。',
       signInToRead: '本地图需登录后查看。', file: '上传的文件',
-      tableTab: '项目表', chartsTab: '进展图表', changesTab: '年度变化',
+      tableTab: '项目表', chartsTab: '进展图表', changesTab: '年度变化', closeDrawer: '收起',
       countsAfter: '{year}年项目数（据{reported}年报告及此后审核通过的更新）', countsPlan: '{year}年底计划应达状态',
       behindNotYet: '最新年度报告截至{reported}年，最早的计划目标在{first}年：尚无项目可判断是否滞后于计划。',
       behindNoReport: '尚无年度进展报告，无法判断是否滞后于计划。',
@@ -82,6 +83,7 @@
       aliases: 'Aliases', townshipsOf: 'Townships', quality: 'Geometry', statusAsOf: 'Status in {year}',
       target: 'Target', programmes: 'Programmes', size: 'Size', timeline: 'Progress and plans',
       evidence: 'Source', event: 'reported', targetKind: 'planned',
+      colon: ': ', listSep: ', ', comma: ', ', parenOpen: ' (', parenClose: ')', km: 'km', ha: 'ha',
       noText: '(document text not loaded)', close: 'Close',
       unplacedNote: 'Unplaced: no public source gives the site', choropleth: 'Selected projects per township',
       gcj: 'overlays shifted to GCJ-02',
@@ -89,7 +91,7 @@
       signInToRead: 'Sign in to see this map.', file: 'uploaded file', river: 'River (approximate)',
       expressway: 'Expressway (approximate)', road: 'Road (approximate)', chars: 'characters',
       yes: 'yes', no: 'no', length: 'length', area: 'area',
-      tableTab: 'Table', chartsTab: 'Charts', changesTab: 'What changed',
+      tableTab: 'Table', chartsTab: 'Charts', changesTab: 'What changed', closeDrawer: 'Close',
       countsAfter: 'Projects in {year} (as reported for {reported}, with the updates approved since)',
       countsPlan: 'Planned status at the end of {year}',
       behindNotYet: 'The latest annual report covers {reported}; the first planned target falls in {first}: no project can be judged behind plan yet.',
@@ -256,6 +258,12 @@
     return VOCAB.statusNames[state.lang][s] || s;
   }
   function categoryName(c) { return VOCAB.categoryNames[state.lang][c] || c; }
+  function inParens(text) { return t('parenOpen') + text + t('parenClose'); }
+  // Sizes of placed shapes, most of them approximate: no more digits than they can bear.
+  function rounded(value) {
+    var n = Number(value);
+    return n.toLocaleString(state.lang === 'en' ? 'en' : 'zh-CN', { maximumFractionDigits: n >= 100 ? 0 : 1 });
+  }
   function qualityName(q) { return VOCAB.qualityNames[state.lang][q] || q; }
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -759,26 +767,28 @@
     head.appendChild(close);
     panel.appendChild(head);
     var dl = el('dl', null, 'tz-fields');
-    if (names(p).length > 1) { field(dl, t('aliases'), names(p).slice(1).join('、')); }
+    if (names(p).length > 1) { field(dl, t('aliases'), names(p).slice(1).join(t('listSep'))); }
     field(dl, t('category'), categoryName(props.category));
     field(dl, t('statusAsOf', { year: state.year }), statusName(props.status) +
-      (props.milestone ? '（' + props.milestone + '）' : ''));
+      (props.milestone ? inParens(props.milestone) : ''));
     if (props.target_status) {
       field(dl, t('target'), props.target_year + ' · ' + statusName(props.target_status));
     }
     field(dl, t('behind'), props.behind_plan ? t('yes') : t('no'));
-    field(dl, t('townshipsOf'), props.townships.join('、') || '—');
+    field(dl, t('townshipsOf'), props.townships.join(t('listSep')) || '—');
+    var placement = state.lang === 'zh' ? props.placement_zh || props.placement
+      : props.placement || props.placement_zh;
     field(dl, t('quality'), qualityName(props.geometry_quality) +
-      (props.placement ? ' — ' + props.placement : ''));
+      (placement ? ' — ' + placement : ''));
     if (props.programmes.length) {
       var programmeNames = props.programmes.map(function (pid) {
         var prog = current.programmes.filter(function (f) { return f.id === pid; })[0];
         return prog ? prog.properties.name : pid;
       });
-      field(dl, t('programmes'), programmeNames.join('、'));
+      field(dl, t('programmes'), programmeNames.join(t('listSep')));
     }
-    if (props.length_km !== null) { field(dl, t('size'), t('length') + ' ' + props.length_km + ' km'); }
-    if (props.area_ha !== null) { field(dl, t('size'), t('area') + ' ' + props.area_ha + ' ha'); }
+    if (props.length_km !== null) { field(dl, t('size'), t('length') + ' ' + rounded(props.length_km) + ' ' + t('km')); }
+    if (props.area_ha !== null) { field(dl, t('size'), t('area') + ' ' + rounded(props.area_ha) + ' ' + t('ha')); }
     panel.appendChild(dl);
     var description = state.lang === 'zh' ? props.description_zh || props.description
       : props.description || props.description_zh;
@@ -791,10 +801,10 @@
         var item = el('li', null, 'tz-' + r.kind);
         item.appendChild(el('strong', r.kind === 'mention' ? t('mention')
           : r.year + ' · ' + (r.kind === 'event' ? t('event') : t('targetKind')) + ' · ' + statusName(r.status)));
-        if (r.milestone) { item.appendChild(el('span', '（' + r.milestone + '）')); }
+        if (r.milestone) { item.appendChild(el('span', inParens(r.milestone))); }
         if (r.start === null) {  // a whole uploaded file (photo, PDF) stands as the evidence
-          var source = el('div', t('evidence') + '：', 'tz-source');
-          var link = el('a', r.title + '（' + r.date + '）');
+          var source = el('div', t('evidence') + t('colon'), 'tz-source');
+          var link = el('a', r.title + inParens(r.date));
           link.href = '/documents/' + encodeURIComponent(r.document) + '/file';
           link.target = '_blank';
           link.rel = 'noopener';
@@ -805,20 +815,20 @@
           list.appendChild(item);
           return;
         }
-        item.appendChild(el('div', t('evidence') + '：' + r.title + '（' + r.date + '）' +
-          (r.section ? ' · ' + r.section : '') + '，' + t('chars') + ' ' + r.start + '–' + r.end,
+        item.appendChild(el('div', t('evidence') + t('colon') + r.title + inParens(r.date) +
+          (r.section ? ' · ' + r.section : '') + t('comma') + t('chars') + ' ' + r.start + '–' + r.end,
           'tz-source'));
         item.appendChild(el('blockquote', r.quote || t('noText'), r.quote ? 'tz-quote' : 'tz-quote tz-missing'));
         list.appendChild(item);
       });
     });
     drawSelection();
+    // On a phone the drawer covers the panel: opening a project shows the panel (the tab bar
+    // stays, one tap goes back to the list).
+    if (phone() && state.tab) { showTab(''); }
     panel.scrollIntoView({ block: 'nearest' });
     var layer = layersByProject[id];
-    if (zoom && layer) {
-      if (layer.getBounds) { map.fitBounds(layer.getBounds(), { maxZoom: 15, padding: [30, 30] }); }
-      else { map.setView(layer.getLatLng(), 15); }
-    }
+    if (zoom && layer) { showOnMap(layer); }
     if (!p.geometry) { panel.appendChild(el('p', t('unplacedNote'), 'tz-note')); }
     writeUrl();
     // The editing script adds the project's history and, for those who may, its edit section.
@@ -979,9 +989,15 @@
       return typeof said === 'string' ? said : JSON.stringify(said);
     }, function () { return response.status + ' ' + response.statusText; });
   }
+  // The sheet's file name as the server gives it: the UTF-8 one (with the township's name) first.
   function sheetName(response, format) {
-    var match = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') || '');
-    return match ? match[1] : 'tongzhou.' + format;
+    var header = response.headers.get('Content-Disposition') || '';
+    var utf8 = /filename\*=UTF-8''([^;\s]+)/i.exec(header);
+    if (utf8) {
+      try { return decodeURIComponent(utf8[1]); } catch (e) { /* a malformed name: the ASCII one */ }
+    }
+    var ascii = /filename="([^"]+)"/.exec(header);
+    return ascii ? ascii[1] : 'tongzhou.' + format;
   }
   function saveBlob(blob, name) {
     var url = URL.createObjectURL(blob);
@@ -1024,9 +1040,16 @@
   // The dialog prints the view, or (`compare`: { since, year }) the pane's comparison; `from` is
   // the button that opened it, which has the focus back when it closes.
   var printOpener = null;
+  // The sheet takes the shape of the map on screen until the user picks an orientation.
+  var orientationChosen = false;
   function openPrintDialog(compare, from) {
     comparison = compare || null;
     printOpener = from;
+    if (!orientationChosen) {  // a comparison has no box on screen: a list reads best upright
+      var size = map.getSize();
+      var shape = !comparison && size.x > size.y ? 'landscape' : 'portrait';
+      document.querySelectorAll('input[name="tz-print-orientation"]').forEach(function (radio) { radio.checked = radio.value === shape; });
+    }
     if (!printing) {  // what the last print said belongs to it; one under way goes on saying
       document.getElementById('tz-print-done').textContent = '';
       printProblem('');
@@ -1047,7 +1070,10 @@
       updateLinks();
       (printOpener && document.body.contains(printOpener) ? printOpener : opener).focus();
     });
-    form.addEventListener('change', updateLinks);
+    form.addEventListener('change', function (e) {
+      if (e.target.name === 'tz-print-orientation') { orientationChosen = true; }
+      updateLinks();
+    });
     form.addEventListener('input', updateLinks);
     form.addEventListener('submit', function (e) { e.preventDefault(); printSheet(); });  // Enter
     document.getElementById('tz-print').addEventListener('click', function (e) {
@@ -1076,7 +1102,23 @@
     map.addControl(new Full());
   }
 
-  // The drawer under the map: a tab opens its pane, the open tab closes it.
+  function phone() { return window.matchMedia('(max-width: 700px)').matches; }
+
+  // Zoom to a project clear of the legend in the map's lower right corner: beside it or above
+  // it, whichever leaves the larger part of the map.
+  function showOnMap(layer) {
+    var legend = document.getElementById('tz-legend');
+    var size = map.getSize();
+    var right = Math.min(legend.offsetWidth + 20, size.x * 0.7);
+    var bottom = Math.min(legend.offsetHeight + 20, size.y * 0.7);
+    var beside = (size.x - right) * size.y >= size.x * (size.y - bottom);
+    var bounds = layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng(), layer.getLatLng()]);
+    map.fitBounds(bounds, {
+      maxZoom: 15, paddingTopLeft: [30, 30], paddingBottomRight: beside ? [right, 30] : [30, bottom]
+    });
+  }
+
+  // The drawer under the map: a tab opens its pane, the open tab (or "close") closes it.
   function showTab(tab) {
     state.tab = tab;
     document.body.classList.toggle('tz-drawer-open', Boolean(tab));
@@ -1251,7 +1293,14 @@
     document.getElementById('tz-play').addEventListener('click', togglePlay);
     document.querySelectorAll('input[name="tz-mode"]').forEach(function (radio) {
       radio.checked = radio.value === state.mode;
-      radio.addEventListener('change', function (e) { state.mode = e.target.value; refresh(); });
+      radio.addEventListener('change', function (e) {
+        state.mode = e.target.value;
+        // "Not reported" is "no target due" in plan mode: the filter says it as the legend does.
+        document.querySelectorAll('#tz-status-filter input').forEach(function (input) {
+          input.parentNode.querySelector('.tz-check-name').textContent = statusName(input.value);
+        });
+        refresh();
+      });
     });
     var behind = document.getElementById('tz-behind');
     behind.checked = state.behind;
@@ -1282,6 +1331,7 @@
         showTab(state.tab === name ? '' : name);
       });
     });
+    document.getElementById('tz-drawer-close').addEventListener('click', function () { showTab(''); });
     map.on('moveend', writeUrl);
     map.on('zoomend', fitLabels);
     map.on('moveend', function () {

@@ -21,7 +21,14 @@
       target: '目标（年份 · 状态）', behind: '滞后于计划', location: '位置', id: 'id',
       yes: '是', no: '否', count: '{n} 个项目', unplaced: '（其中 {n} 个未定位）',
       csv: '下载 CSV', xlsx: '下载 Excel (.xlsx)', sortBy: '按此列排序',
-      sheet: '项目', failed: '下载失败：'
+      sheet: '项目', failed: '下载失败：',
+      sheetYearActual: '进展年份', sheetMilestone: '进展', sheetYearPlan: '计划年份',
+      sheetTargetYear: '目标年份', sheetTargetStatus: '目标状态',
+      empty: '当前筛选没有选中任何项目。', emptyNoStatus: '当前筛选没有选中任何项目：没有勾选任何状态。',
+      emptyNoCategory: '当前筛选没有选中任何项目：没有勾选任何类别。',
+      emptyBehind: '当前筛选下没有滞后于计划的项目。',
+      emptyNotJudged: '尚无项目可判断是否滞后于计划：最新年度报告截至{reported}年，最早的计划目标在{first}年。',
+      emptyNoReport: '尚无年度进展报告，无法判断是否滞后于计划。'
     },
     en: {
       name: 'Name', townships: 'Townships', category: 'Category', statusActual: 'Status (actual)',
@@ -29,12 +36,21 @@
       target: 'Target (year · status)', behind: 'Behind plan', location: 'Location', id: 'id',
       yes: 'yes', no: 'no', count: '{n} projects', unplaced: ' ({n} unplaced)',
       csv: 'Download CSV', xlsx: 'Download Excel (.xlsx)', sortBy: 'Sort by this column',
-      sheet: 'Projects', failed: 'Download failed: '
+      sheet: 'Projects', failed: 'Download failed: ',
+      sheetYearActual: 'Status year', sheetMilestone: 'Milestone', sheetYearPlan: 'Plan year',
+      sheetTargetYear: 'Target year', sheetTargetStatus: 'Target status',
+      empty: 'No project matches the current filters.',
+      emptyNoStatus: 'No project matches the current filters: no status is chosen.',
+      emptyNoCategory: 'No project matches the current filters: no category is chosen.',
+      emptyBehind: 'No project in the current filters is behind plan.',
+      emptyNotJudged: 'No project can be judged behind plan yet: the latest annual report covers {reported}; the first planned target falls in {first}.',
+      emptyNoReport: 'No annual progress report yet: nothing can be judged behind plan.'
     }
   };
 
   var view = { projects: [], year: null, mode: 'actual', lang: 'zh', project: '' };
   var sort = { key: 'name', dir: 1 };
+  var writing = false;  // an Excel file is being written: its button waits
   var collator = new Intl.Collator('zh-CN');
 
   function t(key, values) {
@@ -52,6 +68,7 @@
     var p = f.properties;
     return view.mode === 'plan' ? p.planned_year : p.status_year;
   }
+  function orNull(value) { return value === undefined ? null : value; }
   function nullsLast(a, b) {
     if (a === b) { return 0; }
     if (a === null || a === undefined) { return 1; }
@@ -59,8 +76,8 @@
     return a < b ? -1 : 1;
   }
 
-  // Each column: its header, the text of its cell (the same text the downloads hold) and, when
-  // it sorts, how two projects compare in ascending order.
+  // Each column: its header, the text of its cell (the same text the downloads hold, unless the
+  // column has cells of its own for them) and how two projects compare in ascending order.
   var COLUMNS = [
     {
       key: 'name', head: function () { return t('name'); },
@@ -98,6 +115,14 @@
       },
       compare: function (a, b) {
         return nullsLast(statusYear(a), statusYear(b)) || rank(statusOf(a)) - rank(statusOf(b));
+      },
+      // A spreadsheet gets the year (a number, so it sorts and filters) and the milestone apart.
+      sheetHeads: function () {
+        return view.mode === 'plan' ? [t('sheetYearPlan')] : [t('sheetYearActual'), t('sheetMilestone')];
+      },
+      sheetCells: function (f) {
+        var year = orNull(statusYear(f));
+        return view.mode === 'plan' ? [year] : [year, f.properties.milestone || null];
       }
     },
     {
@@ -110,6 +135,11 @@
         var p = a.properties, q = b.properties;
         return nullsLast(p.target_year, q.target_year) ||
           nullsLast(p.target_status ? rank(p.target_status) : null, q.target_status ? rank(q.target_status) : null);
+      },
+      sheetHeads: function () { return [t('sheetTargetYear'), t('sheetTargetStatus')]; },
+      sheetCells: function (f) {
+        var p = f.properties;
+        return [orNull(p.target_year), p.target_status ? tzmap.statusName(p.target_status) : null];
       }
     },
     {
@@ -157,6 +187,10 @@
   tools.appendChild(csvButton);
   tools.appendChild(xlsxButton);
   tools.appendChild(message);
+  // Why the table is empty, when it is (tz-note: map.css's small grey note).
+  var empty = el('p', null, 'tz-table-empty tz-note');
+  empty.setAttribute('role', 'status');
+  empty.hidden = true;
   var wrap = el('div', null, 'tz-table-wrap');
   var table = el('table', null, 'tz-table');
   table.id = 'tz-table';
@@ -167,6 +201,7 @@
   wrap.appendChild(table);
   tzmap.clear(pane);
   pane.appendChild(tools);
+  pane.appendChild(empty);
   pane.appendChild(wrap);
 
   function drawHead() {
@@ -227,14 +262,80 @@
   function draw() {
     var projects = sortedProjects();
     var unplaced = projects.filter(function (f) { return !f.geometry; }).length;
+    var focused = focusedControl();
     count.textContent = t('count', { n: projects.length }) + (unplaced ? t('unplaced', { n: unplaced }) : '');
     count.setAttribute('data-count', projects.length);
     csvButton.textContent = t('csv');
     xlsxButton.textContent = t('xlsx');
+    // Nothing to download from an empty table.
+    csvButton.disabled = !projects.length;
+    xlsxButton.disabled = !projects.length || writing;
     drawHead();
     drawBody(projects);
     mark(view.project, false);
+    refocus(focused);
+    explainEmpty(projects.length);
     pane.setAttribute('data-drawn', String(view.year));
+  }
+
+  // Drawing replaces the header and the rows: a keyboard user's focus goes back to the same
+  // column's sort control (or the same project's row) rather than dropping to the page.
+  function focusedControl() {
+    var node = document.activeElement;
+    if (!node || !table.contains(node)) { return null; }
+    var th = thead.contains(node) && node.closest('th');
+    if (th) { return { key: th.getAttribute('data-key') }; }
+    var row = tbody.contains(node) && node.closest('tr');
+    return row ? { id: row.getAttribute('data-id') } : null;
+  }
+  function refocus(focused) {
+    if (!focused) { return; }
+    if (focused.key) {
+      var heads = thead.querySelectorAll('th');
+      for (var i = 0; i < heads.length; i += 1) {
+        if (heads[i].getAttribute('data-key') === focused.key) { heads[i].querySelector('button').focus(); return; }
+      }
+    } else {
+      var row = rowOf(focused.id);
+      if (row) { row.focus({ preventScroll: true }); }
+    }
+  }
+
+  // An empty table says why: no status or no category chosen; behind plan when nothing can be
+  // judged yet (no report, or no target due in a year a report covers: the map's own test), or
+  // none of the selection is late; else the filters select nothing.
+  var explained = 0;  // the latest explanation: an older one that answers late is dropped
+  function explainEmpty(rows) {
+    explained += 1;
+    var asked = explained;
+    var state = tzmap.state;
+    if (rows) { empty.hidden = true; empty.textContent = ''; return; }
+    function say(text) {
+      if (asked !== explained) { return; }
+      empty.textContent = text;
+      empty.hidden = false;
+    }
+    if (!state.statuses.length) { say(t('emptyNoStatus')); return; }
+    if (state.categories && !state.categories.length) { say(t('emptyNoCategory')); return; }
+    if (!state.behind) { say(t('empty')); return; }
+    var reported = tzmap.reportedYear();
+    if (reported === null || reported === undefined) { say(t('emptyNoReport')); return; }
+    var year = view.year;
+    tzmap.projectsOf(year).then(function (all) {
+      var last = Math.min(year, reported);
+      var judgeable = all.some(function (f) {
+        var due = f.properties.planned_year;
+        return due !== null && due !== undefined && due <= last;
+      });
+      if (judgeable) { say(t('emptyBehind')); return; }
+      var first = null;
+      all.forEach(function (f) {
+        [f.properties.planned_year, f.properties.target_year].forEach(function (y) {
+          if (y !== null && y !== undefined && (first === null || y < first)) { first = y; }
+        });
+      });
+      say(t('emptyNotJudged', { reported: reported, first: first === null ? '—' : first }));
+    }, function () { say(t('emptyBehind')); });
   }
 
   // --- synced with the map -----------------------------------------------------------------
@@ -297,17 +398,37 @@
 
   // --- downloads ---------------------------------------------------------------------------
 
-  // The table as rows of text: a header, then the projects in the order shown; the id first,
-  // which is how a GIS joins the rows back to the features.
+  // The table as rows: a header, then the projects in the order shown; the id first, which is
+  // how a GIS joins the rows back to the features. A cell the screen combines (year · milestone,
+  // target year · status) is a column per value here, the years numbers and an absent value
+  // null, so that a spreadsheet sorts and filters them.
   function sheet() {
-    var rows = [[t('id')].concat(COLUMNS.map(function (c) { return c.head(); }))];
+    var rows = [[t('id')].concat(flat(COLUMNS.map(function (c) { return c.sheetHeads ? c.sheetHeads() : [c.head()]; })))];
     sortedProjects().forEach(function (f) {
-      rows.push([f.id].concat(COLUMNS.map(function (c) { return c.text(f); })));
+      rows.push([f.id].concat(flat(COLUMNS.map(function (c) { return c.sheetCells ? c.sheetCells(f) : [c.text(f)]; }))));
     });
     return rows;
   }
+  function flat(lists) { return [].concat.apply([], lists); }
 
-  function fileName(ext) { return 'tongzhou-projects-' + view.year + (view.mode === 'plan' ? '-plan' : '') + '.' + ext; }
+  // Named after the view: year, plan, and the township's name when one is chosen.
+  function fileName(ext) {
+    var parts = ['tongzhou-projects', String(view.year)];
+    if (view.mode === 'plan') { parts.push('plan'); }
+    var place = townshipPart(tzmap.state.township);
+    if (place) { parts.push(place); }
+    return parts.join('-') + '.' + ext;
+  }
+  function townshipPart(code) {
+    if (!code) { return ''; }
+    var township = (tzmap.townships() || []).filter(function (f) { return f.properties.code === code; })[0];
+    return safeName(township ? township.properties.name : '') || safeName(code);
+  }
+  // What no file system or browser takes in a name (path separators, reserved and control
+  // characters) becomes one underscore a run, none at either end.
+  function safeName(text) {
+    return String(text || '').replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, '_').replace(/^[_.\s]+|[_.\s]+$/g, '');
+  }
 
   // RFC 4180, and a cell that a spreadsheet would read as a formula starts with an apostrophe.
   function csvCell(value) {
@@ -355,15 +476,18 @@
     var rows = sheet();
     var name = fileName('xlsx');
     message.textContent = '';
+    writing = true;
     xlsxButton.disabled = true;
     excelWriter().then(function (writeXlsxFile) {
       var data = rows.map(function (row, i) {
         return row.map(function (value) {
-          return i === 0 ? { value: value, fontWeight: 'bold' } : { value: value, type: String };
+          if (i === 0) { return { value: value, fontWeight: 'bold' }; }
+          if (value === null || value === '') { return null; }  // an empty cell
+          return typeof value === 'number' ? { value: value, type: Number } : { value: value, type: String };
         });
       });
       var widths = rows[0].map(function (_, c) {
-        var longest = rows.reduce(function (m, row) { return Math.max(m, String(row[c]).length); }, 4);
+        var longest = rows.reduce(function (m, row) { return Math.max(m, String(row[c] === null ? '' : row[c]).length); }, 4);
         return { width: Math.min(60, longest * 2 + 2) };
       });
       // A large sheet is compressed in a worker from a blob: (the page's policy allows it).
@@ -373,7 +497,8 @@
     }).catch(function (error) {
       message.textContent = t('failed') + (error && error.message ? error.message : String(error));
     }).then(function () {
-      xlsxButton.disabled = false;
+      writing = false;
+      xlsxButton.disabled = !view.projects.length;
     });
   });
 

@@ -2,6 +2,7 @@
 geodata/README.md that the loader cannot decide alone, and the cases of issue 14 they were
 written for."""
 
+import re
 from functools import cache
 from typing import Any
 
@@ -35,6 +36,16 @@ def longest_quote(text: str, documents: list[str]) -> str:
     return best
 
 
+def quoted_clause(props: Any, text: str, documents: list[str]) -> str | None:
+    """The run of a document longer than LONGEST_QUOTE that `text` copies, the project's own
+    names apart; or None."""
+    names = {p for n in [props.name, *props.aliases] for p in n.split(GAP) if p}
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, "〇")
+    quote = longest_quote(text, documents)
+    return quote if len(quote) > LONGEST_QUOTE else None
+
+
 def test_every_project_has_a_chinese_description_in_its_own_words() -> None:
     documents = list(catalogue().texts.values())
     assert len(documents) == 2
@@ -42,13 +53,33 @@ def test_every_project_has_a_chinese_description_in_its_own_words() -> None:
     for pid, props in projects().items():
         text = props.description_zh
         assert text.strip() and props.description.strip(), pid
-        names = {p for n in [props.name, *props.aliases] for p in n.split(GAP) if p}
-        for name in sorted(names, key=len, reverse=True):
-            text = text.replace(name, "〇")
-        quote = longest_quote(text, documents)
-        if len(quote) > LONGEST_QUOTE:
+        quote = quoted_clause(props, text, documents)
+        if quote:
             quoted[pid] = quote
     assert quoted == {}
+
+
+# Two English words in a row: a Chinese note that kept (part of) the English one.
+ENGLISH_WORDS = re.compile(r"[A-Za-z]{3,}[\s,;]+[A-Za-z]{3,}")
+
+
+def test_every_placement_note_has_a_chinese_one_in_its_own_words() -> None:
+    """The Chinese page shows placement_zh: the placement facts in Chinese, not the English note
+    and not a document's clause."""
+    documents = list(catalogue().texts.values())
+    missing, english, quoted = [], {}, {}
+    placed = {pid: props for pid, props in projects().items() if props.placement}
+    for pid, props in placed.items():
+        text = props.placement_zh or ""
+        if not text.strip():
+            missing.append(pid)
+            continue
+        if found := ENGLISH_WORDS.search(text):
+            english[pid] = found.group()
+        if quote := quoted_clause(props, text, documents):
+            quoted[pid] = quote
+    assert len(placed) == len(projects())  # every project says how it was placed
+    assert missing == [] and english == {} and quoted == {}
 
 
 def test_no_programme_reports_more_than_its_target() -> None:

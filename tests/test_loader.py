@@ -315,6 +315,16 @@ MALFORMED: dict[str, tuple[Callable[[Path], None], str, str]] = {
         "m101-line",
         "no Chinese description",
     ),
+    "a placement note without a Chinese one": (
+        _mutate_project(0, placement="A line through the stations; schematic, not surveyed."),
+        "m101-line",
+        "no Chinese one (placement_zh)",
+    ),
+    "a Chinese placement note without Chinese": (
+        _mutate_project(0, placement="Schematic line.", placement_zh="Schematic line."),
+        "m101-line",
+        "placement_zh has no Chinese text",
+    ),
     "a timeline that runs backwards": (
         _mutate_project(
             0, targets=[_target(2023, "in_service"), _target(2026, "under_construction")]
@@ -620,3 +630,41 @@ def test_mentions_and_chinese_descriptions_reach_the_read_model(
         ("started",)
     ]
     assert not load_catalogue(engine, catalogue_dir, SEEDS_DIR).changed
+
+
+def test_chinese_placement_notes_reach_the_read_model(engine: Engine, catalogue_dir: Path) -> None:
+    placed = feature(
+        "m101-line",
+        "M101线",
+        M101["geometry"],
+        placement="Schematic line through estimated station points; not surveyed.",
+        placement_zh="经估计车站点位的示意线；非实测。",
+    )
+    write_projects(catalogue_dir, [placed, HUB])  # the hub has no placement and needs no note
+    load_catalogue(engine, catalogue_dir, SEEDS_DIR)
+    assert query(engine, "SELECT id, placement_zh FROM project ORDER BY id") == [
+        ("m101-line", "经估计车站点位的示意线；非实测。"),
+        ("sub-centre-hub", None),
+    ]
+    rows = query(
+        engine,
+        "SELECT DISTINCT feature::json->'properties'->>'placement_zh' FROM project_feature"
+        " WHERE id = 'm101-line'",
+    )
+    assert rows == [("经估计车站点位的示意线；非实测。",)]
+    keys = query(
+        engine,
+        "SELECT array_agg(k ORDER BY n) FROM project_feature,"
+        " json_object_keys(feature::json->'properties') WITH ORDINALITY AS t(k, n)"
+        " WHERE id = 'sub-centre-hub' GROUP BY years",
+    )[0][0]
+    assert keys[keys.index("placement") + 1] == "placement_zh", "after placement, in every feed"
+    assert not load_catalogue(engine, catalogue_dir, SEEDS_DIR).changed
+
+    placed["properties"]["placement_zh"] = "经估计车站点位画出的示意线；非实测。"
+    write_projects(catalogue_dir, [placed, HUB])
+    report = load_catalogue(engine, catalogue_dir, SEEDS_DIR)
+    assert report.changes == {("project", "update"): 1}
+    assert query(engine, "SELECT placement_zh FROM project WHERE id = 'm101-line'") == [
+        ("经估计车站点位画出的示意线；非实测。",)
+    ]

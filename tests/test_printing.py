@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import numpy as np
 import pytest
@@ -400,8 +401,7 @@ def test_a_title_of_ones_own_heads_the_sheets(client: TestClient, tmp_path: Path
     assert squeezed(pages[0]).startswith(squeezed(f"{own} · {TOWNSHIP} · 截至2022年底"))
     assert "通州区重点项目进展图" not in squeezed(pages[0])
     assert squeezed(pages[1]).startswith(squeezed(f"项目表 · {TOWNSHIP} · 截至2022年底"))
-    info = _run("pdfinfo", str(path))
-    assert re.search(rf"^Title:\s+{re.escape(own)} · 截至2022年底$", info, re.MULTILINE), info
+    assert pdf_title(path) == f"{own} · {TOWNSHIP} · 截至2022年底"  # the heading, place and all
 
     longest = "长" * 80  # the longest title there is still fits the heading of an A4 sheet
     path.write_bytes(get_print(client, township=TOWNSHIP, title=longest))
@@ -409,6 +409,56 @@ def test_a_title_of_ones_own_heads_the_sheets(client: TestClient, tmp_path: Path
 
     blank = get_print(client, township=TOWNSHIP, title="   ", format="png", dpi=50)
     assert blank == get_print(client, township=TOWNSHIP, format="png", dpi=50)
+
+
+def pdf_title(path: Path) -> str:
+    """The PDF's /Title, as poppler reads it."""
+    found = re.search(r"^Title:\s+(.*)$", _run("pdfinfo", str(path)), re.MULTILINE)
+    assert found, path
+    return found.group(1)
+
+
+def test_pdf_metadata_title_is_the_sheets_heading(
+    client: TestClient, township_pdf: Path, tmp_path: Path
+) -> None:
+    """A PDF's /Title (what a viewer's title bar, a search and a document list show) is the
+    heading printed on its sheet, the place included: 宋庄镇's sheet, and an English comparison."""
+    heading = f"通州区重点项目进展图 · {TOWNSHIP} · 截至2022年底"
+    assert pdf_title(township_pdf) == heading
+    assert squeezed(pdf_text(township_pdf)[0]).startswith(squeezed(heading))
+
+    reported = _reported_year(client)
+    path = tmp_path / "changes-en.pdf"
+    path.write_bytes(
+        get_print(client, township=TOWNSHIP, lang="en", year=reported, since=reported - 1)
+    )
+    heading = (
+        f"Tongzhou key projects: progress · {TOWNSHIP} · "
+        f"Status changes from end {reported - 1} to end {reported}"
+    )
+    assert pdf_title(path) == heading
+    assert squeezed(pdf_text(path)[0]).startswith(squeezed(heading))
+
+
+def test_print_filename_names_the_township_with_an_ascii_fallback(client: TestClient) -> None:
+    """RFC 6266: filename*= (RFC 5987, UTF-8) names the township as people do; filename= keeps
+    an ASCII name with its code for clients that read only that. No township, no filename*."""
+    code = "110112104000"  # 宋庄镇
+    response = client.get("/print", params={"township": TOWNSHIP, "format": "png", "dpi": 50})
+    assert response.status_code == 200, response.text
+    disposition = response.headers["content-disposition"]
+    assert disposition == (
+        f'inline; filename="tongzhou-actual-2022-{code}-p1.png"; '
+        "filename*=UTF-8''tongzhou-actual-2022-%E5%AE%8B%E5%BA%84%E9%95%87-p1.png"
+    )
+    encoded = re.search(r"filename\*=UTF-8''([^;\s]+)", disposition)
+    assert encoded and unquote(encoded.group(1)) == f"tongzhou-actual-2022-{TOWNSHIP}-p1.png"
+    assert disposition.isascii()
+
+    response = client.get("/print", params={"format": "png", "dpi": 50})
+    assert (
+        response.headers["content-disposition"] == 'inline; filename="tongzhou-actual-2022-p1.png"'
+    )
 
 
 def test_settings_add_approval_number_and_internal_marking(loaded_db: str, tmp_path: Path) -> None:

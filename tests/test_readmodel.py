@@ -163,6 +163,21 @@ def test_features_carry_both_descriptions_and_mentions(loaded_engine: Engine) ->
     assert archives["evidence"][0]["year"] is None
 
 
+def test_features_carry_both_placement_notes(loaded_engine: Engine) -> None:
+    rows = query(
+        loaded_engine,
+        "SELECT id, feature::json->'properties' FROM project_feature WHERE upper_inf(years)",
+    )
+    properties = dict(rows)
+    placed = {pid: p for pid, p in properties.items() if p["placement"]}
+    assert placed and all(p["placement_zh"] for p in placed.values())
+    assert all(list(p).index("placement_zh") == list(p).index("placement") + 1
+               for p in properties.values())  # fmt: skip
+    park = properties["apailang-creativity-park"]  # the walk-through's English note in Chinese
+    assert park["placement"].startswith("Reported inside the 城市绿心森林公园")
+    assert "城市绿心森林公园" in park["placement_zh"] and "Reported" not in park["placement_zh"]
+
+
 def test_a_migration_that_empties_the_read_model_gets_it_rebuilt(own_catalogue: Engine) -> None:
     engine = own_catalogue
     built = table(engine)

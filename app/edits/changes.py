@@ -529,6 +529,7 @@ def _write_facts(
                 geom=geojson_value(payload.geometry),
                 geometry_quality=payload.geometry_quality,
                 placement=payload.placement,
+                placement_zh=payload.placement_zh,
                 cross_border=payload.cross_border,
                 geometry_origin=EDIT,
             )
@@ -546,6 +547,7 @@ def _write_facts(
                 geom=geojson_value(payload.geometry),
                 geometry_quality=payload.geometry_quality,
                 placement=payload.placement,
+                placement_zh=payload.placement_zh,
                 cross_border=payload.cross_border,
                 origin=origin,
                 # Unplaced, it may still be placed by the catalogue files.
@@ -620,6 +622,7 @@ def _placement(conn: Connection, project_id: str) -> dict[str, Any]:
             Project.geom.ST_AsBinary(),
             Project.geometry_quality,
             Project.placement,
+            Project.placement_zh,
             Project.cross_border,
         ).where(Project.id == project_id)
     ).one()
@@ -628,7 +631,8 @@ def _placement(conn: Connection, project_id: str) -> dict[str, Any]:
         "geometry": geometry,
         "geometry_quality": row[1],
         "placement": row[2],
-        "cross_border": row[3],
+        "placement_zh": row[3],
+        "cross_border": row[4],
     }
 
 

@@ -478,6 +478,7 @@ class _Writer:
                 Project.origin,
                 Project.geometry_origin,
                 Project.description_zh,
+                Project.placement_zh,
             )
         )
         made_in_app, placed_in_app = set(), set()
@@ -495,6 +496,7 @@ class _Writer:
                 "description_zh": r[10],
                 "geometry_quality": r[4],
                 "placement": r[5],
+                "placement_zh": r[11],
                 "cross_border": r[6],
                 "geometry": _geometry(r[7]),
                 "events": sorted(c["events"], key=repr),
@@ -513,6 +515,7 @@ class _Writer:
                 "description_zh": p.description_zh,
                 "geometry_quality": p.geometry_quality,
                 "placement": p.placement,
+                "placement_zh": p.placement_zh,
                 "cross_border": p.cross_border,
                 "geometry": _mapping(project.geometry),
                 "events": sorted(
@@ -529,7 +532,7 @@ class _Writer:
                 ),
             }
         # A geometry placed in the app stands: a reload does not move it back to the file's.
-        placement = ("geometry_quality", "placement", "cross_border", "geometry")
+        placement = ("geometry_quality", "placement", "placement_zh", "cross_border", "geometry")
         for key in placed_in_app & desired.keys():
             for name in placement:
                 desired[key][name] = current[key][name]
@@ -549,6 +552,7 @@ class _Writer:
                 row |= {
                     "geometry_quality": p.geometry_quality,
                     "placement": p.placement,
+                    "placement_zh": p.placement_zh,
                     "cross_border": p.cross_border,
                     "geom": geometry_value(record.geometry) if record.geometry else None,
                 }

@@ -68,7 +68,8 @@ class ProjectProperties(Record):
     aliases: list[Name] = []
     category: Category
     geometry_quality: Literal["surveyed", "approximate", "schematic", "unplaced"]
-    placement: str | None = None
+    placement: str | None = None  # English
+    placement_zh: str | None = None  # Chinese; the loader requires it wherever placement is
     description: str = ""  # English
     description_zh: str = ""  # Chinese; the loader requires it of every catalogue project
     cross_border: bool = False
@@ -162,6 +163,9 @@ class GeometryEdit(Record):
     geometry: dict[str, Any] | None
     geometry_quality: Literal["surveyed", "approximate", "schematic", "unplaced"]
     placement: Name
+    # The note in the other language, when the editor gives one; else the page shows `placement`
+    # in both (never the note of the old position).
+    placement_zh: str | None = None
     cross_border: bool = False
 
 
@@ -176,6 +180,7 @@ class ProjectCreate(Record):
     geometry: dict[str, Any] | None = None
     geometry_quality: Literal["surveyed", "approximate", "schematic", "unplaced"] = "unplaced"
     placement: str | None = None
+    placement_zh: str | None = None
     cross_border: bool = False
 
 

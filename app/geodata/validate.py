@@ -508,6 +508,13 @@ def _check_references(reader: _Reader, catalogue: Catalogue) -> None:
             reader.problem(path, project.id, "no Chinese description (description_zh)")
         elif not _CHINESE.search(props.description_zh):
             reader.problem(path, project.id, "description_zh has no Chinese text")
+        if props.placement and props.placement.strip():
+            if not (props.placement_zh and props.placement_zh.strip()):
+                reader.problem(
+                    path, project.id, "a placement note but no Chinese one (placement_zh)"
+                )
+            elif not _CHINESE.search(props.placement_zh):
+                reader.problem(path, project.id, "placement_zh has no Chinese text")
         for kind, items in (("event", props.events), ("target", props.targets)):
             for dup in _duplicates(f"{i.year} {i.status}" for i in items):
                 reader.problem(path, project.id, f"two {kind}s for {dup}")

@@ -1,6 +1,7 @@
 """A print as a list of pages, drawn one at a time into a PDF (every page) or a PNG (one page)."""
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,8 +29,9 @@ PageJob = Callable[[Figure, int, int], None]  # draws page `number` of `total` i
 class Rendered:
     content: bytes
     media_type: str
-    filename: str
+    filename: str  # ASCII: a township by its code (Content-Disposition's filename=)
     pages: int  # in the whole document, also when a PNG shows one of them
+    named: str = ""  # the same with the township's name (filename*=), when it differs
 
 
 def _job(draw: Callable[..., None], *args: object) -> PageJob:
@@ -97,10 +99,10 @@ def atlas_jobs(ctx: Context) -> list[PageJob]:
     return jobs + [job for township_jobs in sheets for job in township_jobs]
 
 
-def _pdf(ctx: Context, jobs: list[PageJob]) -> bytes:
+def _pdf(ctx: Context, jobs: list[PageJob], heading: str) -> bytes:
     buffer = io.BytesIO()
     metadata = {
-        "Title": title(ctx, None, "subject_atlas" if ctx.request.atlas else None),
+        "Title": heading,  # the first page's heading, word for word
         "Subject": "通州区重点项目 Tongzhou sub-centre projects",
         "Creator": "tzmap",
     }
@@ -124,7 +126,13 @@ def _png(ctx: Context, jobs: list[PageJob]) -> bytes:
     return buffer.getvalue()
 
 
-def filename(request: PrintRequest, data: PrintData) -> str:
+# What no file system takes in a name: path separators, reserved and control characters.
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def filename(request: PrintRequest, data: PrintData, named: bool = False) -> str:
+    """tongzhou-actual-2022-110112104000.pdf: the townships by code, ASCII for any client; named,
+    tongzhou-actual-2022-宋庄镇.pdf, by name (a name no file can hold falls back to its code)."""
     if request.since is not None:
         parts = ["tongzhou", "changes", str(request.since), str(data.year)]
     else:
@@ -132,7 +140,10 @@ def filename(request: PrintRequest, data: PrintData) -> str:
     if request.atlas:
         parts.append("atlas")
     elif data.township_filter:
-        parts += data.township_filter
+        names = {t.code: t.name for t in data.townships}
+        for code in data.township_filter:
+            name = _UNSAFE_IN_NAMES.sub("_", names.get(code, "")).strip("_. ")
+            parts.append(name if named and name else code)
     if request.format == "png":
         parts.append(f"p{request.page}")
     return "-".join(parts) + f".{request.format}"
@@ -150,7 +161,14 @@ def render(
         marking=marking,
         printed=printed or datetime.now(BEIJING).date(),
     )
-    jobs = atlas_jobs(ctx) if request.atlas else sheet_jobs(ctx, single_sheet(ctx))
+    if request.atlas:
+        jobs, heading = atlas_jobs(ctx), title(ctx, None, "subject_atlas")  # the cover's
+    else:
+        sheet = single_sheet(ctx)
+        jobs, heading = sheet_jobs(ctx, sheet), title(ctx, sheet.place)  # the sheet's
+    ascii_name, named = filename(request, data), filename(request, data, named=True)
     if request.format == "png":
-        return Rendered(_png(ctx, jobs), "image/png", filename(request, data), len(jobs))
-    return Rendered(_pdf(ctx, jobs), "application/pdf", filename(request, data), len(jobs))
+        content, media_type = _png(ctx, jobs), "image/png"
+    else:
+        content, media_type = _pdf(ctx, jobs, heading), "application/pdf"
+    return Rendered(content, media_type, ascii_name, len(jobs), named)

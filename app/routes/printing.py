@@ -8,6 +8,7 @@ lacks fonts-noto-cjk: nothing the user can change, and setting Chinese in tofu i
 import os
 import threading
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -130,7 +131,12 @@ def print_map(
     with _renders:
         rendered = render(asked, data, marking)
     response = Response(rendered.content, media_type=rendered.media_type)
-    response.headers["Content-Disposition"] = f'inline; filename="{rendered.filename}"'
+    # RFC 6266: an ASCII filename= for every client (townships by code), and filename*= (RFC
+    # 5987, UTF-8) naming the townships, which browsers prefer.
+    disposition = f'inline; filename="{rendered.filename}"'
+    if rendered.named and rendered.named != rendered.filename:
+        disposition += f"; filename*=UTF-8''{quote(rendered.named, safe='')}"
+    response.headers["Content-Disposition"] = disposition
     response.headers["X-Page-Count"] = str(rendered.pages)
     response.headers["Cache-Control"] = "no-store"  # every sheet carries its print date
     return response

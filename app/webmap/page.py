@@ -138,13 +138,15 @@ PANEL = """
   </footer>
 </div>
 <section id="tz-drawer" class="tz-drawer">
-  <div class="tz-tabs" role="tablist">
+  <div class="tz-tabs"><div class="tz-tablist" role="tablist">
     <button id="tz-tab-table" type="button" role="tab" aria-controls="tz-table-pane"
       aria-selected="false" data-tab="table" data-i18n="tableTab"></button>
     <button id="tz-tab-charts" type="button" role="tab" aria-controls="tz-charts-pane"
       aria-selected="false" data-tab="charts" data-i18n="chartsTab"></button>
     <button id="tz-tab-changes" type="button" role="tab" aria-controls="tz-changes-pane"
-      aria-selected="false" data-tab="changes" data-i18n="changesTab"></button>
+      aria-selected="false" data-tab="changes" data-i18n="changesTab"></button></div>
+    <button id="tz-drawer-close" type="button" class="tz-drawer-close" data-i18n="closeDrawer"
+      aria-controls="tz-drawer"></button>
   </div>
   <div id="tz-table-pane" class="tz-pane" role="tabpanel" aria-labelledby="tz-tab-table"
     hidden></div>
@@ -310,7 +312,8 @@ def map_page(
     root.html.add_child(folium.Element('<script src="/static/charts.js" defer></script>'))
     if embedded is None:
         root.html.add_child(folium.Element('<script src="/static/edit.js" defer></script>'))
-    html = root.render()
+    # Folium's own viewport tag forbids zooming the page, which phone users need to read it.
+    html = re.sub(r'<meta name="viewport"[^>]*user-scalable=no[^>]*>', "", root.render())
     return _inline_assets(html) if embedded is not None else html
 
 

@@ -305,6 +305,14 @@ def test_planner_places_creates_and_retires_and_a_reload_keeps_it(
     feature = living.client.get(f"{ITEMS}/{own}").json()
     assert feature["geometry"] == {"type": "Point", "coordinates": [116.73, 39.96]}
     assert feature["properties"]["townships"] == ["宋庄镇"]
+    # The catalogue's Chinese note spoke of the old position: a new one without it has none.
+    assert feature["properties"]["placement"] == geometry_body()["placement"]
+    assert feature["properties"]["placement_zh"] is None
+    both = geometry_body() | {"placement_zh": "测试：按镇政府驻地定位"}
+    moved = living.write("planner", "PUT", f"{ITEMS}/{own}/geometry", both)
+    assert moved.status_code == 201, moved.text
+    feature = living.client.get(f"{ITEMS}/{own}").json()
+    assert feature["properties"]["placement_zh"] == "测试：按镇政府驻地定位"
 
     new = {
         "id": "test-new-school",

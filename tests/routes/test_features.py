@@ -35,6 +35,7 @@ class ProjectProperties(BaseModel):
     township_codes: list[str]
     geometry_quality: Literal["surveyed", "approximate", "schematic", "unplaced"]
     placement: str | None
+    placement_zh: str | None
     cross_border: bool
     length_km: float | None
     area_ha: float | None

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
-from app.vocab import STATUS_LABELS
+from app.vocab import PLAN_YEARS, STATUS_LABELS
 from tests.web.conftest import PageLog, get_json, js, open_map, project_features, township_features
 
 YEARS = [2021, 2022, 2023, 2024, 2025, 2026]
@@ -388,3 +388,20 @@ def test_export_has_working_charts_and_comparison_offline(
         assert listed_changes(page) == expected_moves(before, after)
         assert blocked == [], f"the export tried the network: {blocked}"
         assert_no_errors(log)
+
+
+def test_years_before_any_report_say_so(page: Page, live_server: str) -> None:
+    reported = reported_year(live_server)
+    first = min(PLAN_YEARS)
+    statuses = [f["properties"]["status"] for f in project_features(live_server, year=first)]
+    assert not any(statuses), f"no report states a status for {first}"
+    open_map(page, f"{live_server}/?tab=charts")
+    pane_ready(page, "charts")
+    captions = " ".join(js(page, CAPTIONS, "tz-charts-pane"))
+    assert f"没有报告说明{first}" in captions
+    page.click("#tz-tab-changes")
+    pane_ready(page, "changes")
+    page.select_option("#tz-changes-from", str(first))
+    page.select_option("#tz-changes-to", str(reported))
+    pane_ready(page, "changes", **{"from": first, "to": reported})
+    assert f"没有报告说明{first}年的进展" in page.inner_text("#tz-changes-pane")

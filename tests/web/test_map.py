@@ -497,10 +497,11 @@ LAYER_POINT = """id => {
     });
     return latlng && { lat: latlng.lat, lng: latlng.lng };
 }"""
+# Zoomed in on the point (placed clear of the legend, so not always at the centre), at rest.
 SETTLED_ON = """([lat, lng]) => {
     const map = window[TZMAP_CONFIG.map];
-    const centre = map.getCenter();
-    return map.getZoom() >= 14 && map.distance(centre, [lat, lng]) < 50;
+    const moving = document.querySelector('.leaflet-zoom-anim') !== null;
+    return !moving && map.getZoom() >= 14 && map.getBounds().pad(-0.05).contains([lat, lng]);
 }"""
 SCREEN_POINT = """([lat, lng]) => {
     const map = window[TZMAP_CONFIG.map];

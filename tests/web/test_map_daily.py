@@ -8,6 +8,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page
 
+from app.vocab import PLAN_NONE_LABELS, STATUS_LABELS
 from tests.web.conftest import (
     PageLog,
     get_json,
@@ -303,3 +304,135 @@ def test_the_exported_file_opens_in_the_view_it_was_made_from(
         assert js(page, "tzmap.state.township") == town["code"]
         assert "OpenStreetMap" not in page.inner_text(".leaflet-control-layers-list")
         offline.assert_stayed_offline()
+
+
+# --- what a user walk-through found (issue 13) ----------------------------------------------
+
+SELECTION_CLEAR_OF_LEGEND = """() => {
+    const map = tzmap.map;
+    const layer = tzmap.layerOf(tzmap.state.project);
+    const rect = map.getContainer().getBoundingClientRect();
+    const legend = document.getElementById('tz-legend').getBoundingClientRect();
+    const ll = layer.getLatLng ? layer.getLatLng() : null;
+    const bounds = layer.getBounds ? layer.getBounds() : L.latLngBounds([ll, ll]);
+    const nw = map.latLngToContainerPoint(bounds.getNorthWest());
+    const se = map.latLngToContainerPoint(bounds.getSouthEast());
+    const left = rect.left + nw.x, top = rect.top + nw.y;
+    const right = rect.left + se.x, bottom = rect.top + se.y;
+    return right <= legend.left || left >= legend.right
+        || bottom <= legend.top || top >= legend.bottom;
+}"""
+
+
+def test_an_opened_project_is_not_hidden_under_the_legend(page: Page, live_server: str) -> None:
+    features = project_features(live_server, year=DEFAULT_YEAR)
+    points = [f["id"] for f in features if (f["geometry"] or {}).get("type") == "Point"]
+    lines = [f["id"] for f in features if (f["geometry"] or {}).get("type") == "LineString"]
+    # The drawer open and the legend open, at its widest (English): little map left beside it.
+    open_map(page, f"{live_server}/?lang=en&tab=table")
+    assert page.locator("#tz-legend .tz-legend-row").first.is_visible()
+    for project_id in (points[0], lines[0]):
+        wait_view_settled(page)
+        page.evaluate("(id) => tzmap.openProject(id, true)", project_id)
+        wait_view_settled(page)
+        assert js(page, SELECTION_CLEAR_OF_LEGEND), project_id
+
+
+def test_a_phone_shows_the_project_tapped_in_the_table(browser: Browser, live_server: str) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    try:
+        page = context.new_page()
+        open_map(page, f"{live_server}/?tab=table")
+        page.wait_for_selector("#tz-table tbody tr[data-id]")
+        row = page.locator("#tz-table tbody tr[data-id]").first
+        project_id = row.get_attribute("data-id")
+        row.locator("td").first.tap()
+        page.wait_for_function(
+            "(id) => tzmap.state.project === id && !document.getElementById('tz-project').hidden",
+            arg=project_id,
+        )
+        assert js(page, "tzmap.state.tab") == ""  # the drawer gave way to the panel
+        heading = page.locator("#tz-project h2")
+        box = heading.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844
+        point = page.evaluate(
+            """() => {
+                const r = document.querySelector('#tz-project h2').getBoundingClientRect();
+                const top = document.elementFromPoint(r.left + 5, r.top + r.height / 2);
+                return top !== null && document.getElementById('tz-project').contains(top);
+            }"""
+        )
+        assert point, "the project's heading is covered"
+        # One tap on its tab brings the table back.
+        page.locator("#tz-tab-table").tap()
+        page.wait_for_selector("#tz-table-pane:not([hidden])")
+    finally:
+        context.close()
+
+
+def test_the_drawer_has_a_close_button(page: Page, live_server: str) -> None:
+    open_map(page, f"{live_server}/?tab=charts")
+    assert page.locator("#tz-drawer-close").is_visible()
+    page.click("#tz-drawer-close")
+    assert js(page, "tzmap.state.tab") == ""
+    assert page.locator("#tz-charts-pane").is_hidden()
+    assert page.locator("#tz-drawer-close").is_hidden()
+    assert "tab=" not in page.url
+
+
+def test_plan_mode_names_the_status_filter_as_the_legend_does(page: Page, live_server: str) -> None:
+    open_map(page, live_server + "/")
+    label = "#tz-status-filter input[value=not_reported] ~ .tz-check-name"
+    assert page.inner_text(label) == STATUS_LABELS["zh"][None]
+    page.check("input[name=tz-mode][value=plan]")
+    assert page.inner_text(label) == PLAN_NONE_LABELS["zh"]
+    page.check("input[name=tz-mode][value=actual]")
+    assert page.inner_text(label) == STATUS_LABELS["zh"][None]
+
+
+def test_phone_users_may_zoom_the_page_and_reach_the_year_and_links(
+    browser: Browser, live_server: str
+) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    try:
+        page = context.new_page()
+        open_map(page, live_server + "/")
+        viewports = page.eval_on_selector_all(
+            "meta[name=viewport]", "nodes => nodes.map(n => n.content)"
+        )
+        assert viewports and not any("user-scalable=no" in v for v in viewports), viewports
+        for selector in ("#tz-year", "#tz-share", "#tz-extract"):
+            box = page.locator(selector).bounding_box()
+            assert box is not None and box["height"] >= 24, (selector, box)
+    finally:
+        context.close()
+
+
+def test_the_panel_writes_sizes_and_punctuation_in_the_page_language(
+    page: Page, live_server: str
+) -> None:
+    features = project_features(live_server, year=DEFAULT_YEAR)
+    line = next(
+        f
+        for f in features
+        if f["properties"]["length_km"] and len(f["properties"]["townships"]) > 1
+    )
+    km = f"{float(line['properties']['length_km']):.1f}".removesuffix(".0")  # no false precision
+    towns = line["properties"]["townships"]
+    open_map(page, f"{live_server}/?project={line['id']}")
+    page.wait_for_selector("#tz-project ol.tz-timeline li .tz-source")
+    fields = page.inner_text("#tz-project dl")
+    assert f"长度 {km} 公里" in fields and "km" not in fields
+    assert "、".join(towns) in fields
+    page.click("#tz-lang")
+    page.wait_for_function(
+        "() => document.querySelector('#tz-project dl').innerText.includes('km')"
+    )
+    fields = page.inner_text("#tz-project dl")
+    assert f"length {km} km" in fields and ", ".join(towns) in fields
+    source = page.inner_text("#tz-project ol.tz-timeline li .tz-source >> nth=0")
+    assert source.startswith("Source: ") and " (20" in source and ", characters " in source

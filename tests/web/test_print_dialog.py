@@ -80,7 +80,8 @@ def test_a3_landscape_sheet_of_exactly_what_is_on_screen(
     wait_view_settled(page)
     open_dialog(page)
     assert page.is_checked("input[name=tz-print-size][value=A4]")  # the defaults
-    assert page.is_checked("input[name=tz-print-orientation][value=portrait]")
+    # The sheet takes the shape of the map on screen (wider than tall on this desk screen).
+    assert page.is_checked("input[name=tz-print-orientation][value=landscape]")
     assert page.is_checked("input[name=tz-print-format][value=pdf]")
     assert page.is_checked("input[name=tz-print-lang][value=zh]")
     page.check("input[name=tz-print-size][value=A3]")
@@ -112,7 +113,8 @@ def test_a3_landscape_sheet_of_exactly_what_is_on_screen(
     download = downloading.value
     page.wait_for_selector("#tz-print-progress", state="hidden")
     assert len(print_requests(page_log)) == 1, "\n".join(print_requests(page_log))
-    assert download.suggested_filename == f"tongzhou-actual-{DEFAULT_YEAR}-{code}.pdf"
+    # Named after the township, as the server's UTF-8 file name gives it.
+    assert download.suggested_filename == f"tongzhou-actual-{DEFAULT_YEAR}-{SONGZHUANG}.pdf"
     assert download.suggested_filename in page.inner_text("#tz-print-done")
     assert page.locator("#tz-print-error").is_hidden()
 
@@ -148,6 +150,7 @@ def test_the_atlas_takes_the_filters_and_whole_townships(page: Page, live_server
         "mode": "plan",
         "year": "2024",
         "format": "png",
+        "orientation": "landscape",  # the screen's shape, as for one sheet
         "atlas": "township",
     }
     assert page.inner_text("#tz-print") == "打印乡镇图集"
@@ -384,7 +387,7 @@ def test_the_what_changed_pane_prints_its_comparison(
     with page.expect_download(timeout=PRINT_TIMEOUT_MS) as downloading:
         page.click("#tz-print")
     download = downloading.value
-    assert download.suggested_filename == f"tongzhou-changes-{since}-{reported}-{code}.pdf"
+    assert download.suggested_filename == f"tongzhou-changes-{since}-{reported}-{SONGZHUANG}.pdf"
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     assert page_sizes(path) == {(842, 1191)}  # A3 portrait
@@ -418,3 +421,21 @@ def test_the_what_changed_pane_prints_its_comparison(
     assert page.is_disabled("#tz-changes-print")
     assert "须早于" in page.inner_text("#tz-changes-pane")
     assert_no_errors(page_log)
+
+
+def test_the_sheet_takes_the_shape_of_the_map_until_one_is_chosen(
+    browser: Browser, live_server: str
+) -> None:
+    context = browser.new_context(viewport={"width": 800, "height": 1100}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        open_map(page, live_server + "/")
+        open_dialog(page)
+        assert page.is_checked("input[name=tz-print-orientation][value=portrait]")
+        page.check("input[name=tz-print-orientation][value=landscape]")
+        page.click("#tz-print-close")
+        page.set_viewport_size({"width": 800, "height": 1000})
+        open_dialog(page)  # the user's choice stays
+        assert page.is_checked("input[name=tz-print-orientation][value=landscape]")
+    finally:
+        context.close()

@@ -18,7 +18,14 @@ from playwright.sync_api import Browser, Download, Page, Route
 
 from app import readmodel
 from tests.conftest import catalogue_database, serve
-from tests.web.conftest import PageLog, js, open_map, project_features, set_year
+from tests.web.conftest import (
+    PageLog,
+    TamperedServer,
+    js,
+    open_map,
+    project_features,
+    set_year,
+)
 
 YEAR = 2022
 TOWNSHIP = "宋庄镇"
@@ -30,6 +37,10 @@ ZH_HEADERS = ["名称", "乡镇街道", "类别", "状态（实际进展）", "�
               "滞后于计划", "位置"]  # fmt: skip
 EN_HEADERS = ["Name", "Townships", "Category", "Status (actual)", "Year · milestone",
               "Target (year · status)", "Behind plan", "Location"]  # fmt: skip
+# The downloads split the combined cells, so a spreadsheet sorts and filters years as numbers.
+ZH_SHEET_HEADERS = ["id", "名称", "乡镇街道", "类别", "状态（实际进展）", "进展年份", "进展",
+                    "目标年份", "目标状态", "滞后于计划", "位置"]  # fmt: skip
+SHEET_YEAR, SHEET_MILESTONE, SHEET_TARGET_YEAR, SHEET_TARGET_STATUS = 5, 6, 7, 8
 ROWS = "#tz-table tbody tr"
 
 
@@ -128,6 +139,26 @@ def read_csv(path: Path) -> tuple[bytes, list[list[str]]]:
     return raw, list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
 
 
+def as_sheet(page: Page, shown: list[list[str]], base: str) -> list[list[str]]:
+    """The rows a download should hold for the rows on screen: the combined cells (year ·
+    milestone, target year · status) split into their own columns, each value the API's."""
+    features = {f["id"]: f["properties"] for f in api_features(base, township=TOWNSHIP)}
+    names = js(page, "() => Object.fromEntries(tzmap.statuses.map(s => [s, tzmap.statusName(s)]))")
+    rows = []
+    for row in shown:
+        p = features[row[0]]
+        year = "" if p["status_year"] is None else str(p["status_year"])
+        milestone = p["milestone"] or ""
+        target_year = "" if p["target_year"] is None else str(p["target_year"])
+        target_status = names[p["target_status"]] if p["target_status"] else ""
+        # The screen shows the same values, combined.
+        assert row[5] == (" · ".join(v for v in (year, milestone) if v) or "—"), row
+        assert row[6] == (f"{target_year} · {target_status}" if target_status else "—"), row
+        rows.append([*row[:5], year, milestone, target_year, target_status, *row[7:]])
+    assert any(r[SHEET_MILESTONE] for r in rows) and any(r[SHEET_TARGET_STATUS] for r in rows)
+    return rows
+
+
 # --- what the table lists ------------------------------------------------------------------
 
 
@@ -207,6 +238,120 @@ def test_sorting_by_status_follows_the_lifecycle_and_reverses(
     assert_no_errors(page_log)
 
 
+FOCUSED_SORT = """() => {
+    const node = document.activeElement;
+    const sort = node && node.matches('#tz-table thead th button.tz-sort');
+    if (sort) { return node.closest('th').dataset.key; }
+    return node ? node.tagName : null;
+}"""
+
+
+def test_enter_or_space_on_a_header_sorts_and_keeps_the_focus(
+    page: Page, page_log: PageLog, server: TableServer
+) -> None:
+    """A keyboard user sorts column after column: the focus stays on the header they pressed,
+    also when the map redraws the table (another year)."""
+    open_table(page, f"{server.url}/?township={server.township}&tab=table")
+    page.focus("#tz-table thead th[data-key='status'] button")
+
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#tz-table th[data-key='status']", "aria-sort") == "ascending"
+    assert js(page, FOCUSED_SORT) == "status"
+    page.keyboard.press("Space")
+    assert page.get_attribute("#tz-table th[data-key='status']", "aria-sort") == "descending"
+    assert js(page, FOCUSED_SORT) == "status"
+
+    # Tab goes on to the next header, which sorts in its turn and keeps the focus.
+    page.keyboard.press("Tab")
+    assert js(page, FOCUSED_SORT) == "year"
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#tz-table th[data-key='year']", "aria-sort") == "ascending"
+    assert js(page, FOCUSED_SORT) == "year"
+
+    # Another year redraws the whole table: the focus is still on the same column's control.
+    set_year(page, 2021)
+    page.wait_for_selector("#tz-table-pane[data-drawn='2021']")
+    assert js(page, FOCUSED_SORT) == "year"
+    assert_no_errors(page_log)
+
+
+# --- an empty selection --------------------------------------------------------------------
+
+EMPTY = "#tz-table-pane .tz-table-empty"
+
+
+def assert_downloads(page: Page, enabled: bool) -> None:
+    for button in ("#tz-table-csv", "#tz-table-xlsx"):
+        assert page.is_enabled(button) == enabled, button
+
+
+def test_no_category_says_so_and_offers_no_download(
+    page: Page, page_log: PageLog, server: TableServer
+) -> None:
+    open_table(page, f"{server.url}/?township={server.township}&tab=table")
+    assert page.locator(EMPTY).is_hidden()
+    assert_downloads(page, True)
+
+    page.click("#tz-category-filter .tz-facet-all button:nth-child(2)")  # none
+    page.wait_for_selector(f"{EMPTY}:not([hidden])")
+    assert row_ids(page) == []
+    text = page.inner_text(EMPTY)
+    assert "当前筛选没有选中任何项目" in text and "类别" in text, text
+    assert_downloads(page, False)
+
+    page.click("#tz-lang")
+    page.wait_for_function(f"() => document.querySelector('{EMPTY}').textContent"
+                           ".includes('No project matches the current filters')")  # fmt: skip
+    assert "categor" in page.inner_text(EMPTY)
+
+    page.click("#tz-category-filter .tz-facet-all button:nth-child(1)")  # all
+    page.wait_for_selector(f"{EMPTY}[hidden]", state="attached")
+    assert row_ids(page)
+    assert_downloads(page, True)
+    assert_no_errors(page_log)
+
+
+def test_behind_plan_with_nothing_to_judge_says_so(
+    page: Page, page_log: PageLog, server: TableServer
+) -> None:
+    """Reports reach 2022 and the first target falls later: the table says nothing can be judged
+    behind plan yet rather than a bare 0."""
+    features = api_features(server.url)
+    assert all(f["properties"]["planned_year"] is None for f in features), "no target by 2022"
+    open_table(page, f"{server.url}/?year={YEAR}&behind=1&tab=table")
+    assert js(page, "tzmap.reportedYear()") == YEAR
+    page.wait_for_selector(f"{EMPTY}:not([hidden])")
+    assert row_ids(page) == []
+    text = page.inner_text(EMPTY)
+    assert "尚无项目可判断是否滞后于计划" in text and str(YEAR) in text, text
+    assert_downloads(page, False)
+
+    page.click("#tz-lang")
+    page.wait_for_function(f"() => document.querySelector('{EMPTY}').textContent"
+                           ".includes('can be judged behind plan yet')")  # fmt: skip
+    assert_no_errors(page_log)
+
+
+def test_behind_plan_with_none_behind_in_the_filters_says_so(
+    page: Page, page_log: PageLog, tampered_server: TamperedServer
+) -> None:
+    """With a project late in 2022, a category without a late project lists none, and the table
+    says that none of the selection is behind plan (not that nothing can be judged)."""
+    base = tampered_server.url
+    late = next(f for f in project_features(base, year=YEAR) if f["id"] == tampered_server.late_id)
+    open_table(page, f"{base}/?year={YEAR}&behind=1&tab=table")
+    assert row_ids(page) == [tampered_server.late_id]
+    assert page.locator(EMPTY).is_hidden()
+
+    other = "rail" if late["properties"]["category"] != "rail" else "road"
+    open_table(page, f"{base}/?year={YEAR}&behind=1&category={other}&tab=table")
+    page.wait_for_selector(f"{EMPTY}:not([hidden])")
+    text = page.inner_text(EMPTY)
+    assert "没有滞后于计划的项目" in text and "尚无项目可判断" not in text, text
+    assert_downloads(page, False)
+    assert_no_errors(page_log)
+
+
 # --- synced with the map -------------------------------------------------------------------
 
 
@@ -283,22 +428,24 @@ def test_csv_download_holds_the_rows_in_their_order_and_escapes_formulas(
     shown = cell_texts(page)
 
     file = download(page, "#tz-table-csv")
-    assert file.suggested_filename == f"tongzhou-projects-{YEAR}.csv"
+    # Named after the view: the year and the township's name (the browser keeps it whole).
+    assert file.suggested_filename == f"tongzhou-projects-{YEAR}-{TOWNSHIP}.csv"
     path = tmp_path / file.suggested_filename
     file.save_as(path)
     raw, rows = read_csv(path)
     assert raw.startswith(b"\xef\xbb\xbf"), "a byte order mark, so Excel reads UTF-8"
     assert b"\r\n" in raw
 
-    assert rows[0] == ["id", *ZH_HEADERS]
+    assert rows[0] == ZH_SHEET_HEADERS
     assert [r[0] for r in rows[1:]] == [r[0] for r in shown]
     by_id = {r[0]: r for r in rows[1:]}
     assert by_id[server.formula_id][1] == "'" + FORMULA_NAME
     assert by_id[server.quoted_id][1] == QUOTED_NAME
     assert b'"Songzhuang ""art"", town"' in raw
-    # Everything else is the text of the cells, word for word.
+    # Everything else is the text of the cells, word for word, the year and the milestone, the
+    # target year and status each in a column of its own.
     unescaped = [[c[1:] if c.startswith("'") else c for c in r] for r in rows[1:]]
-    assert unescaped == shown
+    assert unescaped == as_sheet(page, shown, server.url)
     assert_no_errors(page_log)
 
 
@@ -313,18 +460,49 @@ def test_xlsx_download_opens_with_the_same_rows(
     assert not any(library in url for url in page_log.requests), "loaded only when asked for"
 
     file = download(page, "#tz-table-xlsx")
-    assert file.suggested_filename == f"tongzhou-projects-{YEAR}.xlsx"
+    assert file.suggested_filename == f"tongzhou-projects-{YEAR}-{TOWNSHIP}.xlsx"
     path = tmp_path / file.suggested_filename
     file.save_as(path)
     sheet = openpyxl.load_workbook(path, read_only=True).active
-    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    assert rows[0] == ["id", *ZH_HEADERS]
-    assert rows[1:] == shown
+    values = list(sheet.iter_rows(values_only=True))
+    rows = [["" if v is None else str(v) for v in row] for row in values]
+    assert rows[0] == ZH_SHEET_HEADERS
+    assert rows[1:] == as_sheet(page, shown, server.url)
+    # Years are numbers, so Excel sorts and filters them as years; the milestone is text.
+    for row in values[1:]:
+        for column in (SHEET_YEAR, SHEET_TARGET_YEAR):
+            assert row[column] is None or isinstance(row[column], int), row
+    assert any(isinstance(row[SHEET_TARGET_YEAR], int) for row in values[1:])
     assert next(r for r in rows if r[0] == server.formula_id)[1] == FORMULA_NAME  # text, not =2
 
     # A second download does not load the library again.
     download(page, "#tz-table-xlsx")
     assert sum(library in url for url in page_log.requests) == 1
+    assert_no_errors(page_log)
+
+
+def test_download_names_follow_the_view(page: Page, page_log: PageLog, server: TableServer) -> None:
+    """The year, plan and the township's name; no township, no name."""
+    open_table(page, f"{server.url}/?year=2024&mode=plan&tab=table")
+    assert download(page, "#tz-table-csv").suggested_filename == "tongzhou-projects-2024-plan.csv"
+    # A plan has a year and no milestone.
+    assert js(page, "tztable.rows()[0]")[4:9] == ["状态（计划目标）", "计划年份", "目标年份",
+                                                  "目标状态", "滞后于计划"]  # fmt: skip
+    open_table(page, f"{server.url}/?year=2024&mode=plan&township={TOWNSHIP}&tab=table")
+    assert download(page, "#tz-table-csv").suggested_filename == (
+        f"tongzhou-projects-2024-plan-{TOWNSHIP}.csv"
+    )
+    assert_no_errors(page_log)
+
+
+def test_a_township_name_of_markup_makes_a_safe_file_name(
+    page: Page, page_log: PageLog, tampered_server: TamperedServer
+) -> None:
+    """Characters a file system or a browser refuses become one underscore each run."""
+    base = tampered_server.url
+    open_table(page, f"{base}/?year={YEAR}&township={tampered_server.evil_township}&tab=table")
+    name = download(page, "#tz-table-csv").suggested_filename
+    assert name == f"tongzhou-projects-{YEAR}-b id=_tz-evil-township_镇_b.csv"
     assert_no_errors(page_log)
 
 
