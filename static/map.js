@@ -43,7 +43,7 @@
       choropleth: '乡镇内所选项目数', gcj: '已按GCJ-02坐标偏移叠加', chars: '字符',
       afterReports: '{reported}年以后尚无年度进展报告：{year}年的“实际进展”为{reported}年报告所述状态及此后审核通过的更新，不一定是{year}年的全部实际情况。',
       signInToRead: '本地图需登录后查看。', file: '上传的文件',
-      tableTab: '项目表', chartsTab: '进展图表', changesTab: '年度变化', closeDrawer: '收起',
+      tableTab: '项目表', chartsTab: '进展图表', changesTab: '年度变化', closeDrawer: '收起', skipToTable: '跳到项目表',
       countsAfter: '{year}年项目数（据{reported}年报告及此后审核通过的更新）', countsPlan: '{year}年底计划应达状态',
       behindNotYet: '最新年度报告截至{reported}年，最早的计划目标在{first}年：尚无项目可判断是否滞后于计划。',
       behindNoReport: '尚无年度进展报告，无法判断是否滞后于计划。',
@@ -91,7 +91,7 @@
       signInToRead: 'Sign in to see this map.', file: 'uploaded file', river: 'River (approximate)',
       expressway: 'Expressway (approximate)', road: 'Road (approximate)', chars: 'characters',
       yes: 'yes', no: 'no', length: 'length', area: 'area',
-      tableTab: 'Table', chartsTab: 'Charts', changesTab: 'What changed', closeDrawer: 'Close',
+      tableTab: 'Table', chartsTab: 'Charts', changesTab: 'What changed', closeDrawer: 'Close', skipToTable: 'Skip to the project table',
       countsAfter: 'Projects in {year} (as reported for {reported}, with the updates approved since)',
       countsPlan: 'Planned status at the end of {year}',
       behindNotYet: 'The latest annual report covers {reported}; the first planned target falls in {first}: no project can be judged behind plan yet.',
@@ -1332,6 +1332,11 @@
       });
     });
     document.getElementById('tz-drawer-close').addEventListener('click', function () { showTab(''); });
+    // The first stop of the keyboard: straight to the table, past the filters.
+    document.getElementById('tz-skip').addEventListener('click', function () {
+      showTab('table');
+      document.getElementById('tz-table-pane').focus();
+    });
     map.on('moveend', writeUrl);
     map.on('zoomend', fitLabels);
     map.on('moveend', function () {

@@ -82,6 +82,7 @@ def base_layers(tianditu_key: str | None) -> list[BaseLayer]:
 
 PANEL = """
 <div id="tz-panel" class="tz-panel" role="complementary">
+  <button id="tz-skip" type="button" class="tz-skip" data-i18n="skipToTable"></button>
   <header class="tz-head">
     <h1 id="tz-title" data-i18n="title"></h1>
     <button id="tz-lang" type="button" class="tz-small" aria-label="English / 中文"></button>
@@ -149,7 +150,7 @@ PANEL = """
       aria-controls="tz-drawer"></button>
   </div>
   <div id="tz-table-pane" class="tz-pane" role="tabpanel" aria-labelledby="tz-tab-table"
-    hidden></div>
+    tabindex="-1" hidden></div>
   <div id="tz-charts-pane" class="tz-pane" role="tabpanel" aria-labelledby="tz-tab-charts"
     hidden></div>
   <div id="tz-changes-pane" class="tz-pane" role="tabpanel" aria-labelledby="tz-tab-changes"

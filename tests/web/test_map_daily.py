@@ -436,3 +436,16 @@ def test_the_panel_writes_sizes_and_punctuation_in_the_page_language(
     assert f"length {km} km" in fields and ", ".join(towns) in fields
     source = page.inner_text("#tz-project ol.tz-timeline li .tz-source >> nth=0")
     assert source.startswith("Source: ") and " (20" in source and ", characters " in source
+
+
+def test_the_first_tab_stop_skips_to_the_table(page: Page, live_server: str) -> None:
+    open_map(page, live_server + "/")
+    page.keyboard.press("Tab")
+    assert js(page, "() => document.activeElement.id") == "tz-skip"
+    assert page.locator("#tz-skip").is_visible()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#tz-table tbody tr[data-id]")
+    assert js(page, "() => document.activeElement.id") == "tz-table-pane"
+    page.keyboard.press("Tab")
+    inside = "() => document.getElementById('tz-table-pane').contains(document.activeElement)"
+    assert js(page, inside)
