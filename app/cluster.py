@@ -237,15 +237,7 @@ class LocalCluster:
             os.unlink(pwfile.name)
         with (pgdata / "postgresql.conf").open("a") as conf:
             conf.write("\n# tzmap: private cluster settings\ninclude_if_exists = 'tzmap.conf'\n")
-        state: dict[str, object] = {
-            "pgdata": str(pgdata),
-            "bindir": str(install.bindir),
-            "postgres_version": install.version,
-            "port": free_port(),
-            "password": password,
-        }
-        self._write_state(state)
-        self._write_server_conf()
+        self._settle(pgdata, install, password)
 
     def _adopt(self, pgdata: Path) -> None:
         """Take back the cluster of this state directory whose state file was lost.
@@ -269,6 +261,11 @@ class LocalCluster:
             install.bindir / "postgres", "--single", "-D", pgdata, "postgres",
             input=f"ALTER ROLE {DB_USER} PASSWORD '{password}';\n",
         )  # fmt: skip
+        self._settle(pgdata, install, password)
+        log.warning("took back the cluster in %s (its state file was missing)", pgdata)
+
+    def _settle(self, pgdata: Path, install: PostgresInstall, password: str) -> None:
+        """Record the cluster in the state file, on a free port, with its server settings."""
         state: dict[str, object] = {
             "pgdata": str(pgdata),
             "bindir": str(install.bindir),
@@ -278,7 +275,6 @@ class LocalCluster:
         }
         self._write_state(state)
         self._write_server_conf()
-        log.warning("took back the cluster in %s (its state file was missing)", pgdata)
 
     def _write_server_conf(self) -> None:
         conf = self.pgdata / "tzmap.conf"

@@ -493,6 +493,13 @@ def test_settings_add_approval_number_and_internal_marking(loaded_db: str, tmp_p
         ({"title": "标" * 81}, "at most 80"),
         ({"title": "第一行\n第二行"}, "one line of plain text"),
         ({"title": "bidi\u202eevil"}, "one line of plain text"),
+        ({"since": 2022, "year": 2022}, "since 2022 must be earlier than year 2022"),
+        ({"since": 2024, "year": 2022}, "must be earlier than year 2022"),
+        ({"since": 2040}, "must be earlier than year"),  # the default year, the last reported
+        ({"since": 1999, "year": 2022}, "since 1999 is out of range 2000–2050"),
+        ({"since": 2021, "mode": "plan"}, "does not apply with mode=plan"),
+        ({"since": 2021, "atlas": "township"}, "does not apply to the township atlas"),
+        ({"since": "last year"}, "since"),
     ],
 )
 def test_bad_parameters_are_problems_and_no_file(
@@ -946,28 +953,6 @@ def test_since_a_year_no_report_covers_says_whose_report(
     title, headline, column = (squeezed(w.format(**words)) for w in wanted)
     assert title in sheet and headline in sheet
     assert title in table and column in table
-
-
-@pytest.mark.parametrize(
-    ("params", "detail"),
-    [
-        ({"since": 2022, "year": 2022}, "since 2022 must be earlier than year 2022"),
-        ({"since": 2024, "year": 2022}, "must be earlier than year 2022"),
-        ({"since": 2040}, "must be earlier than year"),  # the default year, the last reported
-        ({"since": 1999, "year": 2022}, "since 1999 is out of range 2000–2050"),
-        ({"since": 2021, "mode": "plan"}, "does not apply with mode=plan"),
-        ({"since": 2021, "atlas": "township"}, "does not apply to the township atlas"),
-        ({"since": "last year"}, "since"),
-    ],
-)
-def test_bad_since_is_a_problem_and_no_file(
-    client: TestClient, params: dict[str, Any], detail: str
-) -> None:
-    response = client.get("/print", params=params)
-    assert response.status_code == 400, response.text
-    assert response.headers["content-type"] == PROBLEM
-    assert "content-disposition" not in response.headers
-    assert detail in response.json()["detail"]
 
 
 def test_cli_prints_a_comparison_since(

@@ -6,16 +6,15 @@ the standalone export, offline."""
 
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Browser, Page
 
 from app.vocab import PLAN_YEARS, STATUS_LABELS
 from tests.web.conftest import PageLog, get_json, js, open_map, project_features, township_features
+from tests.web.test_map import opened_offline
 
 YEARS = [2021, 2022, 2023, 2024, 2025, 2026]
 RANKS = ["not_reported", "planned", "under_construction", "completed", "in_service"]
@@ -340,29 +339,6 @@ def test_language_toggle_switches_the_captions(
 # --- the standalone export -----------------------------------------------------------------
 
 
-@contextmanager
-def opened_offline(browser: Browser, path: Path) -> Iterator[tuple[Page, PageLog, list[str]]]:
-    """A saved file opened as file:// with no network: every other request is aborted."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, offline=True)
-    blocked: list[str] = []
-
-    def block(route: Route) -> None:
-        if route.request.url.startswith("file:"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    try:
-        context.route("**/*", block)
-        log = PageLog()
-        page = log.watch(context.new_page())
-        open_map(page, path.as_uri())
-        yield page, log, blocked
-    finally:
-        context.close()
-
-
 def test_export_has_working_charts_and_comparison_offline(
     browser: Browser, live_server: str, town: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -375,7 +351,8 @@ def test_export_has_working_charts_and_comparison_offline(
         path.write_bytes(response.read())
     reported = reported_year(live_server)
 
-    with opened_offline(browser, path) as (page, log, blocked):
+    with opened_offline(browser, path) as offline:
+        page, log, blocked = offline.page, offline.log, offline.blocked
         page.click("#tz-tab-charts")
         pane_ready(page, "charts")
         shown = status_counts(read_table(page, "status-by-year"))

@@ -7,14 +7,13 @@ import csv
 import io
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from playwright.sync_api import Browser, Download, Page, Route
+from playwright.sync_api import Browser, Download, Page
 
 from app import readmodel
 from tests.conftest import catalogue_database, serve
@@ -26,6 +25,7 @@ from tests.web.conftest import (
     project_features,
     set_year,
 )
+from tests.web.test_map import opened_offline
 
 YEAR = 2022
 TOWNSHIP = "宋庄镇"
@@ -567,29 +567,6 @@ def test_language_toggle_switches_the_headers_and_the_cells(
 # --- the standalone file and a phone -------------------------------------------------------
 
 
-@contextmanager
-def opened_offline(browser: Browser, path: Path) -> Iterator[tuple[Page, PageLog, list[str]]]:
-    """A saved file opened as file:// in a context with no network at all."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, offline=True)
-    blocked: list[str] = []
-
-    def block(route: Route) -> None:
-        if route.request.url.startswith("file:"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    try:
-        context.route("**/*", block)
-        log = PageLog()
-        page = log.watch(context.new_page())
-        open_map(page, path.as_uri())
-        yield page, log, blocked
-    finally:
-        context.close()
-
-
 def test_standalone_export_has_the_table_and_its_csv(
     browser: Browser, server: TableServer, tmp_path: Path
 ) -> None:
@@ -603,7 +580,8 @@ def test_standalone_export_has_the_table_and_its_csv(
     path = tmp_path / "export.html"
     path.write_bytes(html)
 
-    with opened_offline(browser, path) as (page, log, blocked):
+    with opened_offline(browser, path) as offline:
+        page, log, blocked = offline.page, offline.log, offline.blocked
         page.click("#tz-tab-table")
         page.wait_for_selector("#tz-table-pane:not([hidden])")
         assert sorted(row_ids(page)) == sorted(f["id"] for f in expected)
