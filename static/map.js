@@ -1480,6 +1480,9 @@
     },
     matches: function (f, options) { return visible(f, options && options.ignoreStatus ? 'status' : undefined); },
     shownStatus: shownStatus,
+    // Whether any project can be judged behind plan in the year shown, and if not, why.
+    behindJudgeable: behindJudgeable,
+    behindNote: behindNote,
     // The print dialog for the comparison of two years (the "what changed" pane), if a server
     // can print: not in a standalone export.
     canPrint: function () { return !CFG.embedded && Boolean(CFG.printUrl); },

@@ -26,9 +26,7 @@
       sheetTargetYear: '目标年份', sheetTargetStatus: '目标状态',
       empty: '当前筛选没有选中任何项目。', emptyNoStatus: '当前筛选没有选中任何项目：没有勾选任何状态。',
       emptyNoCategory: '当前筛选没有选中任何项目：没有勾选任何类别。',
-      emptyBehind: '当前筛选下没有滞后于计划的项目。',
-      emptyNotJudged: '尚无项目可判断是否滞后于计划：最新年度报告截至{reported}年，最早的计划目标在{first}年。',
-      emptyNoReport: '尚无年度进展报告，无法判断是否滞后于计划。'
+      emptyBehind: '当前筛选下没有滞后于计划的项目。'
     },
     en: {
       name: 'Name', townships: 'Townships', category: 'Category', statusActual: 'Status (actual)',
@@ -42,9 +40,7 @@
       empty: 'No project matches the current filters.',
       emptyNoStatus: 'No project matches the current filters: no status is chosen.',
       emptyNoCategory: 'No project matches the current filters: no category is chosen.',
-      emptyBehind: 'No project in the current filters is behind plan.',
-      emptyNotJudged: 'No project can be judged behind plan yet: the latest annual report covers {reported}; the first planned target falls in {first}.',
-      emptyNoReport: 'No annual progress report yet: nothing can be judged behind plan.'
+      emptyBehind: 'No project in the current filters is behind plan.'
     }
   };
 
@@ -302,40 +298,19 @@
   }
 
   // An empty table says why: no status or no category chosen; behind plan when nothing can be
-  // judged yet (no report, or no target due in a year a report covers: the map's own test), or
-  // none of the selection is late; else the filters select nothing.
-  var explained = 0;  // the latest explanation: an older one that answers late is dropped
+  // judged yet (the map's own test and words), or none of the selection is late; else the
+  // filters select nothing.
   function explainEmpty(rows) {
-    explained += 1;
-    var asked = explained;
     var state = tzmap.state;
     if (rows) { empty.hidden = true; empty.textContent = ''; return; }
     function say(text) {
-      if (asked !== explained) { return; }
       empty.textContent = text;
       empty.hidden = false;
     }
     if (!state.statuses.length) { say(t('emptyNoStatus')); return; }
     if (state.categories && !state.categories.length) { say(t('emptyNoCategory')); return; }
     if (!state.behind) { say(t('empty')); return; }
-    var reported = tzmap.reportedYear();
-    if (reported === null || reported === undefined) { say(t('emptyNoReport')); return; }
-    var year = view.year;
-    tzmap.projectsOf(year).then(function (all) {
-      var last = Math.min(year, reported);
-      var judgeable = all.some(function (f) {
-        var due = f.properties.planned_year;
-        return due !== null && due !== undefined && due <= last;
-      });
-      if (judgeable) { say(t('emptyBehind')); return; }
-      var first = null;
-      all.forEach(function (f) {
-        [f.properties.planned_year, f.properties.target_year].forEach(function (y) {
-          if (y !== null && y !== undefined && (first === null || y < first)) { first = y; }
-        });
-      });
-      say(t('emptyNotJudged', { reported: reported, first: first === null ? '—' : first }));
-    }, function () { say(t('emptyBehind')); });
+    say(tzmap.behindJudgeable() ? t('emptyBehind') : tzmap.behindNote());
   }
 
   // --- synced with the map -----------------------------------------------------------------
