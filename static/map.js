@@ -622,13 +622,13 @@
 
   // While the townships' boundaries are not official (the shipped ones are schematic), which
   // township a project lies in is an estimate: the note says so, from the loaded data.
-  var BOUNDARY_ORDER = ['official', 'approximate', 'schematic'];
   function membershipNote() {
+    var order = VOCAB.boundaryQualities;  // best first
     var least = -1;
     current.townships.forEach(function (f) {
-      least = Math.max(least, BOUNDARY_ORDER.indexOf(f.properties.boundary_quality));
+      least = Math.max(least, order.indexOf(f.properties.boundary_quality));
     });
-    var quality = BOUNDARY_ORDER[least];
+    var quality = order[least];
     return quality && quality !== 'official' ? VOCAB.membershipNotes[state.lang][quality] || '' : '';
   }
 

@@ -237,6 +237,7 @@ def vocabulary() -> dict[str, Any]:
         # Said wherever the page answers by township while the boundaries are not official.
         "boundaryQualityNames": vocab.BOUNDARY_QUALITY_LABELS,
         "membershipNotes": vocab.TOWNSHIP_MEMBERSHIP_NOTES,
+        "boundaryQualities": list(vocab.BOUNDARY_QUALITIES),  # best first
         "moves": list(vocab.MOVES),
         "moveNames": vocab.MOVE_LABELS,
         "moveColours": vocab.MOVE_COLOURS,
