@@ -8,7 +8,7 @@ import re
 import subprocess
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -530,29 +530,27 @@ def test_font_lookup_refuses_rather_than_tofu() -> None:
         find_cjk_font(("No Such Font Family",))
 
 
-def test_cli_prints_offline(
-    loaded_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def tzmap_cli(loaded_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Any]]:
+    """`tzmap ARGS…` run in process against the loaded database: its click result."""
     from app.cli import main
     from app.settings import get_settings
 
     monkeypatch.setenv("DATABASE_URL", loaded_db)
     get_settings.cache_clear()
-    try:
-        runner = CliRunner()
-        out = tmp_path / "songzhuang.png"
-        result = runner.invoke(
-            main, ["print", "--township", TOWNSHIP, "--dpi", "50", "-o", str(out)]
-        )
-        assert result.exit_code == 0, result.output
-        assert out.read_bytes().startswith(b"\x89PNG")
-        bad = runner.invoke(
-            main, ["print", "--township", "不存在镇", "-o", str(tmp_path / "x.pdf")]
-        )
-        assert bad.exit_code == 1 and "unknown" in bad.output
-        assert not (tmp_path / "x.pdf").exists()
-    finally:
-        get_settings.cache_clear()
+    runner = CliRunner()
+    yield lambda *args: runner.invoke(main, [str(a) for a in args])
+    get_settings.cache_clear()
+
+
+def test_cli_prints_offline(tzmap_cli: Callable[..., Any], tmp_path: Path) -> None:
+    out = tmp_path / "songzhuang.png"
+    result = tzmap_cli("print", "--township", TOWNSHIP, "--dpi", "50", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\x89PNG")
+    bad = tzmap_cli("print", "--township", "不存在镇", "-o", tmp_path / "x.pdf")
+    assert bad.exit_code == 1 and "unknown" in bad.output
+    assert not (tmp_path / "x.pdf").exists()
 
 
 def test_scale_bar_metres_are_ground_metres() -> None:
@@ -955,23 +953,12 @@ def test_since_a_year_no_report_covers_says_whose_report(
     assert title in table and column in table
 
 
-def test_cli_prints_a_comparison_since(
-    loaded_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from app.cli import main
-    from app.settings import get_settings
-
-    monkeypatch.setenv("DATABASE_URL", loaded_db)
-    get_settings.cache_clear()
-    try:
-        runner = CliRunner()
-        out = tmp_path / "changes.pdf"
-        args = ["print", "--township", TOWNSHIP, "--year", "2022", "--since", "2021"]
-        result = runner.invoke(main, [*args, "-o", str(out)])
-        assert result.exit_code == 0, result.output
-        assert squeezed("2021年至2022年状态变化") in squeezed(pdf_text(out)[0])
-        bad = runner.invoke(main, [*args[:-1], "2022", "-o", str(tmp_path / "x.pdf")])
-        assert bad.exit_code == 1 and "must be earlier than year 2022" in bad.output
-        assert not (tmp_path / "x.pdf").exists()
-    finally:
-        get_settings.cache_clear()
+def test_cli_prints_a_comparison_since(tzmap_cli: Callable[..., Any], tmp_path: Path) -> None:
+    out = tmp_path / "changes.pdf"
+    args = ["print", "--township", TOWNSHIP, "--year", "2022", "--since", "2021"]
+    result = tzmap_cli(*args, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert squeezed("2021年至2022年状态变化") in squeezed(pdf_text(out)[0])
+    bad = tzmap_cli(*args[:-1], "2022", "-o", tmp_path / "x.pdf")
+    assert bad.exit_code == 1 and "must be earlier than year 2022" in bad.output
+    assert not (tmp_path / "x.pdf").exists()

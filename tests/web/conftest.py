@@ -93,6 +93,17 @@ def page(browser: Browser, page_log: PageLog) -> Iterator[Page]:
     context.close()
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser: Browser, page_log: PageLog) -> Iterator[Page]:
+    """A fresh page on a phone-sized touch screen (PHONE), in a context of its own."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    yield page_log.watch(context.new_page())
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

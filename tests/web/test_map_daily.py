@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page
 
 from app.vocab import PLAN_NONE_LABELS, STATUS_LABELS
 from tests.web.conftest import (
+    PHONE,
     PageLog,
     get_json,
     js,
@@ -267,23 +268,15 @@ def test_an_online_base_map_that_cannot_load_gives_way_to_the_offline_one(
     assert js(page, "tzmap.state.base") == "offline"
 
 
-def test_a_phone_gets_the_legend_folded_and_large_targets(
-    browser: Browser, live_server: str
-) -> None:
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-    )
-    try:
-        page = context.new_page()
-        open_map(page, live_server + "/")
-        rows = page.locator("#tz-legend .tz-legend-row")
-        assert rows.first.is_hidden()
-        page.click("#tz-legend .tz-legend-head")
-        assert rows.first.is_visible()
-        box = page.locator("#tz-status-filter input").first.bounding_box()
-        assert box is not None and box["width"] >= 20 and box["height"] >= 20
-    finally:
-        context.close()
+def test_a_phone_gets_the_legend_folded_and_large_targets(phone: Page, live_server: str) -> None:
+    page = phone
+    open_map(page, live_server + "/")
+    rows = page.locator("#tz-legend .tz-legend-row")
+    assert rows.first.is_hidden()
+    page.click("#tz-legend .tz-legend-head")
+    assert rows.first.is_visible()
+    box = page.locator("#tz-status-filter input").first.bounding_box()
+    assert box is not None and box["width"] >= 20 and box["height"] >= 20
 
 
 def test_english_leaves_no_chinese_control_label(page: Page, live_server: str) -> None:
@@ -338,38 +331,32 @@ def test_an_opened_project_is_not_hidden_under_the_legend(page: Page, live_serve
         assert js(page, SELECTION_CLEAR_OF_LEGEND), project_id
 
 
-def test_a_phone_shows_the_project_tapped_in_the_table(browser: Browser, live_server: str) -> None:
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+def test_a_phone_shows_the_project_tapped_in_the_table(phone: Page, live_server: str) -> None:
+    page = phone
+    open_map(page, f"{live_server}/?tab=table")
+    page.wait_for_selector("#tz-table tbody tr[data-id]")
+    row = page.locator("#tz-table tbody tr[data-id]").first
+    project_id = row.get_attribute("data-id")
+    row.locator("td").first.tap()
+    page.wait_for_function(
+        "(id) => tzmap.state.project === id && !document.getElementById('tz-project').hidden",
+        arg=project_id,
     )
-    try:
-        page = context.new_page()
-        open_map(page, f"{live_server}/?tab=table")
-        page.wait_for_selector("#tz-table tbody tr[data-id]")
-        row = page.locator("#tz-table tbody tr[data-id]").first
-        project_id = row.get_attribute("data-id")
-        row.locator("td").first.tap()
-        page.wait_for_function(
-            "(id) => tzmap.state.project === id && !document.getElementById('tz-project').hidden",
-            arg=project_id,
-        )
-        assert js(page, "tzmap.state.tab") == ""  # the drawer gave way to the panel
-        heading = page.locator("#tz-project h2")
-        box = heading.bounding_box()
-        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844
-        point = page.evaluate(
-            """() => {
-                const r = document.querySelector('#tz-project h2').getBoundingClientRect();
-                const top = document.elementFromPoint(r.left + 5, r.top + r.height / 2);
-                return top !== null && document.getElementById('tz-project').contains(top);
-            }"""
-        )
-        assert point, "the project's heading is covered"
-        # One tap on its tab brings the table back.
-        page.locator("#tz-tab-table").tap()
-        page.wait_for_selector("#tz-table-pane:not([hidden])")
-    finally:
-        context.close()
+    assert js(page, "tzmap.state.tab") == ""  # the drawer gave way to the panel
+    heading = page.locator("#tz-project h2")
+    box = heading.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
+    point = page.evaluate(
+        """() => {
+            const r = document.querySelector('#tz-project h2').getBoundingClientRect();
+            const top = document.elementFromPoint(r.left + 5, r.top + r.height / 2);
+            return top !== null && document.getElementById('tz-project').contains(top);
+        }"""
+    )
+    assert point, "the project's heading is covered"
+    # One tap on its tab brings the table back.
+    page.locator("#tz-tab-table").tap()
+    page.wait_for_selector("#tz-table-pane:not([hidden])")
 
 
 def test_the_drawer_has_a_close_button(page: Page, live_server: str) -> None:
@@ -393,23 +380,17 @@ def test_plan_mode_names_the_status_filter_as_the_legend_does(page: Page, live_s
 
 
 def test_phone_users_may_zoom_the_page_and_reach_the_year_and_links(
-    browser: Browser, live_server: str
+    phone: Page, live_server: str
 ) -> None:
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    page = phone
+    open_map(page, live_server + "/")
+    viewports = page.eval_on_selector_all(
+        "meta[name=viewport]", "nodes => nodes.map(n => n.content)"
     )
-    try:
-        page = context.new_page()
-        open_map(page, live_server + "/")
-        viewports = page.eval_on_selector_all(
-            "meta[name=viewport]", "nodes => nodes.map(n => n.content)"
-        )
-        assert viewports and not any("user-scalable=no" in v for v in viewports), viewports
-        for selector in ("#tz-year", "#tz-share", "#tz-extract"):
-            box = page.locator(selector).bounding_box()
-            assert box is not None and box["height"] >= 24, (selector, box)
-    finally:
-        context.close()
+    assert viewports and not any("user-scalable=no" in v for v in viewports), viewports
+    for selector in ("#tz-year", "#tz-share", "#tz-extract"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None and box["height"] >= 24, (selector, box)
 
 
 def test_the_panel_writes_sizes_and_punctuation_in_the_page_language(
