@@ -64,17 +64,12 @@ def unseen_scores(request: pytest.FixtureRequest) -> list[str]:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    lines = config.stash.get(SCORES, [])
-    if lines:
-        terminalreporter.section(
-            "extract: status-and-year proposals against tests/extract/gold.json"
-        )
-        for line in lines:
-            terminalreporter.write_line(line)
-    unseen_lines = config.stash.get(UNSEEN_SCORES, [])
-    if unseen_lines:
-        terminalreporter.section(
-            "extract: proposals on texts written after the reader was frozen (extract/unseen/)"
-        )
-        for line in unseen_lines:
-            terminalreporter.write_line(line)
+    for key, title in (
+        (SCORES, "status-and-year proposals against tests/extract/gold.json"),
+        (UNSEEN_SCORES, "proposals on texts written after the reader was frozen (extract/unseen/)"),
+    ):
+        lines = config.stash.get(key, [])
+        if lines:
+            terminalreporter.section(f"extract: {title}")
+            for line in lines:
+                terminalreporter.write_line(line)
