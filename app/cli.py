@@ -209,40 +209,56 @@ def rebuild() -> None:
     click.echo(f"Read model rebuilt: {rows} rows (a project over the years it does not change).")
 
 
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One option per filter of app.filters.Filters, named as the URLs name it (--bbox-crs,
+    --behind-plan/--no-behind-plan); the command gets them by field name."""
+    import typing
+
+    from app.filters import Filters
+
+    for name, field in reversed(Filters.model_fields.items()):
+        option = "--" + (field.alias or name).replace("_", "-")
+        kinds = set(typing.get_args(field.annotation)) - {type(None)} or {field.annotation}
+        help_text = field.description or ""
+        if typing.get_origin(field.annotation) is list:
+            command = click.option(option, name, multiple=True, help=help_text + " (repeatable)")(
+                command
+            )
+        elif kinds == {bool}:
+            negative = "--no-" + option[2:]
+            command = click.option(f"{option}/{negative}", name, default=None, help=help_text)(
+                command
+            )
+        else:
+            kind = int if kinds == {int} else str
+            command = click.option(option, name, type=kind, help=help_text)(command)
+    return command
+
+
+def given_filters(options: dict[str, Any]) -> dict[str, Any]:
+    """The filter options given, as Filters takes them (the rest keep the model's defaults)."""
+    from app.filters import Filters
+
+    return {
+        name: list(value) if isinstance(value, tuple) else value
+        for name, value in options.items()
+        if name in Filters.model_fields and value not in (None, ())
+    }
+
+
 @main.command("export-html")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--township", multiple=True, help="Township name or code (repeatable).")
-@click.option("--category", multiple=True, help="Project category (repeatable).")
-@click.option("--programme", multiple=True, help="Programme id (repeatable).")
-@click.option("--behind-plan", is_flag=True, help="Only projects behind plan.")
-def export_html_command(
-    output: Path,
-    township: tuple[str, ...],
-    category: tuple[str, ...],
-    programme: tuple[str, ...],
-    behind_plan: bool,
-) -> None:
+@filter_options
+def export_html_command(output: Path, **filters: Any) -> None:
     """Write the map of a filtered view as one self-contained HTML file that opens offline."""
-    from app.crs import DEFAULT_CRS
     from app.errors import TzmapError
-    from app.query import MAX_LIMIT, ItemsQuery
+    from app.filters import Filters
     from app.webmap.export import embedded_data
     from app.webmap.page import map_page
 
-    query = ItemsQuery(
-        limit=MAX_LIMIT,
-        offset=0,
-        year_given=None,
-        datetime=None,
-        bbox=None,
-        crs=DEFAULT_CRS,
-        townships=list(township),
-        categories=list(category),
-        programmes=list(programme),
-        behind_plan=True if behind_plan else None,
-    )
     engine = make_engine(_database_url_or_fail(_settings()))
     try:
+        query = Filters.model_validate(given_filters(filters))
         with engine.connect() as conn:
             data = embedded_data(conn, query)
     except TzmapError as exc:
@@ -312,15 +328,7 @@ def extract_command(
     required=True,
     help="The file to write (.pdf or .png).",
 )
-@click.option("--year", type=int, help="Status as of this year (default: the latest reported).")
-@click.option("--mode", default="actual", help="actual (reported status) or plan (status due).")
-@click.option("--township", multiple=True, help="Township name or code (repeatable).")
-@click.option("--status", multiple=True, help="Status, or not_reported (repeatable).")
-@click.option("--category", multiple=True, help="Category (repeatable).")
-@click.option("--programme", multiple=True, help="Programme id (repeatable).")
-@click.option("--behind-plan/--on-schedule", default=None, help="Only late / only not late.")
-@click.option("--bbox", help="minx,miny,maxx,maxy (CRS84 unless --bbox-crs).")
-@click.option("--bbox-crs", help="CRS of --bbox, e.g. EPSG:4548.")
+@filter_options
 @click.option("--format", "format_", help="pdf or png (default: from the file name).")
 @click.option("--size", default="A4", help="A4 or A3.")
 @click.option("--orientation", default="portrait", help="portrait or landscape.")
@@ -328,20 +336,12 @@ def extract_command(
 @click.option("--page", type=int, help="The page a PNG shows (default 1).")
 @click.option("--lang", default="zh", help="zh or en, for the sheet's own words.")
 @click.option("--atlas", is_flag=True, help="Cover and one sheet per township.")
+@click.option("--title", help="The sheet's heading in place of the default subject.")
 @click.option(
     "--since", type=int, help="Compare with this earlier year: the projects whose status moved."
 )
 def print_command(
     output: Path,
-    year: int | None,
-    mode: str,
-    township: tuple[str, ...],
-    status: tuple[str, ...],
-    category: tuple[str, ...],
-    programme: tuple[str, ...],
-    behind_plan: bool | None,
-    bbox: str | None,
-    bbox_crs: str | None,
     format_: str | None,
     size: str,
     orientation: str,
@@ -349,25 +349,23 @@ def print_command(
     page: int | None,
     lang: str,
     atlas: bool,
+    title: str | None,
     since: int | None,
+    **filters: Any,
 ) -> None:
     """Print the map offline to a PDF or PNG: the same sheets as GET /print."""
     from app.errors import TzmapError
-    from app.printing import Marking, cjk_font, fetch, print_request, render
+    from app.printing.context import Marking
+    from app.printing.data import fetch
+    from app.printing.fonts import cjk_font
+    from app.printing.render import render
+    from app.printing.request import print_request
 
     settings = _settings()
     fmt = format_ or ("png" if output.suffix.lower() == ".png" else "pdf")
     try:
         request = print_request(
-            year=year,
-            mode=mode,
-            townships=list(township),
-            statuses=list(status),
-            categories=list(category),
-            programmes=list(programme),
-            behind_plan=behind_plan,
-            bbox=bbox,
-            bbox_crs=bbox_crs,
+            **given_filters(filters),
             format=fmt,
             size=size,
             orientation=orientation,
@@ -375,6 +373,7 @@ def print_command(
             lang=lang,
             atlas="township" if atlas else None,
             page=page,
+            title=title,
             since=since,
         )
         cjk_font()

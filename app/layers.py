@@ -1,12 +1,17 @@
 """The one registry of published layers: it feeds /collections, the items, the queryables, tiles
-and legends alike."""
+and legends alike; and what a request selects of a layer (select_features), shared by the feeds,
+the tiles, the prints, the standalone export and the benchmark."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy import ColumnElement, Connection
 from sqlalchemy.sql.selectable import Subquery
 
-from app import vocab
+from app import readmodel, vocab
+from app.filters import Filters, YearRange
+from app.queries.cql2 import Queryable, QueryableType
+from app.queries.filters import GEOMETRY, township_codes, where_clauses
 from app.queries.programmes import (
     INDICATOR_PROPERTIES,
     PROGRAMME_PROPERTIES,
@@ -17,6 +22,15 @@ from app.queries.projects import project_rows
 from app.queries.townships import PROPERTIES as TOWNSHIP_PROPERTIES
 from app.queries.townships import township_rows
 from app.readmodel import PROPERTIES as PROJECT_PROPERTIES
+
+
+@dataclass(frozen=True)
+class Property:
+    """A queryable property: filters (CQL2 and the layer's parameters) and sortby may use it."""
+
+    name: str
+    type: QueryableType
+    values: tuple[str, ...] | None = None  # the value domain when it is an enumeration
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,19 @@ class Layer:
     # Do its answers depend on which township a feature lies in? Then they say whether that is
     # estimated (no official boundaries imported) or not.
     township_membership: bool = False
+    queryables: tuple[Property, ...] = ()
+
+    def queryables_of(self, rows: Subquery) -> dict[str, Queryable]:
+        """The queryable properties bound to the columns of `rows` (the geometry is `geom`)."""
+        return {
+            p.name: Queryable(p.name, rows.c.geom if p.type == GEOMETRY else rows.c[p.name],
+                              p.type, p.values)
+            for p in self.queryables
+        }  # fmt: skip
+
+
+_GEOMETRY = Property(GEOMETRY, "geometry")
+_ID, _NAME = Property("id", "string"), Property("name", "string")
 
 
 LAYERS: dict[str, Layer] = {
@@ -70,6 +97,25 @@ LAYERS: dict[str, Layer] = {
             stored_features=True,
             keywords=("通州", "城市副中心", "projects", *vocab.CATEGORIES),
             township_membership=True,
+            queryables=(
+                _ID,
+                _NAME,
+                Property("category", "string", vocab.CATEGORIES),
+                Property("status", "string", vocab.STATUSES),
+                Property("status_year", "integer"),
+                Property("target_status", "string", vocab.STATUSES),
+                Property("target_year", "integer"),
+                Property("behind_plan", "boolean"),
+                Property("geometry_quality", "string", vocab.GEOMETRY_QUALITIES),
+                Property("townships", "string_array"),
+                Property("township_codes", "string_array"),
+                Property("programmes", "string_array"),
+                Property("aliases", "string_array"),
+                Property("cross_border", "boolean"),
+                Property("length_km", "number"),
+                Property("area_ha", "number"),
+                _GEOMETRY,
+            ),
         ),
         Layer(
             id="townships",
@@ -86,6 +132,16 @@ LAYERS: dict[str, Layer] = {
             tile_properties=tuple(p for p in TOWNSHIP_PROPERTIES if p != "source"),
             by_year=True,
             township_membership=True,
+            queryables=(
+                Property("code", "string"),
+                _NAME,
+                Property("kind", "string", vocab.TOWNSHIP_KINDS),
+                Property("boundary_quality", "string", vocab.BOUNDARY_QUALITIES),
+                Property("membership", "string", ("estimated", "official")),
+                Property("count_total", "integer"),
+                Property("count_behind_plan", "integer"),
+                _GEOMETRY,
+            ),
         ),
         Layer(
             id="programmes",
@@ -104,6 +160,15 @@ LAYERS: dict[str, Layer] = {
                 "target_year",
                 "located_count",
             ),
+            queryables=(
+                _ID,
+                _NAME,
+                Property("category", "string", vocab.CATEGORIES),
+                Property("target_year", "integer"),
+                Property("target_count", "number"),
+                Property("located_count", "integer"),
+                _GEOMETRY,
+            ),
         ),
         Layer(
             id="indicators",
@@ -112,6 +177,33 @@ LAYERS: dict[str, Layer] = {
             rows=lambda year: indicator_rows(),
             properties=INDICATOR_PROPERTIES,
             has_geometry=False,
+            queryables=(_ID, _NAME, Property("unit", "string")),
         ),
     )
 }
+
+
+@dataclass(frozen=True)
+class Selection:
+    years: YearRange
+    rows: Subquery
+    queryables: dict[str, Queryable]
+    where: list[ColumnElement[bool]]
+    township_codes: list[str]
+    # What the filters select, as a key: equal keys of one data version match the same rows.
+    key: str
+
+
+def select_features(
+    conn: Connection, layer: Layer, filters: Filters, state: readmodel.State | None = None
+) -> Selection:
+    """The rows of `layer` as of the year `filters` asks for (the latest reported by default),
+    and the WHERE clauses of its filters; raises InvalidParameter for what the layer refuses."""
+    state = state or readmodel.state(conn)
+    years = filters.years(state.default_year)
+    rows = layer.rows(years.year)
+    queryables = layer.queryables_of(rows)
+    codes = township_codes(conn, filters.township) if filters.township else []
+    where = where_clauses(layer.id, rows, queryables, filters, years, codes)
+    key = repr((state.version, layer.id, years, codes, sorted(filters.selection().items())))
+    return Selection(years, rows, queryables, where, codes, key)

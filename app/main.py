@@ -9,7 +9,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app.db import make_engine
-from app.deps import reader
+from app.dependencies import reader
 from app.migrate import head_revisions
 from app.routes import (
     apidocs,

@@ -44,14 +44,12 @@ from sqlalchemy import Connection, Engine, Select
 
 from app import scratch
 from app.cluster import free_port
-from app.crs import parse_crs
 from app.db import make_engine
-from app.layers import LAYERS
+from app.filters import ItemsParameters
+from app.layers import LAYERS, select_features
 from app.queries.features import Page, feature_page
 from app.queries.filters import order_by
-from app.queries.selection import select_features
 from app.queries.tiles import tile
-from app.query import ItemsQuery
 from app.settings import REPO_ROOT
 
 BOX_KM = 5.0
@@ -219,26 +217,22 @@ def sessions(stats: psycopg.Connection[Any]) -> int:
 
 def items_statement(conn: Connection, limit: int, offset: int) -> Select[Any]:
     """What the items route executes for ?limit=&offset= (app/routes/features.py `items`)."""
-    query = ItemsQuery(
-        limit, offset, year_given=None, datetime=None, bbox=None, crs=parse_crs(None)
-    )
+    query = ItemsParameters(limit=limit, offset=offset)
     selection = select_features(conn, LAYER, query)
-    rows = selection.rows
     return feature_page(
-        rows,
+        selection.rows,
         selection.where,
-        order_by(LAYER.id, rows, query.sortby),
+        order_by(selection.queryables, query.sort_keys),
         Page(query.limit, query.offset),
         LAYER.properties,
-        query.crs,
+        query.output_crs,
         LAYER.has_geometry,
     )
 
 
 def tile_statement(conn: Connection, z: int, x: int, y: int) -> Select[Any]:
     """What the tile route executes without filters (app/routes/tiles.py `vector_tile`)."""
-    query = ItemsQuery(100, 0, year_given=None, datetime=None, bbox=None, crs=parse_crs(None))
-    selection = select_features(conn, LAYER, query)
+    selection = select_features(conn, LAYER, ItemsParameters())
     return tile(
         selection.rows, selection.where, z, x, y, LAYER.id, LAYER.tile_properties, LAYER.tile_arrays
     )

@@ -26,7 +26,10 @@ from typing import Any
 from app import migrate, scratch
 from app.db import make_engine
 from app.geodata.load import load_catalogue
-from app.printing import Marking, fetch, print_request, render
+from app.printing.context import Marking
+from app.printing.data import fetch
+from app.printing.render import render
+from app.printing.request import print_request
 from app.settings import REPO_ROOT
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -34,10 +37,10 @@ SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
 # key → (what it prints, the parameters of GET /print); 张家湾镇 has the most projects.
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "district-a4": ("A4 district sheet, PDF", {}),
-    "township-a3": ("A3 township sheet, PDF", {"townships": ["张家湾镇"], "size": "A3"}),
+    "township-a3": ("A3 township sheet, PDF", {"township": ["张家湾镇"], "size": "A3"}),
     "township-png": (
         "A4 township sheet, PNG 150 dpi",
-        {"townships": ["张家湾镇"], "format": "png"},
+        {"township": ["张家湾镇"], "format": "png"},
     ),
     "atlas": ("atlas: cover + 22 townships, PDF", {"atlas": "township"}),
 }

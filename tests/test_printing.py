@@ -27,25 +27,18 @@ from pyproj import Geod, Transformer
 
 from app import vocab
 from app.db import make_engine
-from app.printing import (
-    CjkFontMissing,
-    Marking,
-    PrintData,
-    PrintRequest,
-    cjk_font,
-    fetch,
-    print_request,
-    render,
-)
 from app.printing.atlas import cover_boxes, summary_table
-from app.printing.context import Context
-from app.printing.fonts import find_cjk_font
+from app.printing.context import Context, Marking
+from app.printing.data import PrintData, fetch
+from app.printing.fonts import CjkFontMissing, cjk_font, find_cjk_font
 from app.printing.furniture import true_north_angle
 from app.printing.labels import status_label
 from app.printing.layout import page_for, sheet_layout
 from app.printing.legend import SAMPLE_W, Sample, category_rows, legend_rows, status_rows
 from app.printing.mapview import draw_projects, fit_frame, kind_of
 from app.printing.marginalia import summary
+from app.printing.render import render
+from app.printing.request import PrintRequest, print_request
 from app.printing.sheet import make_sheet
 from app.printing.style import (
     AREA_FILL_ALPHA,
@@ -149,10 +142,10 @@ def test_table_matches_the_items_api(
     asked = print_request(
         year=filters.get("year"),
         mode=filters.get("mode", "actual"),
-        townships=[filters["township"]] if "township" in filters else None,
-        statuses=[filters["status"]] if "status" in filters else None,
-        categories=filters.get("category"),
-        programmes=[filters["programme"]] if "programme" in filters else None,
+        township=[filters["township"]] if "township" in filters else [],
+        status=[filters["status"]] if "status" in filters else [],
+        category=filters.get("category", []),
+        programme=[filters["programme"]] if "programme" in filters else [],
         behind_plan={"true": True, "false": False}.get(filters.get("behind_plan", "")),
         bbox=filters.get("bbox"),
         bbox_crs=filters.get("bbox-crs"),
@@ -264,7 +257,7 @@ def test_map_area_is_drawn_in_the_legend_colours(
     engine = make_engine(loaded_db)
     try:
         with engine.connect() as conn:
-            projects = fetch(conn, print_request(townships=[TOWNSHIP])).projects
+            projects = fetch(conn, print_request(township=[TOWNSHIP])).projects
     finally:
         engine.dispose()
     kinds: dict[str, set[str]] = {}
@@ -280,7 +273,7 @@ def test_map_area_is_drawn_in_the_legend_colours(
 
 def test_late_projects_are_haloed_counted_and_flagged(loaded_db: str, tmp_path: Path) -> None:
     """The catalogue has no late project yet (reports reach 2022, targets 2023 on): mark some."""
-    asked = print_request(townships=["张家湾镇"])
+    asked = print_request(township=["张家湾镇"])
     engine = make_engine(loaded_db)
     try:
         with engine.connect() as conn:
@@ -518,7 +511,7 @@ def test_missing_cjk_font_is_a_503_problem(
     def missing() -> None:
         raise CjkFontMissing("no CJK font is installed; install fonts-noto-cjk")
 
-    monkeypatch.setattr("app.printing.cjk_font", missing)
+    monkeypatch.setattr("app.printing.fonts.cjk_font", missing)
     response = client.get("/print", params={"township": TOWNSHIP})
     assert response.status_code == 503
     assert response.headers["content-type"] == PROBLEM
@@ -575,7 +568,7 @@ def test_frame_uses_a_round_scale_that_fits() -> None:
 
 
 def test_wrapping_keeps_punctuation_off_the_line_start() -> None:
-    from app.printing import cjk_font
+    from app.printing.fonts import cjk_font
 
     lines = wrap(
         cjk_font(), "项目位置依据公开文件示意标绘，非测绘成果，不作为权属和界线依据。", 30, 8
@@ -586,7 +579,7 @@ def test_wrapping_keeps_punctuation_off_the_line_start() -> None:
 
 def test_wrapping_keeps_an_opening_bracket_with_what_follows() -> None:
     """A milestone's year was printed as 「……加快实施（」 over 「2022）」."""
-    from app.printing import cjk_font
+    from app.printing.fonts import cjk_font
 
     text = "图书城、京交团址加快实施（2022）"
     for width in range(20, 40):
@@ -861,10 +854,10 @@ def test_since_selects_exactly_the_projects_whose_status_moved(
         asked = print_request(
             year=reported,
             since=since,
-            townships=[filters["township"]] if "township" in filters else None,
-            categories=[filters["category"]] if "category" in filters else None,
-            programmes=[filters["programme"]] if "programme" in filters else None,
-            statuses=statuses,
+            township=[filters["township"]] if "township" in filters else [],
+            category=[filters["category"]] if "category" in filters else [],
+            programme=[filters["programme"]] if "programme" in filters else [],
+            status=statuses or [],
         )
         data = _fetched(loaded_db, asked)
         printed = {p.id: (p.status_since, p.status, p.move) for p in data.projects}
@@ -912,7 +905,7 @@ def test_since_sheet_shows_the_moves(client: TestClient, loaded_db: str, tmp_pat
             assert squeezed(name) not in table, name
 
     image = _map_pixels(path, tmp_path)
-    asked = print_request(townships=[TOWNSHIP], year=reported, since=since)
+    asked = print_request(township=[TOWNSHIP], year=reported, since=since)
     kinds: dict[str, set[str]] = {}
     for p in _fetched(loaded_db, asked).projects:
         if p.geometry is not None and p.move is not None:

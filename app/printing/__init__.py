@@ -1,22 +1,6 @@
 """Printed progress maps: PDF/PNG sheets, project tables and the township atlas.
 
-No FastAPI here: the /print route and `tzmap print` both call fetch() then render().
+No FastAPI here: the /print route and `tzmap print` both parse a PrintParameters (request), then
+call fetch (data) and render (render). The package imports nothing itself: what a print asks for
+is parsed without loading matplotlib and geopandas, which cost ~100 MB per worker.
 """
-
-from app.printing.context import Marking
-from app.printing.data import PrintData, fetch
-from app.printing.fonts import CjkFontMissing, cjk_font
-from app.printing.render import Rendered, render
-from app.printing.request import PrintRequest, print_request
-
-__all__ = [
-    "CjkFontMissing",
-    "Marking",
-    "PrintData",
-    "PrintRequest",
-    "Rendered",
-    "cjk_font",
-    "fetch",
-    "print_request",
-    "render",
-]

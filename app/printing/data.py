@@ -14,13 +14,12 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, case, func, select
 
-from app import vocab
+from app import readmodel, vocab
 from app.errors import InvalidParameter
-from app.layers import LAYERS
+from app.filters import Filters
+from app.layers import LAYERS, Selection, select_features
 from app.models import AuditLog, District, Document, Programme, Township
 from app.printing.request import PrintRequest, check_since
-from app.queries.selection import Selection, reported_year, select_features
-from app.query import ItemsQuery
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -186,9 +185,9 @@ def _programme_names(conn: Connection, asked: list[str]) -> dict[str, str]:
 
 
 def _bbox(conn: Connection, request: PrintRequest) -> tuple[float, float, float, float] | None:
-    if request.query.bbox is None:
+    if request.query.box is None:
         return None
-    (minx, miny, maxx, maxy), crs = request.query.bbox
+    (minx, miny, maxx, maxy), crs = request.query.box
     envelope = func.ST_MakeEnvelope(minx, miny, maxx, maxy, crs.srid)
     box = func.ST_Transform(envelope, vocab.METRIC_SRID)
     row = conn.execute(
@@ -202,9 +201,9 @@ def _updated(conn: Connection) -> date | None:
     return at.astimezone(BEIJING).date() if at is not None else None
 
 
-def _as_of(conn: Connection, query: ItemsQuery, year: int) -> dict[str, tuple[str | None, bool]]:
+def _as_of(conn: Connection, query: Filters, year: int) -> dict[str, tuple[str | None, bool]]:
     """Status and behind plan, as of `year`, of each project `query` selects."""
-    selection = select_features(conn, LAYERS["projects"], replace(query, year_given=year))
+    selection = select_features(conn, LAYERS["projects"], query.as_of(year))
     c = selection.rows.c
     rows = conn.execute(select(c.id, c.status, c.behind_plan).where(*selection.where))
     return {r.id: (r.status, bool(r.behind_plan)) for r in rows}
@@ -212,7 +211,7 @@ def _as_of(conn: Connection, query: ItemsQuery, year: int) -> dict[str, tuple[st
 
 def moved(
     conn: Connection,
-    query: ItemsQuery,
+    query: Filters,
     projects: list[ProjectRow],
     since: int,
     behind_plan: bool | None,
@@ -233,14 +232,14 @@ def moved(
 
 def fetch(conn: Connection, request: PrintRequest) -> PrintData:
     """Everything a print shows; raises InvalidParameter for unknown townships or programmes."""
-    reported = reported_year(conn)
+    reported = readmodel.state(conn).reported_year
     query = request.query
     if request.since is not None:  # the moves are found among every status, late or not
-        query = replace(query, statuses=[], behind_plan=None)
+        query = query.model_copy(update={"status": [], "behind_plan": None})
     selection = select_features(conn, LAYERS["projects"], query)
     year, codes = selection.years.year, selection.township_codes
     check_since(request.since, year)
-    programme_names = _programme_names(conn, request.query.programmes)
+    programme_names = _programme_names(conn, request.query.programme)
     projects = fetch_projects(conn, selection)
     if request.since is not None:
         projects = moved(conn, query, projects, request.since, request.query.behind_plan)

@@ -1,28 +1,20 @@
 """What a print asks for, parsed and checked: the feeds' filters plus paper, format and language.
 
-The route and the CLI both build a PrintRequest here, so they accept and refuse the same things.
+The route and the CLI both parse a PrintParameters here, so they accept and refuse the same
+things; it gives the PrintRequest the rest of the package reads.
 """
 
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Any, Literal, Self, cast
+
+from pydantic import Field, model_validator
 
 from app import vocab
-from app.crs import parse_crs
 from app.errors import InvalidParameter
+from app.filters import Filters, one_of
 from app.printing.labels import LANGS, Lang
-from app.query import (
-    MAX_LIMIT,
-    ItemsQuery,
-    Mode,
-    parse_bbox,
-    parse_categories,
-    parse_mode,
-    parse_statuses,
-    parse_year,
-    split_list,
-)
 
 Format = Literal["pdf", "png"]
 Size = Literal["A4", "A3"]
@@ -39,8 +31,7 @@ MAX_TITLE = 80
 
 @dataclass(frozen=True)
 class PrintRequest:
-    query: ItemsQuery  # the filters, exactly as the feeds take them
-    mode: Mode = "actual"
+    query: Filters  # the filters, exactly as the feeds take them
     format: Format = "pdf"
     size: Size = "A4"
     orientation: Orientation = "portrait"
@@ -51,6 +42,10 @@ class PrintRequest:
     title: str | None = None  # the user's own heading, in place of the default subject
     # Compare with this earlier year: only the projects whose status moved, coloured by the move.
     since: int | None = None
+
+    @property
+    def mode(self) -> str:
+        return self.query.mode
 
     @property
     def paper_mm(self) -> tuple[float, float]:
@@ -91,7 +86,7 @@ def _title(title: str | None) -> str | None:
     return text or None
 
 
-def _since(since: int | None, mode: Mode, atlas: bool) -> int | None:
+def _since(since: int | None, mode: str, atlas: bool) -> int | None:
     """The earlier year of a comparison; that it comes before the year is checked once the year
     is known (check_since, from fetch: the default year is the database's)."""
     if since is None:
@@ -111,67 +106,66 @@ def check_since(since: int | None, year: int) -> None:
         raise InvalidParameter(f"since {since} must be earlier than year {year}")
 
 
-def print_request(
-    *,
-    year: int | None = None,
-    mode: str = "actual",
-    townships: list[str] | None = None,
-    statuses: list[str] | None = None,
-    categories: list[str] | None = None,
-    programmes: list[str] | None = None,
-    behind_plan: bool | None = None,
-    bbox: str | None = None,
-    bbox_crs: str | None = None,
-    format: str = "pdf",
-    size: str = "A4",
-    orientation: str = "portrait",
-    dpi: int | None = None,
-    lang: str = "zh",
-    atlas: str | None = None,
-    page: int | None = None,
-    title: str | None = None,
-    since: int | None = None,
-) -> PrintRequest:
-    """Check every parameter; raises InvalidParameter naming what is valid. Townships and
-    programmes are checked against the database when the data is fetched."""
-    fmt = cast(Format, _choice(format, "format", ("pdf", "png")))
-    if year is not None:
-        parse_year(year, None, year)  # the range check; the default year needs the database
-    if atlas is not None:
-        _choice(atlas, "atlas", ("township",))
-    if page is not None and fmt != "png":
-        raise InvalidParameter("page applies to PNG only; a PDF holds every page")
-    if page is not None and page < 1:
-        raise InvalidParameter(f"page {page} is not valid; pages are numbered from 1")
-    query = ItemsQuery(
-        limit=MAX_LIMIT,
-        offset=0,
-        year_given=year,
-        datetime=None,
-        bbox=parse_bbox(bbox, bbox_crs),
-        crs=parse_crs(None),
-        townships=split_list(townships),
-        statuses=parse_statuses(split_list(statuses)),
-        mode=parse_mode(mode),
-        categories=parse_categories(split_list(categories)),
-        programmes=split_list(programmes),
-        behind_plan=behind_plan,
+class PrintParameters(Filters):
+    """The query parameters of GET /print and the options of `tzmap print`."""
+
+    format: str = Field("pdf", json_schema_extra=one_of("pdf", "png"))
+    size: str = Field("A4", json_schema_extra=one_of("A4", "A3"))
+    orientation: str = Field("portrait", json_schema_extra=one_of("portrait", "landscape"))
+    dpi: int | None = Field(
+        None,
+        json_schema_extra={"minimum": MIN_DPI, "maximum": MAX_DPI},
+        description="PNG only",
     )
-    compared = _since(since, query.mode, atlas is not None)
-    if year is not None:
-        check_since(compared, year)
-    return PrintRequest(
-        query=query,
-        mode=query.mode,
-        format=fmt,
-        size=cast(Size, _choice(size, "size", ("A4", "A3"))),
-        orientation=cast(
-            Orientation, _choice(orientation, "orientation", ("portrait", "landscape"))
-        ),
-        dpi=_dpi(dpi, fmt),
-        lang=cast(Lang, _choice(lang, "lang", LANGS)),
-        atlas=atlas is not None,
-        page=page or 1,
-        title=_title(title),
-        since=compared,
+    lang: str = Field("zh", json_schema_extra=one_of(*LANGS))
+    atlas: str | None = Field(None, json_schema_extra=one_of("township"))
+    page: int | None = Field(None, json_schema_extra={"minimum": 1}, description="PNG only")
+    title: str | None = Field(
+        None,
+        json_schema_extra={"maxLength": MAX_TITLE},
+        description="The sheet's heading in place of the default subject: one line of plain text",
     )
+    since: int | None = Field(
+        None,
+        json_schema_extra={"minimum": vocab.YEAR_MIN, "maximum": vocab.YEAR_MAX},
+        description="Compare with this earlier year: only the projects whose reported status "
+        "moved since, coloured by the move (not with mode=plan or atlas)",
+    )
+
+    @model_validator(mode="after")
+    def _check_print(self) -> Self:
+        self.request()
+        return self
+
+    def request(self) -> PrintRequest:
+        """Check every parameter; raises InvalidParameter naming what is valid. Townships and
+        programmes are checked against the database when the data is fetched."""
+        fmt = cast(Format, _choice(self.format, "format", ("pdf", "png")))
+        if self.atlas is not None:
+            _choice(self.atlas, "atlas", ("township",))
+        if self.page is not None and fmt != "png":
+            raise InvalidParameter("page applies to PNG only; a PDF holds every page")
+        if self.page is not None and self.page < 1:
+            raise InvalidParameter(f"page {self.page} is not valid; pages are numbered from 1")
+        compared = _since(self.since, self.mode, self.atlas is not None)
+        if self.year is not None:
+            check_since(compared, self.year)
+        return PrintRequest(
+            query=Filters.model_validate(self.selection()),
+            format=fmt,
+            size=cast(Size, _choice(self.size, "size", ("A4", "A3"))),
+            orientation=cast(
+                Orientation, _choice(self.orientation, "orientation", ("portrait", "landscape"))
+            ),
+            dpi=_dpi(self.dpi, fmt),
+            lang=cast(Lang, _choice(self.lang, "lang", LANGS)),
+            atlas=self.atlas is not None,
+            page=self.page or 1,
+            title=_title(self.title),
+            since=compared,
+        )
+
+
+def print_request(**parameters: Any) -> PrintRequest:
+    """A PrintRequest from query parameters by name (tests, benchmarks)."""
+    return PrintParameters.model_validate(parameters).request()

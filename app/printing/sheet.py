@@ -73,6 +73,9 @@ def _joined(ctx: Context, items: list[str]) -> str:
     return ctx.t("list_sep").join(items)
 
 
+DESCRIBED_FILTERS = {"township", "status", "category", "programme", "behind_plan", "bbox"}
+
+
 def filter_text(ctx: Context) -> str:
     q, data = ctx.request.query, ctx.data
     names = {t.code: t.name for t in data.townships}
@@ -81,22 +84,27 @@ def filter_text(ctx: Context) -> str:
         parts.append(
             ctx.t("filter_township", v=_joined(ctx, [names[c] for c in data.township_filter]))
         )
-    if q.statuses and ctx.comparing:
+    if q.status and ctx.comparing:
         parts.append(ctx.t("filter_status_ignored"))
-    elif q.statuses:
-        labels = [status_label(ctx.lang, None if s == "not_reported" else s) for s in q.statuses]
+    elif q.status:
+        labels = [status_label(ctx.lang, None if s == "not_reported" else s) for s in q.status]
         parts.append(ctx.t("filter_status", v=_joined(ctx, labels)))
-    if q.categories:
-        labels = [category_label(ctx.lang, c) for c in q.categories]
+    if q.category:
+        labels = [category_label(ctx.lang, c) for c in q.category]
         parts.append(ctx.t("filter_category", v=_joined(ctx, labels)))
-    if q.programmes:
+    if q.programme:
         parts.append(ctx.t("filter_programme", v=_joined(ctx, list(data.programme_names.values()))))
     if q.behind_plan is not None:
         parts.append(ctx.t("filter_behind" if q.behind_plan else "filter_on_schedule"))
-    if q.bbox is not None:
-        numbers, crs = q.bbox
+    if q.box is not None:
+        numbers, crs = q.box
         corners = ", ".join(f"{v:g}" for v in numbers)
         parts.append(ctx.t("filter_bbox", v=f"{corners} ({crs.uri.rsplit('/', 1)[-1]})"))
+    # A filter the sheet has no words of its own for is named as the URL names it.
+    for name, value in q.given().items():
+        if name not in DESCRIBED_FILTERS:
+            shown = _joined(ctx, value) if isinstance(value, list) else str(value)
+            parts.append(f"{name}={shown}")
     if ctx.plan_mode:
         parts.append(ctx.t("filter_mode_plan"))
     body = ctx.t("clause_sep").join(parts)

@@ -1,16 +1,22 @@
-"""WHERE and ORDER BY clauses for the items of a layer, from an already parsed request."""
+"""WHERE and ORDER BY clauses for a layer's rows, from the parsed filters (app.filters).
 
+One clause per filter, in FILTER_CLAUSES. A clause tests some queryables; a layer that has none
+of them refuses the filter with a 400, so which filters a layer allows follows from its
+queryables (app.layers) and needs no list of its own.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Connection, Text, and_, cast, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.sql.selectable import Subquery
 
-from app import vocab
 from app.errors import InvalidParameter
+from app.filters import Filters, SortKey, YearRange
 from app.models import ProjectAlias, StatusEvent, Township
 from app.queries.cql2 import Queryable, filter_clause
-from app.query import ItemsQuery, SortKey, YearRange
 
 GEOMETRY = "geometry"
 
@@ -30,6 +36,20 @@ def township_codes(conn: Connection, values: list[str]) -> list[str]:
     return codes
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What a clause is built on: the layer's rows and queryables, the years asked for and the
+    townships' codes (resolved against the database)."""
+
+    rows: Subquery
+    queryables: dict[str, Queryable]
+    years: YearRange
+    codes: list[str]
+
+    def column(self, name: str) -> Any:
+        return self.queryables[name].column
+
+
 def _overlaps(column: Any, values: list[str]) -> ColumnElement[bool]:
     """Does the text-array column share an element with `values`?"""
     return column.op("&&")(cast(array(values), ARRAY(Text)))
@@ -40,158 +60,115 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def queryables(layer_id: str, rows: Subquery) -> dict[str, Queryable]:
-    c = rows.c
-    if layer_id == "projects":
-        return {
-            q.name: q
-            for q in (
-                Queryable("id", c.id, "string"),
-                Queryable("name", c.name, "string"),
-                Queryable("category", c.category, "string", vocab.CATEGORIES),
-                Queryable("status", c.status, "string", vocab.STATUSES),
-                Queryable("status_year", c.status_year, "integer"),
-                Queryable("target_status", c.target_status, "string", vocab.STATUSES),
-                Queryable("target_year", c.target_year, "integer"),
-                Queryable("behind_plan", c.behind_plan, "boolean"),
-                Queryable(
-                    "geometry_quality", c.geometry_quality, "string", vocab.GEOMETRY_QUALITIES
-                ),
-                Queryable("townships", c.townships, "string_array"),
-                Queryable("township_codes", c.township_codes, "string_array"),
-                Queryable("programmes", c.programmes, "string_array"),
-                Queryable("aliases", c.aliases, "string_array"),
-                Queryable("cross_border", c.cross_border, "boolean"),
-                Queryable("length_km", c.length_km, "number"),
-                Queryable("area_ha", c.area_ha, "number"),
-                Queryable(GEOMETRY, c.geom, "geometry"),
-            )
-        }
-    if layer_id == "townships":
-        return {
-            q.name: q
-            for q in (
-                Queryable("code", c.code, "string"),
-                Queryable("name", c.name, "string"),
-                Queryable("kind", c.kind, "string", vocab.TOWNSHIP_KINDS),
-                Queryable(
-                    "boundary_quality", c.boundary_quality, "string", vocab.BOUNDARY_QUALITIES
-                ),
-                Queryable("membership", c.membership, "string", ("estimated", "official")),
-                Queryable("count_total", c.count_total, "integer"),
-                Queryable("count_behind_plan", c.count_behind_plan, "integer"),
-                Queryable(GEOMETRY, c.geom, "geometry"),
-            )
-        }
-    if layer_id == "programmes":
-        return {
-            q.name: q
-            for q in (
-                Queryable("id", c.id, "string"),
-                Queryable("name", c.name, "string"),
-                Queryable("category", c.category, "string", vocab.CATEGORIES),
-                Queryable("target_year", c.target_year, "integer"),
-                Queryable("target_count", c.target_count, "number"),
-                Queryable("located_count", c.located_count, "integer"),
-            )
-        }
-    return {
-        q.name: q
-        for q in (
-            Queryable("id", c.id, "string"),
-            Queryable("name", c.name, "string"),
-            Queryable("unit", c.unit, "string"),
-        )
-    }
+def _bbox(f: Filters, s: Scope) -> ColumnElement[bool]:
+    assert f.box is not None
+    (minx, miny, maxx, maxy), crs = f.box
+    envelope = func.ST_Transform(func.ST_MakeEnvelope(minx, miny, maxx, maxy, crs.srid), 4326)
+    return func.ST_Intersects(s.column(GEOMETRY), envelope)
 
 
-def _not_for(layer_id: str, parameter: str) -> InvalidParameter:
-    return InvalidParameter(f"the {parameter} filter does not apply to the {layer_id} collection")
+def _township(f: Filters, s: Scope) -> ColumnElement[bool]:
+    if "township_codes" in s.queryables:
+        return _overlaps(s.column("township_codes"), s.codes)
+    return s.column("code").in_(s.codes)  # the townships themselves
+
+
+def _text(f: Filters, s: Scope) -> ColumnElement[bool]:
+    assert f.q is not None
+    pattern = _like_pattern(f.q)
+    match: ColumnElement[bool] = s.column("name").ilike(pattern, escape="\\")
+    if "aliases" in s.queryables:
+        alias = ProjectAlias.alias.ilike(pattern, escape="\\")
+        match = or_(match, exists().where(ProjectAlias.project_id == s.column("id"), alias))
+    return match
+
+
+def _category(f: Filters, s: Scope) -> ColumnElement[bool]:
+    return s.column("category").in_(f.category)
+
+
+def _programme(f: Filters, s: Scope) -> ColumnElement[bool]:
+    return _overlaps(s.column("programmes"), f.programme)
+
+
+def _behind_plan(f: Filters, s: Scope) -> ColumnElement[bool]:
+    return s.column("behind_plan").is_(f.behind_plan)
+
+
+def _status(f: Filters, s: Scope) -> ColumnElement[bool]:
+    status = s.rows.c.planned_status if f.mode == "plan" else s.column("status")
+    named = [v for v in f.status if v != "not_reported"]
+    options = [status.in_(named)] if named else []
+    if "not_reported" in f.status:
+        options.append(status.is_(None))
+    return or_(*options)
+
+
+def _changed_between(f: Filters, s: Scope) -> ColumnElement[bool]:
+    assert s.years.since is not None
+    e, c = StatusEvent, s.column("id")
+    return exists().where(e.project_id == c, and_(e.year >= s.years.since, e.year <= s.years.year))
+
+
+def _cql2(f: Filters, s: Scope) -> ColumnElement[bool]:
+    assert f.filter is not None
+    lang: Literal["cql2-text", "cql2-json"] = (
+        "cql2-json" if f.filter_lang == "cql2-json" else "cql2-text"
+    )
+    return filter_clause(f.filter, lang, s.queryables)
+
+
+@dataclass(frozen=True)
+class FilterClause:
+    parameter: str  # as the filters name it (Filters.given), and as messages say it
+    tests: tuple[str, ...]  # the queryables it tests: a layer with none of them refuses it
+    build: Callable[[Filters, Scope], ColumnElement[bool]]
+    # Whether the request asks for it; by default, whether the parameter is given.
+    asked: Callable[[Filters, YearRange], bool] | None = None
+
+
+FILTER_CLAUSES = (
+    FilterClause("bbox", (GEOMETRY,), _bbox),
+    FilterClause("township", ("township_codes", "code"), _township),
+    FilterClause("q", ("name",), _text),
+    FilterClause("category", ("category",), _category),
+    FilterClause("status", ("status",), _status),
+    FilterClause("programme", ("programmes",), _programme),
+    FilterClause("behind_plan", ("behind_plan",), _behind_plan),
+    FilterClause(
+        "datetime interval", ("status",), _changed_between, lambda f, years: years.since is not None
+    ),
+    FilterClause("filter", (), _cql2),
+)
 
 
 def where_clauses(
     layer_id: str,
     rows: Subquery,
-    query: ItemsQuery,
+    queryables: dict[str, Queryable],
+    filters: Filters,
     years: YearRange,
     codes: list[str],
 ) -> list[ColumnElement[bool]]:
-    c = rows.c
-    where: list[ColumnElement[bool]] = []
-    if query.bbox is not None:
-        if layer_id == "indicators":
-            raise _not_for(layer_id, "bbox")
-        (minx, miny, maxx, maxy), crs = query.bbox
-        envelope = func.ST_Transform(func.ST_MakeEnvelope(minx, miny, maxx, maxy, crs.srid), 4326)
-        where.append(func.ST_Intersects(c.geom, envelope))
-    if codes:
-        if layer_id == "projects":
-            where.append(_overlaps(c.township_codes, codes))
-        elif layer_id == "townships":
-            where.append(c.code.in_(codes))
-        else:
-            raise _not_for(layer_id, "township")
-    if query.q:
-        pattern = _like_pattern(query.q)
-        match: ColumnElement[bool] = c.name.ilike(pattern, escape="\\")
-        if layer_id == "projects":
-            alias = exists().where(
-                ProjectAlias.project_id == c.id, ProjectAlias.alias.ilike(pattern, escape="\\")
+    scope = Scope(rows, queryables, years, codes)
+    given = filters.given()
+    where = []
+    for clause in FILTER_CLAUSES:
+        asked = clause.asked(filters, years) if clause.asked else clause.parameter in given
+        if not asked:
+            continue
+        if clause.tests and not any(name in queryables for name in clause.tests):
+            raise InvalidParameter(
+                f"the {clause.parameter} filter does not apply to the {layer_id} collection"
             )
-            match = or_(match, alias)
-        where.append(match)
-    if query.categories:
-        if layer_id not in ("projects", "programmes"):
-            raise _not_for(layer_id, "category")
-        where.append(c.category.in_(query.categories))
-    where += _project_clauses(layer_id, rows, query, years)
-    if query.filter:
-        lang: Literal["cql2-text", "cql2-json"] = (
-            "cql2-json" if query.filter_lang == "cql2-json" else "cql2-text"
-        )
-        where.append(filter_clause(query.filter, lang, queryables(layer_id, rows)))
+        where.append(clause.build(filters, scope))
     return where
 
 
-def _project_clauses(
-    layer_id: str, rows: Subquery, query: ItemsQuery, years: YearRange
-) -> list[ColumnElement[bool]]:
-    c = rows.c
-    asked = {
-        "status": bool(query.statuses),
-        "programme": bool(query.programmes),
-        "behind_plan": query.behind_plan is not None,
-        "datetime interval": years.since is not None,
-    }
-    if layer_id != "projects":
-        for parameter, given in asked.items():
-            if given:
-                raise _not_for(layer_id, parameter)
-        return []
-    where: list[ColumnElement[bool]] = []
-    if query.statuses:
-        status = c.planned_status if query.mode == "plan" else c.status
-        named = [s for s in query.statuses if s != "not_reported"]
-        options = [status.in_(named)] if named else []
-        if "not_reported" in query.statuses:
-            options.append(status.is_(None))
-        where.append(or_(*options))
-    if query.programmes:
-        where.append(_overlaps(c.programmes, query.programmes))
-    if query.behind_plan is not None:
-        where.append(c.behind_plan.is_(query.behind_plan))
-    if years.since is not None:
-        e = StatusEvent
-        where.append(
-            exists().where(e.project_id == c.id, and_(e.year >= years.since, e.year <= years.year))
-        )
-    return where
-
-
-def order_by(layer_id: str, rows: Subquery, sortby: list[SortKey]) -> Any:
+def order_by(queryables: dict[str, Queryable], sortby: list[SortKey]) -> Any:
     """A function giving the ORDER BY on a given set of columns; the id always breaks ties."""
     unsortable = ("geometry", "string_array")
-    sortable = {n for n, q in queryables(layer_id, rows).items() if q.type not in unsortable}
+    sortable = {n for n, q in queryables.items() if q.type not in unsortable}
     for key in sortby:
         if key.name not in sortable:
             raise InvalidParameter(

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app import accounts, tokens
 from app.accounts import User
-from app.deps import EngineDep, SettingsDep, UserDep, token_lifetimes, user_of
+from app.dependencies import EngineDep, SettingsDep, UserDep, token_lifetimes, user_of
 from app.errors import InvalidParameter, Unauthorized
 from app.models import Township
 from app.routes.openapi import SIGNED_IN, problems

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, text
 
 from app import vocab
 from app.accounts import User, township_codes
-from app.deps import ActorDep, EngineDep, MaybeUser, UserDep
+from app.dependencies import ActorDep, EngineDep, MaybeUser, UserDep
 from app.edits import changes
 from app.errors import Forbidden, InvalidParameter, Unauthorized
 from app.routes.common import base_url, link

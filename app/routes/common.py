@@ -1,16 +1,13 @@
-"""What the feature, tile and other data routes share: layer lookup, links, data versions."""
+"""What the feature, tile and other data routes share: links, data versions, boundaries."""
 
 import hashlib
 import threading
-from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy import Connection, func, select
 
 from app import vocab
-from app.errors import NotFound
-from app.layers import LAYERS, Layer
 from app.models import District
 from app.queries.townships import boundary_qualities
 
@@ -26,22 +23,6 @@ def link(href: str, rel: str, type_: str, title: str | None = None) -> dict[str,
     if title:
         result["title"] = title
     return result
-
-
-def get_layer(
-    collection_id: Annotated[
-        str, Path(alias="collectionId", json_schema_extra={"enum": list(LAYERS)})
-    ],
-) -> Layer:
-    layer = LAYERS.get(collection_id)
-    if layer is None:
-        raise NotFound(
-            f"collection '{collection_id}' does not exist; collections: {', '.join(LAYERS)}"
-        )
-    return layer
-
-
-LayerDep = Annotated[Layer, Depends(get_layer)]
 
 
 def etag_for(request: Request, version: int) -> str:

@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Res
 from sqlalchemy import func, select
 from starlette.convertors import StringConvertor, register_url_convertor
 
-from app.deps import ActorDep, EngineDep, SettingsDep, reader
+from app.dependencies import ActorDep, EngineDep, SettingsDep, reader
 from app.edits import changes, uploads
 from app.errors import Forbidden, NotFound
 from app.models import Document

@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
 from app import vocab
-from app.deps import ActorDep, EngineDep, UserDep
+from app.dependencies import ActorDep, EngineDep, UserDep
 from app.errors import Forbidden, InvalidParameter, ServiceUnavailable, TooManyRequests
 from app.extract.apply import ApplyError, Selection
 from app.extract.document import ExtractError

@@ -1,6 +1,8 @@
 """OGC API – Features: landing page, conformance, collections, items, one item, queryables."""
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -9,32 +11,20 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from app import readmodel, vocab
-from app.crs import CRS84, DEFAULT_CRS, SUPPORTED_CRS, OutputCrs, parse_crs
+from app.crs import CRS84, DEFAULT_CRS, SUPPORTED_CRS, OutputCrs
 from app.db import reading
-from app.deps import EngineDep
+from app.dependencies import EngineDep, ItemDep, ItemsDep, LayerDep, metadata_parameters
 from app.edits.changes import revision_of, revision_tag
 from app.errors import InvalidParameter, NotFound
 from app.exports import EXPORT_FORMATS, ExportError, export_features, export_format
-from app.layers import LAYERS, Layer
-from app.params import (
-    COMMON_PARAMETERS,
-    ITEMS_PARAMETERS,
-    Crs,
-    Datetime,
-    ItemsQueryDep,
-    Properties,
-    Year,
-    reject_unknown,
-)
+from app.filters import MAX_LIMIT, ItemsParameters
+from app.layers import LAYERS, Layer, select_features
 from app.queries.features import Page, feature_page, single_feature
-from app.queries.filters import order_by, queryables
-from app.queries.selection import MatchedCounts, select_features
-from app.query import MAX_LIMIT, ItemsQuery, parse_year, split_list
+from app.queries.filters import order_by
 from app.routes import ogc_html, web
 from app.routes.changes import changes_collection
 from app.routes.common import (
     TOWNSHIP_BOUNDARIES,
-    LayerDep,
     base_url,
     cached,
     district_bbox,
@@ -77,12 +67,34 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
     "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
 ]
-# GDAL's OAPIF driver repeats the query string of its connection URL on every request, the
-# landing page and collections included: accept the item filters there (and ignore them).
-METADATA_PARAMETERS = ITEMS_PARAMETERS
-MATCHED = MatchedCounts()
 DOWNLOAD_TYPES = sorted({f.media_type.split(";")[0] for f in EXPORT_FORMATS.values()} - {GEOJSON})
 PLAN_PERIOD = (f"{vocab.PLAN_YEARS[0]}-01-01T00:00:00Z", f"{vocab.PLAN_YEARS[-1]}-12-31T23:59:59Z")
+
+
+class MatchedCounts:
+    """numberMatched of recent selections, so that paging through one counts it once. Keys carry
+    the data version: a write makes the old ones unreachable, and they age out."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self._size = size
+        self._counts: OrderedDict[str, int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> int | None:
+        with self._lock:
+            if key in self._counts:
+                self._counts.move_to_end(key)
+            return self._counts.get(key)
+
+    def put(self, key: str, count: int) -> None:
+        with self._lock:
+            self._counts[key] = count
+            self._counts.move_to_end(key)
+            while len(self._counts) > self._size:
+                self._counts.popitem(last=False)
+
+
+MATCHED = MatchedCounts()
 
 
 @router.get("/", summary="Landing page", response_model=LandingPage, responses=also(HTML))
@@ -90,7 +102,7 @@ def landing(request: Request) -> Response:
     # A browser gets the map, its state in the URL; this page as HTML only when it asks f=html.
     if web.wants_html(request) and request.query_params.get("f") != "html":
         return web.page(request)
-    reject_unknown(request, METADATA_PARAMETERS)
+    metadata_parameters(request)
     base = base_url(request)
     body = {
         "title": "通州副中心重点项目地图 Tongzhou sub-centre project map",
@@ -116,7 +128,7 @@ def landing(request: Request) -> Response:
     "/conformance", summary="Conformance classes", response_model=Conformance, responses=also(HTML)
 )
 def conformance(request: Request) -> Response:
-    reject_unknown(request, METADATA_PARAMETERS)
+    metadata_parameters(request)
     body = {"conformsTo": CONFORMANCE}
     if ogc_html.wanted(request):
         return ogc_html.conformance_page(body, f"{base_url(request)}/conformance")
@@ -171,7 +183,7 @@ def _collection(
     responses=also(HTML),
 )
 def collections(request: Request, engine: EngineDep) -> Response:
-    reject_unknown(request, METADATA_PARAMETERS)
+    metadata_parameters(request)
     base = base_url(request)
     with reading(engine) as conn:
         bbox = district_bbox(conn)
@@ -198,7 +210,7 @@ def collections(request: Request, engine: EngineDep) -> Response:
     responses={**also(HTML), **problems(404)},
 )
 def collection(request: Request, layer: LayerDep, engine: EngineDep) -> Response:
-    reject_unknown(request, METADATA_PARAMETERS)
+    metadata_parameters(request)
     with reading(engine) as conn:
         bbox = district_bbox(conn)
         boundaries = TOWNSHIP_BOUNDARIES.quality(conn, readmodel.state(conn).version)
@@ -215,10 +227,9 @@ def collection(request: Request, layer: LayerDep, engine: EngineDep) -> Response
     responses={200: {"content": {SCHEMA_JSON: {"schema": {"type": "object"}}}}, **problems(404)},
 )
 def collection_queryables(request: Request, layer: LayerDep) -> JSONResponse:
-    reject_unknown(request, METADATA_PARAMETERS)
-    rows = layer.rows(2022)
+    metadata_parameters(request)
     properties: dict[str, Any] = {}
-    for name, q in queryables(layer.id, rows).items():
+    for name, q in layer.queryables_of(layer.rows(vocab.PLAN_YEARS[0])).items():
         if q.type == "geometry":
             properties[name] = {"format": "geometry-any", "title": "Geometry"}
         elif q.type == "string_array":
@@ -239,7 +250,7 @@ def collection_queryables(request: Request, layer: LayerDep) -> JSONResponse:
 
 
 def _page_links(
-    request: Request, query: ItemsQuery, returned: int, matched: int
+    request: Request, query: ItemsParameters, returned: int, matched: int
 ) -> list[dict[str, str]]:
     url = f"{base_url(request)}{request.url.path}"
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "f")]
@@ -279,10 +290,10 @@ def _properties(layer: Layer, asked: list[str] | None) -> tuple[str, ...]:
     response_model=FeatureCollection,
     responses={**also(HTML, *DOWNLOAD_TYPES), **problems(404)},
 )
-def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: EngineDep) -> Response:
+def items(request: Request, layer: LayerDep, query: ItemsDep, engine: EngineDep) -> Response:
     # f=geojson is a download of the whole filtered set; f=html (or a browser's Accept) a page.
     export = query.f not in (None, "json", "html")
-    crs, page = query.crs, Page(query.limit, query.offset)
+    crs, page = query.output_crs, Page(query.limit, query.offset)
     if export:
         try:
             export_format(str(query.f))
@@ -302,12 +313,12 @@ def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: Engin
         statement = feature_page(
             rows,
             selection.where,
-            order_by(layer.id, rows, query.sortby),
+            order_by(selection.queryables, query.sort_keys),
             page,
-            _properties(layer, query.properties),
+            _properties(layer, query.property_names),
             crs,
             layer.has_geometry,
-            stored=layer.stored_features and query.properties is None and crs == DEFAULT_CRS,
+            stored=layer.stored_features and not query.shaped,
             matched=MATCHED.get(selection.key),
         )
         result = conn.execute(statement).one()
@@ -343,7 +354,7 @@ def items(request: Request, layer: LayerDep, query: ItemsQueryDep, engine: Engin
         on_map = layer.has_geometry and crs == DEFAULT_CRS
         html_page = ogc_html.items_page(head, result.features, layer.title, on_map)
         return cached(request, etag, html_page)
-    response = _stream_collection(head, result.features, query.crs)
+    response = _stream_collection(head, result.features, crs)
     return cached(request, etag, response)
 
 
@@ -372,18 +383,14 @@ def item(
     layer: LayerDep,
     feature_id: Annotated[str, Path(alias="featureId", max_length=100)],
     engine: EngineDep,
-    year: Year = None,
-    datetime: Datetime = None,
-    crs: Crs = None,
-    properties: Properties = None,
+    params: ItemDep,
 ) -> Response:
-    reject_unknown(request, COMMON_PARAMETERS)
-    output_crs = parse_crs(crs)
-    names = _properties(layer, split_list([properties]) if properties is not None else None)
-    stored = layer.stored_features and properties is None and output_crs == DEFAULT_CRS
+    output_crs = params.output_crs
+    names = _properties(layer, params.property_names)
+    stored = layer.stored_features and params.properties is None and output_crs == DEFAULT_CRS
     with reading(engine) as conn:
         state = readmodel.state(conn)
-        years = parse_year(year, datetime, state.default_year)
+        years = params.years(state.default_year)
         statement = single_feature(
             layer.rows(years.year), feature_id, names, output_crs, layer.has_geometry, stored
         )

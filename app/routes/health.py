@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.deps import EngineDep
+from app.dependencies import EngineDep
 from app.migrate import current_revisions
 from app.routes.problems import log
 

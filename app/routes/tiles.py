@@ -9,26 +9,20 @@ from fastapi.responses import JSONResponse, Response
 
 from app import readmodel
 from app.db import reading
-from app.deps import EngineDep
+from app.dependencies import EngineDep, ItemsDep, LayerDep
 from app.errors import NotFound
-from app.params import ItemsQueryDep
-from app.queries.selection import select_features
+from app.filters import Filters, ItemsParameters
+from app.layers import select_features
 from app.queries.tiles import tile
-from app.routes.common import (
-    LayerDep,
-    base_url,
-    cached,
-    district_bbox,
-    etag_for,
-    not_modified,
-)
+from app.routes.common import base_url, cached, district_bbox, etag_for, not_modified
 from app.routes.openapi import problems
 
 router = APIRouter(tags=["Vector tiles"])
 
 MVT = "application/vnd.mapbox-vector-tile"
 MAX_ZOOM = 22
-TILE_PARAMETERS_IGNORED = {"limit", "offset", "sortby", "properties", "crs", "f"}
+# Tiles take the items' parameters (clients send them along) and use the filters among them.
+TILE_PARAMETERS_IGNORED = set(ItemsParameters.parameter_names()) - set(Filters.parameter_names())
 
 
 def _tiled(layer: LayerDep) -> None:
@@ -48,7 +42,7 @@ def _tiled(layer: LayerDep) -> None:
 def vector_tile(
     request: Request,
     layer: LayerDep,
-    query: ItemsQueryDep,
+    query: ItemsDep,
     engine: EngineDep,
     z: Annotated[int, Path(ge=0, le=MAX_ZOOM)],
     x: Annotated[int, Path(ge=0, le=2**MAX_ZOOM - 1, description="Column: below 2^z")],
@@ -82,9 +76,7 @@ def vector_tile(
     summary="TileJSON",
     responses=problems(404),
 )
-def tilejson(
-    request: Request, layer: LayerDep, query: ItemsQueryDep, engine: EngineDep
-) -> JSONResponse:
+def tilejson(request: Request, layer: LayerDep, query: ItemsDep, engine: EngineDep) -> JSONResponse:
     _tiled(layer)
     with reading(engine) as conn:
         bbox = district_bbox(conn)

@@ -6,10 +6,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import select
 
-from app.deps import EngineDep
+from app.dependencies import EngineDep, ItemsDep
 from app.errors import NotFound
 from app.models import Project
-from app.params import ItemsQueryDep
 from app.routes.openapi import problems
 from app.webmap.export import basemap_collection, embedded_data, timeline_rows
 
@@ -60,7 +59,7 @@ def basemap(engine: EngineDep) -> JSONResponse:
     summary="The map as one self-contained HTML file",
     response_class=HTMLResponse,
 )
-def export_html(request: Request, query: ItemsQueryDep, engine: EngineDep) -> Response:
+def export_html(request: Request, query: ItemsDep, engine: EngineDep) -> Response:
     from app.webmap.page import map_page
 
     with engine.connect() as conn:

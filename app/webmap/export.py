@@ -6,28 +6,26 @@ from urllib.parse import urlencode
 
 from sqlalchemy import Connection, func, select
 
-from app import vocab
+from app import readmodel, vocab
 from app.crs import DEFAULT_CRS
 from app.extract.sentences import section_of
-from app.layers import LAYERS
+from app.filters import MAX_LIMIT, Filters
+from app.layers import LAYERS, select_features
 from app.models import District, Document
 from app.queries.features import Page, feature_page
-from app.queries.filters import order_by, township_codes, where_clauses
-from app.queries.selection import reported_year
+from app.queries.filters import order_by
 from app.queries.timeline import timeline
-from app.query import MAX_LIMIT, ItemsQuery, YearRange
 from app.settings import REPO_ROOT
 
 
-def _collection(conn: Connection, layer_id: str, query: ItemsQuery, year: int) -> dict[str, Any]:
+def _collection(conn: Connection, layer_id: str, query: Filters, year: int) -> dict[str, Any]:
     layer = LAYERS[layer_id]
-    rows = layer.rows(year)
-    codes = township_codes(conn, query.townships) if query.townships else []
-    where = where_clauses(layer_id, rows, query, YearRange(year), codes)
+    asked = query.as_of(year)
+    selection = select_features(conn, layer, asked)
     statement = feature_page(
-        rows,
-        where,
-        order_by(layer_id, rows, []),
+        selection.rows,
+        selection.where,
+        order_by(selection.queryables, []),
         Page(MAX_LIMIT, 0),
         layer.properties,
         DEFAULT_CRS,
@@ -74,31 +72,30 @@ def basemap_collection(conn: Connection) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _view(conn: Connection, query: ItemsQuery) -> str:
+def _view(conn: Connection, query: Filters) -> str:
     """The page's URL query for the view the file was made from, which it opens in."""
     view: dict[str, str] = {"mode": query.mode}
-    if query.year_given is not None:
-        view["year"] = str(query.year_given)
-    codes = township_codes(conn, query.townships) if query.townships else []
+    if query.year is not None:
+        view["year"] = str(query.year)
+    codes = select_features(conn, LAYERS["projects"], query).township_codes
     if len(codes) == 1:
         view["township"] = codes[0]
-    if query.statuses:
-        view["status"] = ",".join(query.statuses)
-    if query.categories:
-        view["category"] = ",".join(query.categories)
-    if len(query.programmes) == 1:
-        view["programme"] = query.programmes[0]
+    if query.status:
+        view["status"] = ",".join(query.status)
+    if query.category:
+        view["category"] = ",".join(query.category)
+    if len(query.programme) == 1:
+        view["programme"] = query.programme[0]
     if query.behind_plan:
         view["behind"] = "1"
     return urlencode(view)
 
 
-def embedded_data(conn: Connection, query: ItemsQuery) -> dict[str, Any]:
+def embedded_data(conn: Connection, query: Filters) -> dict[str, Any]:
     """Keys are what static/map.js asks for: projects:YEAR, townships:YEAR, programmes,
     timeline:ID, reported (the latest year a report covers) and view (the page's URL query it
     opens with). The project filters of `query` apply; townships and programmes are whole."""
-    unfiltered = ItemsQuery(limit=MAX_LIMIT, offset=0, year_given=None, datetime=None, bbox=None,
-                            crs=DEFAULT_CRS)  # fmt: skip
+    unfiltered = Filters()
     data: dict[str, Any] = {}
     ids: set[str] = set()
     for year in vocab.PLAN_YEARS:
@@ -108,7 +105,7 @@ def embedded_data(conn: Connection, query: ItemsQuery) -> dict[str, Any]:
         data[f"townships:{year}"] = _collection(conn, "townships", unfiltered, year)
     data["programmes"] = _collection(conn, "programmes", unfiltered, vocab.PLAN_YEARS[-1])
     data["basemap"] = basemap_collection(conn)
-    data["reported"] = reported_year(conn)
+    data["reported"] = readmodel.state(conn).reported_year
     data["view"] = _view(conn, query)
     for project_id in sorted(ids):
         data[f"timeline:{project_id}"] = timeline_rows(conn, project_id)

@@ -193,6 +193,8 @@ def _real_query(
         query["datetime"] = f"{start}/{end}" if interval else f"{start}-06-30"
     if query.get("f") not in (None, "json", "html"):
         query.pop("crs", None)  # a download is always in EPSG:4326
+        if not geometry and query["f"] not in ("gpkg", "csv", "geojson"):
+            query.pop("f")  # the other formats need geometries: a 400 for a table
     return query
 
 

@@ -167,7 +167,7 @@ def font_missing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     def missing() -> None:
         raise CjkFontMissing("no CJK font is installed; install fonts-noto-cjk")
 
-    monkeypatch.setattr("app.printing.cjk_font", missing)
+    monkeypatch.setattr("app.printing.fonts.cjk_font", missing)
     yield
 
 

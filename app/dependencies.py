@@ -1,15 +1,18 @@
-"""Request dependencies shared by the routes: the engine, and who is asking."""
+"""Request dependencies shared by the routes: the engine, who is asking, the collection asked
+for and the query parameters (the models of app.filters)."""
 
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy import Engine
 
 from app import tokens
 from app.accounts import User, user_by_id
 from app.edits.changes import Actor
-from app.errors import Unauthorized
+from app.errors import NotFound, Unauthorized
+from app.filters import ItemParameters, ItemsParameters
+from app.layers import LAYERS, Layer
 from app.settings import Settings
 
 
@@ -92,3 +95,28 @@ def token_lifetimes(settings: Settings) -> tuple[timedelta, timedelta]:
         timedelta(minutes=settings.access_token_minutes),
         timedelta(hours=settings.refresh_token_hours),
     )
+
+
+def get_layer(
+    collection_id: Annotated[
+        str, Path(alias="collectionId", json_schema_extra={"enum": list(LAYERS)})
+    ],
+) -> Layer:
+    layer = LAYERS.get(collection_id)
+    if layer is None:
+        raise NotFound(
+            f"collection '{collection_id}' does not exist; collections: {', '.join(LAYERS)}"
+        )
+    return layer
+
+
+LayerDep = Annotated[Layer, Depends(get_layer)]
+ItemsDep = Annotated[ItemsParameters, Query()]
+ItemDep = Annotated[ItemParameters, Query()]
+
+
+def metadata_parameters(request: Request) -> None:
+    """The landing page, conformance and collections take no parameters of their own, but GDAL's
+    OAPIF driver repeats the query string of its connection URL on every request: the item
+    parameters are accepted there (and ignored); any other is refused."""
+    ItemsParameters.check_names(request.query_params)
