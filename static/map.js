@@ -29,7 +29,7 @@
       title: '通州副中心重点项目地图', year: '年份', mode: '视图', actual: '实际进展',
       plan: '计划目标', behindOnly: '只看滞后于计划的项目', township: '乡镇 / 街道',
       allTownships: '全区（22个乡镇街道）', search: '搜索项目（名称或简称）', status: '状态',
-      category: '类别', programme: '计划任务', allProgrammes: '全部', print: '打印此视图',
+      category: '类别', programme: '计划任务', allProgrammes: '全部', anyValue: '全部', print: '打印此视图',
       exportHtml: '导出离线地图', share: '分享链接', readReport: '解读新报告', play: '播放', pause: '暂停',
       collapse: '收起/展开', offlineBase: '离线底图（区界与乡镇）', townships: '乡镇街道',
       projects: '重点项目', legend: '图例', behind: '滞后于计划', notFound: '未找到项目',
@@ -70,7 +70,7 @@
       title: 'Tongzhou sub-centre project map', year: 'Year', mode: 'View', actual: 'Actual',
       plan: 'Plan', behindOnly: 'Only projects behind plan', township: 'Township / street',
       allTownships: 'Whole district (22 townships)', search: 'Search projects (name or alias)',
-      status: 'Status', category: 'Category', programme: 'Programme', allProgrammes: 'All',
+      status: 'Status', category: 'Category', programme: 'Programme', allProgrammes: 'All', anyValue: 'All',
       print: 'Print this view', exportHtml: 'Export offline map', share: 'Link to this view',
       readReport: 'Read a new report',
       play: 'Play', pause: 'Pause', collapse: 'Collapse / expand',
@@ -118,10 +118,24 @@
   };
   // --- state, kept in the URL ----------------------------------------------------------------
 
+  // The filters the server declares (app.filters) that have a list of values and no control of
+  // their own above: each gets a select, keeps its value in the URL under its parameter name,
+  // goes to the feeds, prints and exports as is, and selects the projects whose property of the
+  // same name has the value. Their words: the label in T under the name, the values' in
+  // VALUE_NAMES.
+  var OWN_CONTROLS = ['year', 'datetime', 'township', 'status', 'mode', 'category', 'programme',
+    'q', 'behind_plan', 'bbox', 'bbox-crs', 'filter', 'filter-lang', 'filter-crs'];
+  var MORE_FILTERS = Object.keys(CFG.filters).filter(function (name) {
+    var schema = CFG.filters[name];
+    return OWN_CONTROLS.indexOf(name) < 0 && (schema.enum || (schema.items && schema.items.enum));
+  });
+  var VALUE_NAMES = {};
+
   var state = {
     year: 2022, mode: 'actual', township: '', statuses: STATUSES.concat([NOT_REPORTED]),
     categories: null, programme: '', behind: false, project: '', lang: 'zh', base: 'offline',
-    tab: ''  // the open pane under the map: table, charts or changes
+    tab: '',  // the open pane under the map: table, charts or changes
+    more: {}  // the value of each of MORE_FILTERS that is set
   };
   var TABS = ['table', 'charts', 'changes'];
   var allCategories = [];
@@ -138,6 +152,9 @@
     if (p.get('programme')) { state.programme = p.get('programme'); }
     if (p.get('behind') === '1') { state.behind = true; }
     if (p.get('project')) { state.project = p.get('project'); }
+    MORE_FILTERS.forEach(function (name) {
+      if (filterValues(name).indexOf(p.get(name)) >= 0) { state.more[name] = p.get(name); }
+    });
     if (p.get('lang') === 'en') { state.lang = 'en'; }
     if (p.get('base')) { state.base = p.get('base'); }
     if (TABS.indexOf(p.get('tab')) >= 0) { state.tab = p.get('tab'); }
@@ -155,6 +172,7 @@
     if (state.programme) { p.set('programme', state.programme); }
     if (state.behind) { p.set('behind', '1'); }
     if (state.project) { p.set('project', state.project); }
+    setMoreFilters(p);
     if (state.lang !== 'zh') { p.set('lang', state.lang); }
     if (state.base !== 'offline') { p.set('base', state.base); }
     if (state.tab) { p.set('tab', state.tab); }
@@ -354,7 +372,9 @@
     if (except !== 'township' && state.township && props.township_codes.indexOf(state.township) < 0) { return false; }
     if (state.programme && props.programmes.indexOf(state.programme) < 0) { return false; }
     if (state.behind && !props.behind_plan) { return false; }
-    return true;
+    return MORE_FILTERS.every(function (name) {
+      return !state.more[name] || props[name] === state.more[name];
+    });
   }
 
   // The offline base: district outline, rivers and roads, drawn approximately for orientation.
@@ -572,7 +592,41 @@
     });
   }
 
+  function filterValues(name) {
+    var schema = CFG.filters[name];
+    return schema.enum || schema.items.enum;
+  }
+  function setMoreFilters(params) {
+    MORE_FILTERS.forEach(function (name) {
+      if (state.more[name]) { params.set(name, state.more[name]); }
+    });
+  }
+  function fillMoreFilters() {
+    var box = document.getElementById('tz-more-filters');
+    clear(box);
+    MORE_FILTERS.forEach(function (name) {
+      var id = 'tz-filter-' + name;
+      var label = el('label', T[state.lang][name] || T.zh[name] || CFG.filters[name].description || name);
+      label.htmlFor = id;
+      var select = el('select');
+      select.id = id;
+      select.appendChild(new Option(t('anyValue'), ''));
+      filterValues(name).forEach(function (v) {
+        var words = VALUE_NAMES[name] && VALUE_NAMES[name][state.lang];
+        select.appendChild(new Option((words && words[v]) || v, v));
+      });
+      select.value = state.more[name] || '';
+      select.addEventListener('change', function (e) {
+        if (e.target.value) { state.more[name] = e.target.value; } else { delete state.more[name]; }
+        refresh();
+      });
+      box.appendChild(label);
+      box.appendChild(select);
+    });
+  }
+
   function fillFilters() {
+    fillMoreFilters();
     checkboxes('tz-status-filter', [NOT_REPORTED].concat(STATUSES), state.statuses, statusName, function (v) {
       state.statuses = v; refresh();
     });
@@ -897,6 +951,7 @@
     if (state.mode === 'plan') { p.set('mode', 'plan'); }
     if (state.programme) { p.set('programme', state.programme); }
     if (state.behind) { p.set('behind_plan', 'true'); }
+    setMoreFilters(p);
     return p;
   }
 

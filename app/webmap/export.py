@@ -72,6 +72,12 @@ def basemap_collection(conn: Connection) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+# What the page's URL says in its own words (behind=1), or does not keep (q, bbox, filter).
+PAGE_OWN_FILTERS = {
+    "township", "status", "category", "programme", "behind_plan", "q", "bbox", "filter",
+}  # fmt: skip
+
+
 def _view(conn: Connection, query: Filters) -> str:
     """The page's URL query for the view the file was made from, which it opens in."""
     view: dict[str, str] = {"mode": query.mode}
@@ -88,6 +94,10 @@ def _view(conn: Connection, query: Filters) -> str:
         view["programme"] = query.programme[0]
     if query.behind_plan:
         view["behind"] = "1"
+    # The filters the page has no control of its own for keep their parameter names.
+    for name, value in query.given().items():
+        if name not in PAGE_OWN_FILTERS:
+            view[name] = ",".join(value) if isinstance(value, list) else str(value)
     return urlencode(view)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import folium
 
 from app import vocab
+from app.filters import Filters
 from app.webmap.assets import LEAFLET_DIR, STATIC_DIR, VENDOR_DIRS
 
 CENTRE = (39.80, 116.72)
@@ -129,6 +130,7 @@ PANEL = """
     <label for="tz-programme" data-i18n="programme"></label>
     <select id="tz-programme"></select>
     <div id="tz-programme-note" class="tz-note" aria-live="polite"></div>
+    <div id="tz-more-filters"></div>
   </section>
   <footer class="tz-block tz-foot">
     <div id="tz-count" class="tz-note"></div>
@@ -297,6 +299,9 @@ def map_page(
         "embedded": embedded is not None,
         "anonymousRead": anonymous_read,
         "vocabulary": vocabulary(),
+        # The selection the feeds, tiles and prints take (app.filters.Filters), by parameter
+        # name: the page offers a control for each filter with a value list it has none for.
+        "filters": Filters.model_json_schema(by_alias=True)["properties"],
     }
     script = f"window.TZMAP_CONFIG = {_script_json(config)};"
     if embedded is not None:
