@@ -140,6 +140,11 @@ class Filters(AsOf):
     programme: list[str] = Field(default_factory=list, description="Programme id; repeatable")
     q: str | None = Field(None, max_length=100, description="Text in the name or an alias")
     behind_plan: bool | None = Field(None, description="Only projects behind plan (or not)")
+    geometry_quality: str | None = Field(
+        None,
+        json_schema_extra=one_of(*vocab.GEOMETRY_QUALITIES),
+        description="Only projects placed this way (surveyed, approximate, schematic, unplaced)",
+    )
     bbox: str | None = Field(
         None,
         json_schema_extra={"pattern": rf"^{_NUMBER}(,{_NUMBER}){{3}}((,{_NUMBER}){{2}})?$"},
@@ -180,6 +185,11 @@ class Filters(AsOf):
                 raise InvalidParameter(
                     f"category '{c}' is unknown; use one of {', '.join(vocab.CATEGORIES)}"
                 )
+        if self.geometry_quality not in (None, *vocab.GEOMETRY_QUALITIES):
+            raise InvalidParameter(
+                f"geometry_quality '{self.geometry_quality}' is unknown; use one of "
+                + ", ".join(vocab.GEOMETRY_QUALITIES)
+            )
         if self.filter_lang not in ("cql2-text", "cql2-json"):
             raise InvalidParameter("filter-lang must be cql2-text or cql2-json")
         if self.filter_crs is not None and parse_crs(self.filter_crs, "filter-crs").uri != CRS84:

@@ -29,7 +29,7 @@
       title: '通州副中心重点项目地图', year: '年份', mode: '视图', actual: '实际进展',
       plan: '计划目标', behindOnly: '只看滞后于计划的项目', township: '乡镇 / 街道',
       allTownships: '全区（22个乡镇街道）', search: '搜索项目（名称或简称）', status: '状态',
-      category: '类别', programme: '计划任务', allProgrammes: '全部', anyValue: '全部', print: '打印此视图',
+      category: '类别', programme: '计划任务', allProgrammes: '全部', anyValue: '全部', geometry_quality: '位置精度', print: '打印此视图',
       exportHtml: '导出离线地图', share: '分享链接', readReport: '解读新报告', play: '播放', pause: '暂停',
       collapse: '收起/展开', offlineBase: '离线底图（区界与乡镇）', townships: '乡镇街道',
       projects: '重点项目', legend: '图例', behind: '滞后于计划', notFound: '未找到项目',
@@ -70,7 +70,7 @@
       title: 'Tongzhou sub-centre project map', year: 'Year', mode: 'View', actual: 'Actual',
       plan: 'Plan', behindOnly: 'Only projects behind plan', township: 'Township / street',
       allTownships: 'Whole district (22 townships)', search: 'Search projects (name or alias)',
-      status: 'Status', category: 'Category', programme: 'Programme', allProgrammes: 'All', anyValue: 'All',
+      status: 'Status', category: 'Category', programme: 'Programme', allProgrammes: 'All', anyValue: 'All', geometry_quality: 'Placement',
       print: 'Print this view', exportHtml: 'Export offline map', share: 'Link to this view',
       readReport: 'Read a new report',
       play: 'Play', pause: 'Pause', collapse: 'Collapse / expand',
@@ -129,7 +129,7 @@
     var schema = CFG.filters[name];
     return OWN_CONTROLS.indexOf(name) < 0 && (schema.enum || (schema.items && schema.items.enum));
   });
-  var VALUE_NAMES = {};
+  var VALUE_NAMES = { geometry_quality: VOCAB.qualityNames };
 
   var state = {
     year: 2022, mode: 'actual', township: '', statuses: STATUSES.concat([NOT_REPORTED]),

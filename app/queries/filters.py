@@ -95,6 +95,10 @@ def _behind_plan(f: Filters, s: Scope) -> ColumnElement[bool]:
     return s.column("behind_plan").is_(f.behind_plan)
 
 
+def _geometry_quality(f: Filters, s: Scope) -> ColumnElement[bool]:
+    return s.column("geometry_quality") == f.geometry_quality
+
+
 def _status(f: Filters, s: Scope) -> ColumnElement[bool]:
     status = s.rows.c.planned_status if f.mode == "plan" else s.column("status")
     named = [v for v in f.status if v != "not_reported"]
@@ -135,6 +139,7 @@ FILTER_CLAUSES = (
     FilterClause("status", ("status",), _status),
     FilterClause("programme", ("programmes",), _programme),
     FilterClause("behind_plan", ("behind_plan",), _behind_plan),
+    FilterClause("geometry_quality", ("geometry_quality",), _geometry_quality),
     FilterClause(
         "datetime interval", ("status",), _changed_between, lambda f, years: years.since is not None
     ),

@@ -237,6 +237,27 @@ def test_behind_plan_filter_shows_what_the_api_says_is_behind(
     assert_no_errors(page_log)
 
 
+def test_a_filter_declared_by_the_server_gets_a_control(
+    page: Page, page_log: PageLog, live_server: str
+) -> None:
+    """geometry_quality has no code of its own in the page beyond its words: the page builds
+    its control from the filter model, filters as the API does and keeps it in the URL."""
+    everything = placed_ids(project_features(live_server, year=DEFAULT_YEAR))
+    params = {"year": DEFAULT_YEAR, "geometry_quality": "schematic"}
+    schematic = placed_ids(project_features(live_server, **params))
+    assert 0 < len(schematic) < len(everything)
+
+    open_map(page, live_server + "/")
+    assert page.inner_text("label[for=tz-filter-geometry_quality]") == "位置精度"
+    page.select_option("#tz-filter-geometry_quality", "schematic")
+    assert visible_ids(page) == schematic
+    assert "geometry_quality=schematic" in page.url
+    open_map(page, page.url)
+    assert visible_ids(page) == schematic
+    assert page.input_value("#tz-filter-geometry_quality") == "schematic"
+    assert_no_errors(page_log)
+
+
 def test_behind_plan_filter_keeps_a_late_project_and_marks_it(
     page: Page, page_log: PageLog, tampered_server: TamperedServer
 ) -> None:
