@@ -21,8 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 from app import vocab
 from app.dependencies import ActorDep, EngineDep, UserDep
 from app.errors import Forbidden, InvalidParameter, ServiceUnavailable, TooManyRequests
-from app.extract.apply import ApplyError, Selection
-from app.extract.document import ExtractError
+from app.extract.apply import Selection
 from app.extract.output import proposal_dicts
 from app.extract.proposals import THRESHOLD
 from app.extract.service import ReportRun, apply_run, run_extract, run_registered
@@ -134,8 +133,6 @@ def _read(
             return run_registered(engine, document, report_year)
         assert file is not None and raw is not None
         return run_extract(engine, raw, file.filename, report_year)
-    except ExtractError as exc:
-        raise InvalidParameter(str(exc)) from exc
     finally:
         READERS.release()
 
@@ -256,11 +253,7 @@ def extract_changes(
         raise Forbidden("planners and admins turn a report's proposals into changes")
     chosen = _selection(selection)
     run = _read(engine, file, document, report_year, limit, actor.user.id)
-    try:
-        applied = apply_run(engine, run, actor, chosen, approve)
-    except ApplyError as exc:
-        error = next(iter(exc.kinds)) if len(exc.kinds) == 1 else InvalidParameter
-        raise error(str(exc), errors=exc.problems) from exc
+    applied = apply_run(engine, run, actor, chosen, approve)
     body = {
         "document": _document(run),
         "approved": approve,

@@ -5,7 +5,7 @@ that fails validation is a 400 problem, see problems.py) is taken out of the doc
 from typing import Any, Literal
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.routes.problems import PROBLEM_JSON
@@ -78,6 +78,10 @@ class GeoJSONResponse(JSONResponse):
 
 class SchemaJSONResponse(JSONResponse):
     media_type = SCHEMA_JSON
+
+
+class MVTResponse(Response):
+    media_type = MVT
 
 
 class Link(BaseModel):

@@ -11,24 +11,43 @@ from sqlalchemy import exc as sa
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
-from app.errors import TzmapError
+from app.errors import InvalidParameter, TzmapError
+from app.exports import ExportError
+from app.extract.apply import ApplyError
+from app.extract.document import ExtractError
 
 PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_SECONDS = 5
 log = logging.getLogger("tzmap")
 
 
+class ProblemResponse(JSONResponse):
+    media_type = PROBLEM_JSON
+
+
 def problem(
     status: int, title: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
 ) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return ProblemResponse(body, status_code=status, headers=headers)
 
 
 def add_exception_handlers(app: FastAPI) -> None:
     @app.exception_handler(TzmapError)
     async def _tzmap_error(request: Request, exc: TzmapError) -> JSONResponse:
         return problem(exc.status_code, exc.title, exc.detail, exc.headers, **exc.extra)
+
+    # Errors of the parts that know nothing of HTTP: a file or a request they cannot serve.
+    @app.exception_handler(ExportError)
+    @app.exception_handler(ExtractError)
+    async def _unusable(request: Request, exc: Exception) -> JSONResponse:
+        return problem(InvalidParameter.status_code, InvalidParameter.title, str(exc))
+
+    @app.exception_handler(ApplyError)
+    async def _not_applied(request: Request, exc: ApplyError) -> JSONResponse:
+        # Of one kind (all forbidden, all conflicting …): its status; of several, a 400.
+        kind = next(iter(exc.kinds)) if len(exc.kinds) == 1 else InvalidParameter
+        return problem(kind.status_code, kind.title, str(exc), errors=exc.problems)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -15,11 +15,10 @@ from app.filters import Filters, ItemsParameters
 from app.layers import select_features
 from app.queries.tiles import tile
 from app.routes.common import base_url, cached, district_bbox, etag_for, not_modified
-from app.routes.openapi import problems
+from app.routes.openapi import MVT, MVTResponse, problems
 
 router = APIRouter(tags=["Vector tiles"])
 
-MVT = "application/vnd.mapbox-vector-tile"
 MAX_ZOOM = 22
 # Tiles take the items' parameters (clients send them along) and use the filters among them.
 TILE_PARAMETERS_IGNORED = set(ItemsParameters.parameter_names()) - set(Filters.parameter_names())
@@ -33,7 +32,7 @@ def _tiled(layer: LayerDep) -> None:
 @router.get(
     "/collections/{collectionId}/tiles/WebMercatorQuad/{z}/{x}/{y}",
     summary="A vector tile",
-    response_class=Response,
+    response_class=MVTResponse,
     responses={
         200: {"content": {MVT: {"schema": {"type": "string", "format": "binary"}}}},
         **problems(404),
@@ -68,7 +67,7 @@ def vector_tile(
             layer.tile_arrays,
         )
         content = conn.execute(statement).scalar() or b""
-    return cached(request, etag, Response(bytes(content), media_type=MVT))
+    return cached(request, etag, MVTResponse(bytes(content)))
 
 
 @router.get(
