@@ -13,7 +13,8 @@ from app import migrate
 from app.db import make_engine
 from app.errors import InvalidParameter
 from app.models import Project, ProjectTownship, StatusEvent, Township
-from app.queries.cql2 import MAX_DEPTH, MAX_FILTER_LENGTH, Queryable, filter_clause
+from app.queries.cql2 import MAX_FILTER_LENGTH, Queryable, filter_clause
+from app.queries.cql2_parse import MAX_DEPTH
 from app.scratch import scratch_database
 from tests.conftest import fingerprint
 

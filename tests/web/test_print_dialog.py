@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from app import vocab
-from app.printing import CjkFontMissing
+from app.printing.fonts import CjkFontMissing
 from app.settings import Settings
 from tests.conftest import serve
 from tests.test_printing import _run, pdf_text, squeezed
