@@ -23,6 +23,7 @@ from schemathesis import Case, GenerationMode
 
 from app.layers import LAYERS
 from app.main import create_app
+from app.queries.filters import FILTER_CLAUSES
 from app.routes.openapi import Problem
 from app.routes.problems import PROBLEM_JSON
 from app.settings import Settings
@@ -39,7 +40,6 @@ COLLECTION_PATHS = (
     "/collections/{collectionId}/tiles/WebMercatorQuad/tilejson.json",
     "/collections/{collectionId}/tiles/WebMercatorQuad/{z}/{x}/{y}",
 )
-PROJECTS_ONLY = ("status", "programme", "behind_plan")
 # A valid report for POST /extract: the document cannot say which bytes are one.
 REPORT = "通州区2023年国民经济和社会发展计划执行情况\nM101线加快建设，京台路实现开工。\n"
 
@@ -153,11 +153,11 @@ def _real_query(
     query: dict[str, Any], layer: str, real: dict[str, Any], rnd: random.Random
 ) -> dict[str, Any]:
     geometry = LAYERS[layer].has_geometry
-    if layer != "projects":
-        for name in PROJECTS_ONLY:
-            query.pop(name, None)
-    if layer not in ("projects", "programmes"):
-        query.pop("category", None)
+    # The filters whose queryables the layer lacks are refused with a 400 (app.queries.filters).
+    queryables = {p.name for p in LAYERS[layer].queryables}
+    for clause in FILTER_CLAUSES:
+        if clause.tests and not queryables & set(clause.tests):
+            query.pop(clause.parameter, None)
     if "township" in query:
         if layer in ("projects", "townships"):
             query["township"] = rnd.sample(real["townships"], 2)
