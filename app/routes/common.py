@@ -7,7 +7,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy import Connection, func, select
 
-from app import vocab
+from app import readmodel, vocab
 from app.models import District
 from app.queries.townships import boundary_qualities
 
@@ -33,6 +33,23 @@ def etag_for(request: Request, version: int) -> str:
 def not_modified(request: Request, etag: str) -> bool:
     tags = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
     return etag in tags or "*" in tags
+
+
+class NotModified(Exception):
+    """The client holds the answer already (If-None-Match): a 304 (routes/problems.py)."""
+
+    def __init__(self, etag: str) -> None:
+        super().__init__(etag)
+        self.etag = etag
+
+
+def versioned(request: Request, conn: Connection) -> tuple[readmodel.State, str]:
+    """The read model's state and the ETag of the answer; NotModified if the client has it."""
+    state = readmodel.state(conn)
+    etag = etag_for(request, state.version)
+    if not_modified(request, etag):
+        raise NotModified(etag)
+    return state, etag
 
 
 def cached(request: Request, etag: str, response: Response) -> Response:

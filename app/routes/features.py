@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from sqlalchemy import Engine
 
 from app import readmodel, vocab
 from app.crs import CRS84, DEFAULT_CRS, SUPPORTED_CRS, OutputCrs
@@ -32,6 +33,7 @@ from app.routes.common import (
     link,
     not_modified,
     township_membership,
+    versioned,
 )
 from app.routes.openapi import (
     SCHEMA_JSON,
@@ -176,6 +178,13 @@ def _collection(
     return collection
 
 
+def _extent(engine: Engine) -> tuple[list[float], str | None]:
+    """The district's box, and the least exact quality of the township boundaries."""
+    with reading(engine) as conn:
+        bbox = district_bbox(conn)
+        return bbox, TOWNSHIP_BOUNDARIES.quality(conn, readmodel.state(conn).version)
+
+
 @router.get(
     "/collections",
     summary="The published collections",
@@ -185,9 +194,7 @@ def _collection(
 def collections(request: Request, engine: EngineDep) -> Response:
     metadata_parameters(request)
     base = base_url(request)
-    with reading(engine) as conn:
-        bbox = district_bbox(conn)
-        boundaries = TOWNSHIP_BOUNDARIES.quality(conn, readmodel.state(conn).version)
+    bbox, boundaries = _extent(engine)
     body = {
         "links": [
             link(f"{base}/collections", "self", JSON),
@@ -211,9 +218,7 @@ def collections(request: Request, engine: EngineDep) -> Response:
 )
 def collection(request: Request, layer: LayerDep, engine: EngineDep) -> Response:
     metadata_parameters(request)
-    with reading(engine) as conn:
-        bbox = district_bbox(conn)
-        boundaries = TOWNSHIP_BOUNDARIES.quality(conn, readmodel.state(conn).version)
+    bbox, boundaries = _extent(engine)
     body = _collection(base_url(request), layer, bbox, boundaries)
     if ogc_html.wanted(request):
         return ogc_html.collection_page(body)
@@ -300,10 +305,7 @@ def items(request: Request, layer: LayerDep, query: ItemsDep, engine: EngineDep)
         if "limit" not in request.query_params:  # a download is the whole filtered set
             page = Page(MAX_LIMIT, query.offset)
     with reading(engine) as conn:
-        state = readmodel.state(conn)
-        etag = etag_for(request, state.version)
-        if not_modified(request, etag):
-            return cached(request, etag, Response(status_code=304))
+        state, etag = versioned(request, conn)
         selection = select_features(conn, layer, query, state)
         years, rows = selection.years, selection.rows
         statement = feature_page(

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc as sa
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
@@ -15,6 +15,7 @@ from app.errors import InvalidParameter, TzmapError
 from app.exports import ExportError
 from app.extract.apply import ApplyError
 from app.extract.document import ExtractError
+from app.routes.common import NotModified, cached
 
 PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_SECONDS = 5
@@ -36,6 +37,10 @@ def add_exception_handlers(app: FastAPI) -> None:
     @app.exception_handler(TzmapError)
     async def _tzmap_error(request: Request, exc: TzmapError) -> JSONResponse:
         return problem(exc.status_code, exc.title, exc.detail, exc.headers, **exc.extra)
+
+    @app.exception_handler(NotModified)
+    async def _not_modified(request: Request, exc: NotModified) -> Response:
+        return cached(request, exc.etag, Response(status_code=304))
 
     # Errors of the parts that know nothing of HTTP: a file or a request they cannot serve.
     @app.exception_handler(ExportError)

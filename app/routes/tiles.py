@@ -7,14 +7,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 
-from app import readmodel
 from app.db import reading
 from app.dependencies import EngineDep, ItemsDep, LayerDep
 from app.errors import NotFound
 from app.filters import Filters, ItemsParameters
 from app.layers import select_features
 from app.queries.tiles import tile
-from app.routes.common import base_url, cached, district_bbox, etag_for, not_modified
+from app.routes.common import base_url, cached, district_bbox, versioned
 from app.routes.openapi import MVT, MVTResponse, problems
 
 router = APIRouter(tags=["Vector tiles"])
@@ -51,10 +50,7 @@ def vector_tile(
     if x >= 2**z or y >= 2**z:
         raise NotFound(f"tile {z}/{x}/{y} does not exist: x and y must be below {2**z}")
     with reading(engine) as conn:
-        state = readmodel.state(conn)
-        etag = etag_for(request, state.version)
-        if not_modified(request, etag):
-            return cached(request, etag, Response(status_code=304))
+        state, etag = versioned(request, conn)
         selection = select_features(conn, layer, query, state)
         statement = tile(
             selection.rows,
