@@ -55,11 +55,11 @@ class Layer:
 
     def queryables_of(self, rows: Subquery) -> dict[str, Queryable]:
         """The queryable properties bound to the columns of `rows` (the geometry is `geom`)."""
-        return {
-            p.name: Queryable(p.name, rows.c.geom if p.type == GEOMETRY else rows.c[p.name],
-                              p.type, p.values)
-            for p in self.queryables
-        }  # fmt: skip
+        bound = {}
+        for p in self.queryables:
+            column = rows.c.geom if p.type == GEOMETRY else rows.c[p.name]
+            bound[p.name] = Queryable(p.name, column, p.type, p.values)
+        return bound
 
 
 _GEOMETRY = Property(GEOMETRY, "geometry")

@@ -167,5 +167,5 @@ class PrintParameters(Filters):
 
 
 def print_request(**parameters: Any) -> PrintRequest:
-    """A PrintRequest from query parameters by name (tests, benchmarks)."""
+    """A PrintRequest from parameters by name (the CLI, tests, benchmarks)."""
     return PrintParameters.model_validate(parameters).request()
