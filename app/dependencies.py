@@ -1,11 +1,17 @@
 """Request dependencies shared by the routes: the engine, who is asking, the collection asked
-for and the query parameters (the models of app.filters)."""
+for and the query parameters (the models of app.filters).
+
+They are coroutines: FastAPI runs a plain function dependency on its thread pool, a hop that
+cost every request more than the work of these. The one that reads the database does so on the
+thread pool itself.
+"""
 
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from app import tokens
 from app.accounts import User, user_by_id
@@ -16,7 +22,7 @@ from app.layers import LAYERS, Layer
 from app.settings import Settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
@@ -24,7 +30,7 @@ def get_engine(request: Request) -> Engine:
 EngineDep = Annotated[Engine, Depends(get_engine)]
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -42,13 +48,13 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def current_user(request: Request, engine: EngineDep) -> User | None:
+async def current_user(request: Request, engine: EngineDep) -> User | None:
     """The signed-in user, None without a token; a bad, expired or revoked token is 401."""
     token = bearer_token(request)
     if token is None:
         return None
     claims = tokens.read(token, "access", request.app.state.signing_key)
-    return user_of(engine, claims)
+    return await run_in_threadpool(user_of, engine, claims)
 
 
 def user_of(engine: Engine, claims: tokens.Claims) -> User:
@@ -63,7 +69,7 @@ def user_of(engine: Engine, claims: tokens.Claims) -> User:
 MaybeUser = Annotated[User | None, Depends(current_user)]
 
 
-def signed_in(user: MaybeUser) -> User:
+async def signed_in(user: MaybeUser) -> User:
     if user is None:
         raise Unauthorized("sign in first (POST /auth/token)")
     return user
@@ -72,7 +78,7 @@ def signed_in(user: MaybeUser) -> User:
 UserDep = Annotated[User, Depends(signed_in)]
 
 
-def reader(request: Request, user: MaybeUser) -> User | None:
+async def reader(request: Request, user: MaybeUser) -> User | None:
     """Readers of the map and the feeds: anyone, unless anonymous reading is switched off."""
     if user is None and not request.app.state.settings.anonymous_read:
         if request.url.path == "/" and "text/html" in request.headers.get("accept", ""):
@@ -81,7 +87,7 @@ def reader(request: Request, user: MaybeUser) -> User | None:
     return user
 
 
-def actor(request: Request, user: UserDep) -> Actor:
+async def actor(request: Request, user: UserDep) -> Actor:
     client = request.client.host if request.client else "unknown"
     agent = request.headers.get("user-agent", "")[:200]
     return Actor(user, f"{client} {agent}".strip())
@@ -97,7 +103,7 @@ def token_lifetimes(settings: Settings) -> tuple[timedelta, timedelta]:
     )
 
 
-def get_layer(
+async def get_layer(
     collection_id: Annotated[
         str, Path(alias="collectionId", json_schema_extra={"enum": list(LAYERS)})
     ],
