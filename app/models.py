@@ -401,6 +401,16 @@ class ProjectFeature(Base):
         Index(None, "programmes", postgresql_using="gin"),
         Index(None, "status"),
         Index(None, "category"),
+        # A page deep in a plan year skips only that year's ids, not every range of years.
+        *(
+            Index(
+                f"ix_project_feature_id_{year}",
+                "id",
+                postgresql_include=list(FEATURE_FILTERS),
+                postgresql_where=text(f"years @> {year}"),
+            )
+            for year in vocab.PLAN_YEARS
+        ),
     )
 
     id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)

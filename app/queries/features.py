@@ -69,13 +69,10 @@ def feature_page(
     # NOT MATERIALIZED lets PostgreSQL fold the CTE into each use.
     filtered = select(rows).where(*where).cte("filtered").prefix_with("NOT MATERIALIZED")
     order = order_by(filtered.c)
-    paged = (
-        select(filtered.c.id, func.row_number().over(order_by=order).label("n"))
-        .order_by(*order)
-        .limit(page.limit)
-        .offset(page.offset)
-        .cte("paged")
-    )
+    # Numbered after the page is cut: a window over the order would number every skipped row.
+    page_ids = select(filtered.c.id).order_by(*order).limit(page.limit).offset(page.offset)
+    ordered = page_ids.subquery("page")
+    paged = select(ordered.c.id, func.row_number().over().label("n")).cte("paged")
     chosen = paged.join(rows, rows.c.id == paged.c.id)
     if stored:
         text = func.string_agg(rows.c.feature, aggregate_order_by(literal(","), paged.c.n))
