@@ -247,6 +247,11 @@ class Shape(Parameters):
     def property_names(self) -> list[str] | None:
         return split_list([self.properties]) if self.properties is not None else None
 
+    @property
+    def shaped(self) -> bool:
+        """Does the answer differ from the stored features (other CRS, fewer properties)?"""
+        return self.properties is not None or self.output_crs != DEFAULT_CRS
+
 
 class ItemParameters(AsOf, Shape):
     """One feature."""
@@ -276,11 +281,6 @@ class ItemsParameters(Filters, Shape):
     @property
     def sort_keys(self) -> list[SortKey]:
         return parse_sortby(self.sortby)
-
-    @property
-    def shaped(self) -> bool:
-        """Does the answer differ from the stored features (other CRS, fewer properties)?"""
-        return self.properties is not None or self.output_crs != DEFAULT_CRS
 
 
 def _year_of(text: str, parameter: str) -> int:

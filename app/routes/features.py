@@ -382,7 +382,7 @@ def item(
 ) -> Response:
     output_crs = params.output_crs
     names = _properties(layer, params.property_names)
-    stored = layer.stored_features and params.properties is None and output_crs == DEFAULT_CRS
+    stored = layer.stored_features and not params.shaped
     with reading(engine) as conn:
         state = readmodel.state(conn)
         years = params.years(state.default_year)
