@@ -10,12 +10,12 @@ preparatory work, then a verb of progress.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.extract import language
 from app.extract.frames import Frame, ReportYears
 from app.extract.language import STATUS_RANK, UNDER_CONSTRUCTION, Role
-from app.extract.lexicon import Entity, stated_count
+from app.extract.lexicon import Entity, fold, stated_count
 from app.extract.mentions import Mention
 from app.extract.sentences import Span
 
@@ -24,8 +24,32 @@ _CUE_WORDS = sorted(language.ROLES, key=len, reverse=True)
 _CUE = re.compile("|".join(re.escape(w) for w in _CUE_WORDS))
 _NEGATION = re.compile(language.NEGATION_PATTERN)
 _YEAR = re.compile(r"(20\d\d)年")
+# A year written right before a stage word is that stage's own year: 预计2026年竣工、2027年投入使用.
+_CUE_YEAR = re.compile(r"(20\d\d)年(?:\d{1,2}月)?(?:\d{1,2}日)?[^，。、；\d年]{0,5}$")
+CUE_YEAR_REACH = 16
+# 完成 with these after it finishes no project: 完成投资, 完成年度任务; or only a share of it:
+# 完成全部土方量的85%, 完成总工程量约八成.
+_DONE_NOTHING = re.compile(r"^[^，。]{0,4}?(?:投资|任务|目标|计划|指标)")
+_DONE_A_SHARE = re.compile(
+    r"工程量|土方|\d+(?:\.\d+)?%|约?[一二三四五六七八九]成|^[^，。]{0,3}?(?:主体|结构|土建|桩基|基础|首段|首批|部分|大部分)"
+)
+# 年内通车的目标没有实现: the stage was a goal, and the goal was missed.
+_GOAL_MISSED = re.compile(
+    r"^[^，。；]{0,8}?(?:目标|计划|预期|任务)[^，。；]{0,4}?(?:没有|没能|未能|尚未|未)(?:实现|完成|达到|兑现)"
+)
+# 规划床位800张, 设计全长: a planned figure, not planning work.
+_PLANNED_FIGURE = re.compile(r"^(?:床位|面积|建筑|用地|总|人口|范围|全长|长度|规模|容量|座位|学位)")
 
-CONFIDENCE = {"status": 0.9, "partial": 0.85, "generic": 0.8, "preparatory": 0.75}
+CONFIDENCE = {
+    "status": 0.9,
+    "partial": 0.85,
+    "generic": 0.8,
+    "preparatory": 0.75,
+    "designation": 0.75,
+}
+AGENT_REACH = 4  # 分别由…: characters before a name where 由 makes it the agent
+# A clause with no name of its own speaks of the names the sentence began with.
+CARRIED_PENALTY = 0.1
 CONTAINER_CONFIDENCE = 0.6
 FAR_PENALTY, FAR_GAP = 0.15, 12
 FUTURE_PENALTY = 0.1
@@ -44,6 +68,7 @@ class Cue:
     end: int
     word: str
     role: Role
+    year: int | None = None  # a year written right before it
 
 
 @dataclass(frozen=True)
@@ -90,16 +115,41 @@ def masked(text: str, clause: Span, names: list[Mention]) -> str:
 
 
 def find_cues(blotted: str, offset: int) -> tuple[list[Cue], list[Cue]]:
-    """Stage words of a blotted clause, and those among them that are negated."""
-    cues, negated = [], []
+    """Stage words of a blotted clause, and those among them that are negated (尚未通车) or only
+    meant (原定年内投入使用)."""
+    cues: list[Cue] = []
+    negated: list[Cue] = []
+    last_end = 0
     for match in _CUE.finditer(blotted):
-        word = match.group()
-        after = blotted[match.end() : match.end() + 2]
-        if word in language.NOUN_USE_WORDS and after in language.NOUN_USE_AFTER:
+        word, role = match.group(), language.ROLES[match.group()]
+        after = blotted[match.end() : match.end() + 12]
+        if word in language.NOUN_USE_WORDS and after[:2] in language.NOUN_USE_AFTER:
             continue
-        cue = Cue(offset + match.start(), offset + match.end(), word, language.ROLES[word])
-        before = blotted[max(0, match.start() - 4) : match.start()]
-        if _NEGATION.search(before):
+        if role == "preparatory" and (
+            _PLANNED_FIGURE.match(after) or after[:1] in language.INSTITUTION_ENDINGS
+        ):
+            continue
+        if word == "完成":
+            if _DONE_NOTHING.match(after):
+                continue
+            if _DONE_A_SHARE.search(after):
+                role = "partial"
+        before = blotted[max(last_end, match.start() - language.NEGATION_REACH) : match.start()]
+        last_end = match.end()
+        year = _CUE_YEAR.search(blotted[max(0, match.start() - CUE_YEAR_REACH) : match.start()])
+        cue = Cue(
+            offset + match.start(),
+            offset + match.end(),
+            word,
+            role,
+            int(year.group(1)) if year else None,
+        )
+        meant = any(w in blotted[: match.start()] for w in language.PAST_INTENT_WORDS)
+        if (
+            meant
+            or _NEGATION.search(before)
+            or _GOAL_MISSED.match(after + blotted[match.end() + 12 :])
+        ):
             negated.append(cue)
         else:
             cues.append(cue)
@@ -129,6 +179,8 @@ def _groups(names: list[Mention], cues: list[Cue], skip: set[int]) -> list[_Grou
             groups.append(_Group([name], []))
     for cue in cues:
         nearest = min(groups, key=lambda g: (_gap(cue, g), g.start > cue.start))
+        if cue.word in language.AFTER_NAME_WORDS and cue.start < nearest.end:
+            continue
         nearest.cues.append(cue)
     return groups
 
@@ -163,7 +215,7 @@ def _stage(cues: list[Cue]) -> tuple[str, list[Cue], Role] | None:
     steps = [c for c in cues if c.role in ("preparatory", "clearance")]
     if steps:
         # 完成…腾退, 规划编制完成: finishing a step before construction is not completion.
-        cues = [Cue(c.start, c.end, c.word, "generic") if c.word == "完成" else c for c in cues]
+        cues = [replace(c, role="generic") if c.word == "完成" else c for c in cues]
     partial = [c for c in cues if c.role == "partial"]
     if partial:
         return UNDER_CONSTRUCTION, partial, "partial"
@@ -178,7 +230,19 @@ def _stage(cues: list[Cue]) -> tuple[str, list[Cue], Role] | None:
     progress = [c for c in cues if c.role in ("generic", "clearance")]
     if progress:
         return UNDER_CONSTRUCTION, progress, "generic"
+    designations = [c for c in cues if c.role == "designation"]
+    if designations:
+        return "completed", designations, "designation"
     return None
+
+
+def _designates(text: str, cues: list[Cue], clause: Span, entity: Entity) -> bool:
+    """Whether the rating the clause names is the project's own goal: 晋升为国家5A级旅游景区 and
+    大运河5A级旅游景区 share 5A级旅游景区."""
+    rating = fold(text[cues[0].end : clause.end])
+    forms = [fold(form) for form in entity.forms]
+    pieces = {rating[i : i + 3] for i in range(len(rating) - 2)}
+    return any(piece in form for piece in pieces for form in forms)
 
 
 def _milestone(text: str, name: Mention, chosen: list[Cue], role: Role, clause: Span) -> str:
@@ -186,17 +250,20 @@ def _milestone(text: str, name: Mention, chosen: list[Cue], role: Role, clause: 
     (西线隧道首段贯通, 累计完工建筑面积440万平方米)."""
     first, last = min(c.start for c in chosen), max(c.end for c in chosen)
     if role == "partial" and first >= name.end:
-        first = name.end
+        first = max(name.end, clause.start)
         if clause.end - first <= MILESTONE_MAX:
             last = clause.end
     phrase = text[first:last].strip("，,、")
     return phrase if len(phrase) <= MILESTONE_MAX else chosen[0].word
 
 
-def _names_a_part(text: str, name: Mention, chosen: list[Cue]) -> bool:
-    """三座车站完成主体施工: the words between the name and its verb name a part of it."""
+def _names_a_part(text: str, name: Mention, chosen: list[Cue], clause: Span) -> bool:
+    """三座车站完成主体施工: the words between the name (or the clause's start) and its verb name a
+    part of it; 全线通车 is the whole."""
     after = [c.start for c in chosen if c.start >= name.end]
-    between = text[name.end : min(after)] if after else ""
+    between = text[max(name.end, clause.start) : min(after)] if after else ""
+    if any(word in between for word in language.WHOLE_WORDS):
+        return False
     return any(word in between for word in language.PART_WORDS)
 
 
@@ -222,10 +289,16 @@ def _frame_of(text: str, clause: Span, frame: Frame, years: ReportYears) -> tupl
 
 
 def read_clause(
-    text: str, clause: Span, names: list[Mention], frame: Frame, years: ReportYears
+    text: str,
+    clause: Span,
+    names: list[Mention],
+    frame: Frame,
+    years: ReportYears,
+    carried_from: Span | None = None,
 ) -> list[Finding]:
     """What the clause says about each of its names (known projects, programmes' members and
-    unknown names); names it says nothing about are left out."""
+    unknown names); names it says nothing about are left out. With `carried_from`, the names are
+    the subject of an earlier clause of the sentence (22号线全长81.2公里，北京段…全部开工)."""
     if not names:
         return []
     blotted = masked(text, clause, names)
@@ -237,32 +310,65 @@ def read_clause(
     skip = {names.index(outer) for outer in containers.values()}
     frame, switched = _frame_of(text, clause, frame, years)
     stops = [c.start for c in cues] + [n.start for n in names]
+    evidence = Span(carried_from.start, clause.end, "") if carried_from else clause
     findings: list[Finding] = []
     for group in _groups(names, cues, skip):
-        if not group.cues or _is_modifier(text, group, stops, clause):
+        if not group.cues or _is_agent(text, group, clause):
             continue
-        stage = _stage(group.cues)
-        if stage is None:
+        if carried_from is None and _is_modifier(text, group, stops, clause):
             continue
-        findings += _group_findings(text, clause, names, group, stage, frame, switched)
-    return findings + _container_findings(names, inner_of, findings, clause)
+        for year, cues_of_year in _by_year(group.cues):
+            stage = _stage(cues_of_year)
+            if stage is None:
+                continue
+            own_frame = _year_frame(year, frame, years)
+            confidence = CONFIDENCE[stage[2]]
+            if carried_from is not None:
+                confidence -= CARRIED_PENALTY
+            elif min(_gap(c, group) for c in stage[1]) > FAR_GAP:
+                confidence -= FAR_PENALTY
+            if switched and year is None:
+                confidence -= FUTURE_PENALTY
+            reading = _Read(stage, own_frame, round(confidence, 2), clause, evidence)
+            findings += _group_findings(text, names, group, reading)
+    return findings + _container_findings(names, inner_of, findings, evidence)
 
 
-def _group_findings(
-    text: str,
-    clause: Span,
-    names: list[Mention],
-    group: _Group,
-    stage: tuple[str, list[Cue], Role],
-    frame: Frame,
-    switched: bool,
-) -> list[Finding]:
-    status, chosen, role = stage
-    confidence = CONFIDENCE[role]
-    if min(_gap(c, group) for c in chosen) > FAR_GAP:
-        confidence -= FAR_PENALTY
-    if switched:
-        confidence -= FUTURE_PENALTY
+@dataclass(frozen=True)
+class _Read:
+    """What one group's cues of one year say, before it is told of each name."""
+
+    stage: tuple[str, list[Cue], Role]
+    frame: Frame
+    confidence: float
+    clause: Span
+    evidence: Span
+
+
+def _by_year(cues: list[Cue]) -> list[tuple[int | None, list[Cue]]]:
+    """The cues of a group by the year written before them (None: the clause's year)."""
+    years = dict.fromkeys(c.year for c in cues)
+    return [(year, [c for c in cues if c.year == year]) for year in years]
+
+
+def _year_frame(year: int | None, frame: Frame, years: ReportYears) -> Frame:
+    """A stage with its own year: what happened (in the years a review covers) or is promised."""
+    if year is None:
+        return frame
+    if frame.kind == "event" and year <= years.report:
+        return Frame("event", year)
+    return Frame("target", year)
+
+
+def _is_agent(text: str, group: _Group, clause: Span) -> bool:
+    """分别由国家大剧院、首都图书馆…负责运营: the names do the work, they are not built."""
+    before = text[max(clause.start, group.start - AGENT_REACH) : group.start]
+    return "由" in before
+
+
+def _group_findings(text: str, names: list[Mention], group: _Group, read: _Read) -> list[Finding]:
+    status, chosen, role = read.stage
+    clause, frame = read.clause, read.frame
     basis = "、".join(dict.fromkeys(c.word for c in chosen))
     named = {e.id for n in names for e in n.of_kind("project")}
     findings = []
@@ -273,16 +379,19 @@ def _group_findings(
         finished = STATUS_RANK[status] > STATUS_RANK[UNDER_CONSTRUCTION]
         if phase and finished:
             own_status, milestone = UNDER_CONSTRUCTION, f"{phase}{basis}"
-        elif finished and _names_a_part(text, name, chosen):
+        elif finished and _names_a_part(text, name, chosen, clause):
             own_status = UNDER_CONSTRUCTION
             milestone = _milestone(text, name, chosen, "partial", clause)
-        reading = Reading(frame.kind, frame.year, own_status, milestone, confidence, basis)
-        if not name.entities:
-            findings.append(Finding(name, None, reading, clause))
+        reading = Reading(frame.kind, frame.year, own_status, milestone, read.confidence, basis)
+        if not name.entities and role != "designation":
+            findings.append(Finding(name, None, reading, read.evidence))
         for entity in name.of_kind("project"):
-            findings.append(Finding(name, entity, reading, clause))
+            if role != "designation" or _designates(text, chosen, clause, entity):
+                findings.append(Finding(name, entity, reading, read.evidence))
+        if role == "designation":
+            continue
         for programme in name.of_kind("programme"):
-            findings += _members(name, programme, named, reading, clause)
+            findings += _members(name, programme, named, reading, read.evidence)
     return findings
 
 

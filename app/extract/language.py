@@ -10,12 +10,16 @@ Roles:
 - clearance: site clearance (腾退, 拆迁): construction-side work, so 完成…腾退 finishes only that;
 - halt: work put off or stopped (暂缓, 停工): the clause states no stage to record.
 
-组建 (a school or group organised from existing ones) is no stage word: it builds nothing.
+- designation: a rating or listing (晋升为, 获评, 入选): it completes only a project whose goal is
+  that rating (the 5A bid); of any other project it states no stage.
+
+组建 (a school or group organised from existing ones) is no stage word: it builds nothing; nor is
+成立 before its object (新成立…教育集团), only after a name (区儿童康复中心正式成立).
 """
 
 from typing import Literal
 
-Role = Literal["status", "partial", "generic", "preparatory", "clearance", "halt"]
+Role = Literal["status", "partial", "generic", "preparatory", "clearance", "halt", "designation"]
 
 UNDER_CONSTRUCTION = "under_construction"
 STATUS_RANK = {"planned": 0, UNDER_CONSTRUCTION: 1, "completed": 2, "in_service": 3}
@@ -35,6 +39,10 @@ STATUS_WORDS: dict[str, str] = {
             "启动改造",
             "启动实施",
             "启动试点",
+            "动工",
+            "破土动工",
+            "开建",
+            "奠基",
         ),
         UNDER_CONSTRUCTION,
     ),
@@ -51,6 +59,19 @@ STATUS_WORDS: dict[str, str] = {
             "建设完成",
             "新建",
             "创建",
+            "落成",
+            "交工",
+            "验收",
+            "通过验收",
+            "竣工验收",
+            # ready, not yet open: 具备通车条件 (不具备…条件 is negated like any stage word)
+            "具备通车条件",
+            "具备投运条件",
+            "具备运营条件",
+            "具备开通条件",
+            "具备使用条件",
+            "具备开放条件",
+            "具备入住条件",
         ),
         "completed",
     ),
@@ -86,6 +107,12 @@ STATUS_WORDS: dict[str, str] = {
             "入驻",
             "迁址入驻",
             "成立",
+            "投运",
+            "投入运行",
+            "试运行",
+            "试运营",
+            "开通运营",
+            "迎客",
         ),
         "in_service",
     ),
@@ -108,6 +135,15 @@ PARTIAL_WORDS = (
     "初现雏形",
     "建设过半",
     "累计完工",
+    # tunnelling and other steps of the works
+    "盾构始发",
+    "始发",
+    "掘进",
+    "出洞",
+    "完成接收",
+    "合龙",
+    "完成安装",
+    "完成总工程量",
 )
 
 GENERIC_WORDS = (
@@ -150,11 +186,26 @@ PREPARATORY_WORDS = (
     "落地条件",
     "征集",
     "进程",
+    "用地预审",
+    "选址意见书",
+    "规划许可",
 )
 
 CLEARANCE_WORDS = ("腾退", "申请式腾退", "拆迁", "征拆", "征收")
 
 HALT_WORDS = ("暂缓", "暂停", "停工", "缓建", "推迟", "延期", "延后")
+
+DESIGNATION_WORDS = (
+    "晋升为",
+    "晋级为",
+    "获评",
+    "被评为",
+    "评为",
+    "入选",
+    "列入",
+    "获批为",
+    "创建为",
+)
 
 ROLES: dict[str, Role] = {
     **{word: "status" for word in STATUS_WORDS},
@@ -163,20 +214,54 @@ ROLES: dict[str, Role] = {
     **dict.fromkeys(PREPARATORY_WORDS, "preparatory"),
     **dict.fromkeys(CLEARANCE_WORDS, "clearance"),
     **dict.fromkeys(HALT_WORDS, "halt"),
+    **dict.fromkeys(DESIGNATION_WORDS, "designation"),
 }
 
 # Words of intent: in a report of the past year they announce next year's plan.
-FUTURE_WORDS = ("力争", "确保", "计划", "拟", "争取", "将于", "明年")
+FUTURE_WORDS = ("力争", "确保", "计划", "拟", "争取", "将于", "明年", "预计", "有望")
 
 # Before a stage word, within a few characters: 尚未开工, 未能如期完工, 没有投入使用.
-NEGATION_PATTERN = r"(?:尚未|仍未|暂未|未能|未|没有|无法|不能|不)(?:按期|如期|能|再)?$"
+NEGATION_PATTERN = (
+    r"(?:尚未|仍未|暂未|未能|没能|未|没有|无法|不能|不)(?:按期|如期|按时|能|再|全部|完全|全面)?"
+    r"(?:向公众|向社会|对外)?$"
+)
+NEGATION_REACH = 10  # characters before a stage word where its negation may stand
 
-# 新建项目, 改扩建工程: these verbs used as nouns name the project, they do not report a stage.
+# An intent the review says was held (原定年内投入使用): what was meant, not what happened.
+PAST_INTENT_WORDS = ("原定", "原计划", "原拟", "原本计划")
+
+# 新建项目, 改扩建工程: these verbs used as nouns name the project, they do not report a stage;
+# nor does 研究 in 金融研究院 or 规划 in 规划院.
 NOUN_USE_AFTER = ("项目", "工程")
+INSTITUTION_ENDINGS = ("院", "所", "局", "室")
+
+# A stage word that states a stage only after the name (区儿童康复中心正式成立), not before it
+# (新成立潞河中学、后南仓小学等3个教育集团 forms groups of existing schools).
+AFTER_NAME_WORDS = ("成立",)
 NOUN_USE_WORDS = ("新建", "改建", "改造", "扩建")
 
 # Parts of a project: 三座车站完成主体施工, 西线隧道贯通 finish a part, not the whole.
-PART_WORDS = ("车站", "段", "区间", "西线", "东线", "南线", "北线", "部分", "主体", "土建")
+PART_WORDS = (
+    "车站",
+    "段",
+    "区间",
+    "西线",
+    "东线",
+    "南线",
+    "北线",
+    "左线",
+    "右线",
+    "隧道",
+    "部分",
+    "主体",
+    "土建",
+    "组团",
+    "首片",
+    "单体",
+    "核心区",
+)
+# …but the whole line or the whole project: 全线通车, 全面竣工.
+WHOLE_WORDS = ("全线", "全部工程", "整体")
 
 # Phase words after a project's name: 两河水网一期工程完成 finishes a phase, not the project.
 PHASE_WORDS = ("一期", "首期", "二期", "三期", "一阶段")

@@ -22,6 +22,25 @@ EntityKind = Literal["project", "programme", "indicator"]
 # Shorter forms match inside too many unrelated words to be worth it.
 MIN_FORM_LENGTH = 2
 
+# Full-width brackets, digits and Latin letters read as their ASCII forms: 22号线（平谷线） is
+# 22号线(平谷线). One code point for one, so offsets into the folded text are offsets into the text.
+_FOLD = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
+
+
+def fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+def spellings(form: str) -> set[str]:
+    """The ways reports write one name: 校区 and 新校区 for one campus, 北京(通州)… for 北京…."""
+    found = {fold(form)}
+    for name in list(found):
+        if "校区" in name and "新校区" not in name:
+            found.add(name.replace("校区", "新校区", 1))
+        if name.startswith("北京") and not name.startswith("北京("):
+            found.add("北京(通州)" + name.removeprefix("北京"))
+    return found
+
 
 @dataclass(frozen=True)
 class Entity:
@@ -42,11 +61,13 @@ class Lexicon:
     by_id: dict[tuple[EntityKind, str], Entity] = field(init=False)
 
     def __post_init__(self) -> None:
+        # by_form: the folded spellings of every form; a text is folded before it is matched.
         by_form: dict[str, list[Entity]] = defaultdict(list)
         for entity in self.entities:
-            for form in entity.forms:
-                if len(form) >= MIN_FORM_LENGTH and entity not in by_form[form]:
-                    by_form[form].append(entity)
+            for name in entity.forms:
+                for form in spellings(name):
+                    if len(form) >= MIN_FORM_LENGTH and entity not in by_form[form]:
+                        by_form[form].append(entity)
         self.by_form = {form: tuple(found) for form, found in by_form.items()}
         by_first: dict[str, list[str]] = defaultdict(list)
         for form in sorted(self.by_form, key=len, reverse=True):
@@ -59,6 +80,17 @@ class Lexicon:
 
     def project(self, project_id: str) -> Entity | None:
         return self.by_id.get(("project", project_id))
+
+    def first_phase(self, project_id: str) -> Entity | None:
+        """The project that is the first phase of this one (人民大学通州校区一期), if any."""
+        project = self.project(project_id)
+        if project is None:
+            return None
+        phases = {fold(form) + word for form in project.forms for word in ("一期", "一期工程")}
+        return next(
+            (e for e in self.entities if e.kind == "project" and phases & set(map(fold, e.forms))),
+            None,
+        )
 
     def evidence_names(self, project_id: str) -> list[str]:
         """Names whose presence lets a text range support a fact about the project."""
@@ -120,7 +152,7 @@ def lexicon_from_catalogue(root: Path) -> Lexicon:
     entities = []
     for project in catalogue.projects:
         p = project.properties
-        entities.append(Entity("project", project.id, p.name, _forms(p.name, p.aliases)))
+        entities.append(Entity("project", project.id, p.name, _forms(p.name, p.names)))
         for programme_id in p.programmes:
             members[programme_id].append(project.id)
     for g in catalogue.programmes:

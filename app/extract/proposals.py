@@ -7,16 +7,20 @@ already holds as `recorded`.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.extract import language
 from app.extract.candidates import find_candidates
 from app.extract.classify import Finding, find_cues, masked, read_clause
 from app.extract.figures import Figure, read_figures
 from app.extract.frames import Frame, ReportYears, report_years, sentence_frames
+from app.extract.language import STATUS_RANK, UNDER_CONSTRUCTION
 from app.extract.lexicon import Lexicon
 from app.extract.mentions import Mention, find_mentions
-from app.extract.sentences import Span, sentences
+from app.extract.sentences import Sentence, Span, sentences
 
 # Proposals at or above this confidence are applied by --apply: an outright stage word, partial
 # progress, a verb of progress or preparatory work next to the name. Below it (a project named
@@ -138,26 +142,109 @@ def extract(text: str, lexicon: Lexicon, report_year: int | None = None) -> Extr
     parts = sentences(text)
     result = Extraction(years)
     for sentence, frame in zip(parts, sentence_frames(text, parts, years), strict=True):
-        for clause in sentence.clauses:
-            result.proposals += _clause_proposals(text, clause, frame, years, lexicon)
+        result.proposals += _sentence_proposals(text, sentence, frame, years, lexicon)
     result.proposals.sort(key=lambda p: (p.evidence_start, p.mention_start, p.entity_name))
     mark_repeats(result.proposals)
     return result
 
 
-def _clause_proposals(
-    text: str, clause: Span, frame: Frame, years: ReportYears, lexicon: Lexicon
+def _sentence_proposals(
+    text: str, sentence: Sentence, frame: Frame, years: ReportYears, lexicon: Lexicon
 ) -> list[Proposal]:
-    known = find_mentions(text, lexicon, clause.start, clause.end)
-    unknown = _candidates(text, clause, known)
-    names = sorted(known + unknown, key=lambda m: m.start)
-    findings = read_clause(text, clause, names, frame, years)
-    proposals = [_from_finding(f, lexicon) for f in findings]
-    read = {id(f.mention) for f in findings}
-    proposals += [_unread_candidate(m, clause, frame) for m in unknown if id(m) not in read]
-    estimate = "预计" in text[clause.start : clause.end]
-    proposals += [_from_figure(f) for f in read_figures(text, clause, known, frame, estimate)]
-    return proposals
+    proposals: list[Proposal] = []
+    subject: _Subject | None = None
+    for clause in sentence.clauses:
+        known = find_mentions(text, lexicon, clause.start, clause.end)
+        unknown = [] if sentence.heading else _candidates(text, clause, known)
+        names = sorted(known + unknown, key=lambda m: m.start)
+        findings = []
+        if names:
+            findings = read_clause(text, clause, names, frame, years)
+            if any(not n.entities or n.project for n in names):
+                subject = _subject(text, clause, names)
+        elif subject is not None and subject.speaks_in(text, clause):
+            findings = read_clause(text, clause, subject.names, frame, years, subject.clause)
+            _drop_negated(text, clause, subject.names, proposals)
+        proposals += [_from_finding(f, lexicon) for f in findings]
+        read = {id(f.mention) for f in findings}
+        proposals += [_unread_candidate(m, clause, frame) for m in unknown if id(m) not in read]
+        estimate = "预计" in text[clause.start : clause.end]
+        proposals += [_from_figure(f) for f in read_figures(text, clause, known, frame, estimate)]
+    return _whole_or_part(sentence, proposals, lexicon)
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """The names a sentence's last named clause starts with, for its clauses without a name."""
+
+    names: list[Mention]
+    clause: Span
+    told: bool  # whether its own clause already gave them a stage
+
+    def speaks_in(self, text: str, clause: Span) -> bool:
+        """A clause without a name speaks of the subject when the subject still waits for its
+        verb (22号线（平谷线）全长81.2公里，北京段16座车站全部开工), or when it dates a stage to
+        come (…主体结构封顶，预计2026年竣工). Else its verb may have a subject of its own that is
+        no project (…建设，保障市级机关搬迁入驻)."""
+        if not self.told:
+            return True
+        cues, negated = find_cues(masked(text, clause, []), clause.start)
+        return any(c.year is not None for c in cues) or bool(negated)
+
+
+def _subject(text: str, clause: Span, names: list[Mention]) -> _Subject:
+    cues, negated = find_cues(masked(text, clause, names), clause.start)
+    first = min((c.start for c in cues + negated), default=clause.end)
+    leading = [n for n in names if n.start < first] or names[:1]
+    return _Subject(leading, clause, told=bool(cues))
+
+
+def _drop_negated(
+    text: str, clause: Span, subject: list[Mention], proposals: list[Proposal]
+) -> None:
+    """…，但年内尚未通车: a stage the sentence denies is not proposed for its subject."""
+    _cues, negated = find_cues(masked(text, clause, []), clause.start)
+    denied = [STATUS_RANK[s] for c in negated if (s := language.STATUS_WORDS.get(c.word))]
+    if not denied:
+        return
+    starts = {m.start for m in subject}
+    for proposal in list(proposals):
+        rank = STATUS_RANK.get(proposal.status or "", -1)
+        if proposal.mention_start in starts and rank >= min(denied):
+            proposals.remove(proposal)
+
+
+# 其余工程仍在建设: the sentence opened a part of the project, and the rest is still being built.
+_REST_BUILDING = re.compile(
+    r"(?:其余|其他|剩余)[^，。；]{0,16}?(?:仍在|仍|正在|继续)(?:建设|施工|在建)"
+)
+
+
+def _whole_or_part(
+    sentence: Sentence, proposals: list[Proposal], lexicon: Lexicon
+) -> list[Proposal]:
+    """When the rest of a project is still being built, what the sentence opened or finished is
+    its first phase (a project of its own where the catalogue has one); the whole is building."""
+    if not _REST_BUILDING.search(sentence.text):
+        return proposals
+    result = []
+    for proposal in proposals:
+        finished = STATUS_RANK.get(proposal.status or "", 0) > STATUS_RANK[UNDER_CONSTRUCTION]
+        if proposal.entity != "project" or not finished:
+            result.append(proposal)
+            continue
+        phase = lexicon.first_phase(proposal.entity_id or "")
+        if phase is not None:
+            result.append(dataclasses.replace(proposal, entity_id=phase.id, entity_name=phase.name))
+        result.append(
+            dataclasses.replace(
+                proposal,
+                status=UNDER_CONSTRUCTION,
+                milestone=f"部分{proposal.basis}",
+                basis=f"{proposal.basis}, 其余在建",
+            )
+        )
+    return result
 
 
 def _candidates(text: str, clause: Span, known: list[Mention]) -> list[Mention]:

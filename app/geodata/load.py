@@ -566,7 +566,7 @@ def _project_canonical(project: Located) -> Canonical:
     p = project.properties
     return {
         "name": p.name,
-        "aliases": sorted(set(p.aliases) - {p.name}),
+        "aliases": sorted(set(p.names) - {p.name}),
         "category": p.category,
         "description": p.description,
         "description_zh": p.description_zh,

@@ -63,9 +63,18 @@ class TargetRecord(Record):
     evidence: EvidenceRef
 
 
+class PublicName(Record):
+    """A name public reporting or later reports use for the project (北京艺术中心 for the
+    sub-centre theatre), with where it was found: publication, date, address."""
+
+    name: Name
+    source: Name
+
+
 class ProjectProperties(Record):
     name: Name
-    aliases: list[Name] = []
+    aliases: list[Name] = []  # other names the source documents use
+    public_names: list[PublicName] = []
     category: Category
     geometry_quality: Literal["surveyed", "approximate", "schematic", "unplaced"]
     placement: str | None = None  # English
@@ -79,6 +88,11 @@ class ProjectProperties(Record):
     targets: list[TargetRecord] = []
     # Where a document names the project without giving it a stage (no status follows).
     mentions: list[EvidenceRef] = []
+
+    @property
+    def names(self) -> list[str]:
+        """Every name of the project: its own, the documents' aliases and its public names."""
+        return [self.name, *self.aliases, *(p.name for p in self.public_names)]
 
 
 class TownshipProperties(Record):

@@ -497,7 +497,7 @@ def _check_references(reader: _Reader, catalogue: Catalogue) -> None:
         for programme_id in props.programmes:
             if programme_id not in programme_names:
                 reader.problem(path, project.id, f"unknown programme '{programme_id}'")
-        names = [props.name, *props.aliases]
+        names = props.names
         for programme_id in props.programmes:
             names += programme_names.get(programme_id, [])
         if not props.events and not props.targets and not props.mentions:
@@ -521,7 +521,7 @@ def _check_references(reader: _Reader, catalogue: Catalogue) -> None:
             for item in items:
                 evidence_check(path, project.id, item.evidence, names)
         for mention in props.mentions:
-            evidence_check(path, project.id, mention, [props.name, *props.aliases])
+            evidence_check(path, project.id, mention, props.names)
         _check_timeline(reader, project)
     _check_memberships(reader, catalogue)
     for programme in catalogue.programmes:
@@ -541,7 +541,7 @@ def _check_projects_unique(reader: _Reader, projects: list[Located]) -> None:
     owner_of: dict[str, str] = {}
     for project in projects:
         path, props = project.file, project.properties
-        for name in dict.fromkeys([props.name, *props.aliases]):
+        for name in dict.fromkeys(props.names):
             other = owner_of.setdefault(name, project.id)
             if other != project.id:
                 reader.problem(path, project.id, f"name or alias '{name}' is already {other}'s")
@@ -555,7 +555,7 @@ def _check_names_unique(reader: _Reader, catalogue: Catalogue) -> None:
     themselves are checked above)."""
     owner_of: dict[str, str] = {}
     for project in catalogue.projects:
-        for name in [project.properties.name, *project.properties.aliases]:
+        for name in project.properties.names:
             owner_of.setdefault(name, f"project {project.id}")
     records: list[tuple[Path, str, list[ProgrammeRecord] | list[IndicatorRecord]]] = [
         (PROGRAMMES_FILE, "programme", catalogue.programmes),
@@ -599,7 +599,7 @@ def _check_memberships(reader: _Reader, catalogue: Catalogue) -> None:
     programmes = {p.id: p for p in catalogue.programmes}
     for project in catalogue.projects:
         props = project.properties
-        own = [props.name, *props.aliases]
+        own = props.names
         cited = [e.evidence for e in props.events] + [t.evidence for t in props.targets]
         cited += props.mentions
         for programme_id in props.programmes:
