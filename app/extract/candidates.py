@@ -47,6 +47,13 @@ SUFFIXES = (
     "管廊",
     "湿地",
     "住房",
+    "东延",
+    "西延",
+    "南延",
+    "北延",
+    "一期",
+    "二期",
+    "三期",
     "集租房",
     "安置房",
 )
@@ -105,6 +112,8 @@ NOT_NAMES = (
     "新路",
     "全线",
     "沿线",
+    "双线",
+    "单线",
     "副中心",
 )
 # Generic words need a longer name before them: 一期工程, 韧性项目 are no names.
@@ -123,23 +132,33 @@ _LEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+是|狠抓|抓好|紧抓|再推动|跟进|引进|新一轮|一轮|依托|围绕|聚焦|支持|推动|加强|强化|深化|完善|提升|发挥|用好|积极|大力|全力|全面|持续|"
     r"进一步|着力|力促|力争|争取|确保|实现|开展|举办|以|在|对|与|将|新|首批|新一批|一批|各类|"
     r"一系列|一些|重点|[\d.]+[万亿]?[余多]?[个所家座条处项批类]|利用|原有|现有|既有|个别|其余|其他|各|该|"
-    r"这座|这条|这处|这个|此|[^、，]{1,6}?(?:周边|附近|沿线|一带|境内))+"
+    r"这座|这条|这处|这个|此|新增|做好|办好|保障|年底|年内|年初|年末|年中|目前|当前|今年|去年|明年|同年|次年|全年|已经|已|"
+    r"[^、，]{1,6}?(?:周边|附近|沿线|一带|境内))+"
 )
 # Adverbs, dates and light verbs between a name and its stage word: 紫运南街随之开通,
 # 文旅区中学新建项目取得用地预审.
 _TRAILING = re.compile(
-    r"(?:\d{1,2}月(?:\d{1,2}日)?|年内|年底|随之|同步|相继|先后|陆续|一并|正式|全面|全线|基本|顺利|"
-    r"加紧|加快|持续|如期|按期|率先|已经|已|均|也|将|取得|获得|实现|完成|进行|开始|开展)+$"
+    r"(?:\d{1,2}月(?:\d{1,2}日)?|[一二三四]季度|上半年|下半年|年初|年中|年内|年底|随之|同步|相继|先后|"
+    r"陆续|一并|正式|全面|全线|基本|顺利|提前|加紧|加快|持续|如期|按期|率先|已经|已|均|也|都|要|在|将|正在|"
+    r"取得|获得|实现|完成|进行|开始|开展|地下结构|主体结构|结构|"
+    r"[一二两三四五六七八九十\d]+[条座个所处项家][^、，]{0,8})+$"
 )
 # A phrase that starts like a clause, or holds a verb no name holds: 后可在汛期把…分入潮白河.
 # 东六环原有地面道路: what exists already is no new project; 西线隧道, 北区学部楼: parts of one.
 _NOT_A_NAME = re.compile(
-    r"^[后可但并且又再也还即则而使让被由从对将已仍均就才]|把|可在|可以|能够|应当|原有|现有|既有|"
-    r"^(?:[东西南北左右]线|[东西南北]区|先期|首期|[一二三]期)"
+    r"^[后可但并且又再也还即则而使让被由从对将已仍均就才]|把|可在|可以|能够|应当|原有|现有|既有|进入|阶段|至|"
+    r"\d+[座个所条处项家]|^(?:[东西南北左右]线|[东西南北]区|先期|首期|[一二三]期)"
 )
 # A bracket right after a phrase gives its other name (紫运中路（芙蓉东路）): not a second thing.
 _BRACKETED = re.compile(r"(?<=[^□■、，,；;。：:\s])[（(][^（）()]{1,10}[）)]")
-_ENUMERATION_SEPARATORS = re.compile(r"[、和及与]")
+_WORKS = ("工程", "项目")
+# 实施一批国家重大科技项目和应用示范项目: a quantity of a kind names no project, nor do the
+# items listed with it; 国际财富管理中心 is a role the city plays.
+_A_KIND = re.compile(
+    r"新一轮|一轮|新一批|一批|首批|各类|一系列|一些|多个|若干|[\d.]+[万亿]?[余多]?[个所家座条处项批类]"
+)
+_ROLES = ("国际", "全球", "世界")
+_ITEM = re.compile(r"[^、和及与，,；;。：:]+")
 _SEGMENT = re.compile(r"[^，,；;。：:]+")
 _PHRASE = re.compile(r"[^□■、和及与等，,；;。：:（）()“”‘’\"'《》「」\s]+")
 MIN_LENGTH, MAX_LENGTH = 3, 20
@@ -154,34 +173,91 @@ def find_candidates(blotted: str, clause: Span) -> list[Mention]:
     found = []
     blotted = _LIST_KIND.sub(lambda m: "■" * len(m.group()), blotted)
     blotted = _BRACKETED.sub(lambda m: "■" * len(m.group()), blotted)
-    for match in _PHRASE.finditer(blotted):
-        phrase = match.group()
-        lead = _LEADING.match(phrase)
-        skip = lead.end() if lead else 0
-        trail = _TRAILING.search(phrase, skip)
-        name = phrase[skip : trail.start() if trail else len(phrase)]
-        if _is_candidate(name):
-            start = clause.start + match.start() + skip
-            found.append(Mention(start, start + len(name), name, ()))
+    a_kind = False
+    for at, phrase in _phrases(blotted):
+        listed = blotted[at - 1 : at] in "、和及与" if at else False
+        a_kind = (a_kind and listed) or bool(_A_KIND.match(_lead(phrase)))
+        name = _name_in(phrase)
+        if name is not None and not a_kind:
+            start = clause.start + at + name[0]
+            found.append(Mention(start, start + len(name[1]), name[1], ()))
     return [c for c in found if not _among_kinds(blotted, clause, c, found)]
+
+
+def _phrases(blotted: str) -> list[tuple[int, str]]:
+    """The phrases between separators, by offset; 潮白河综合治理与生态修复工程 is one: a phrase
+    that names nothing joins the works named after 与 or 和."""
+    phrases: list[tuple[int, str]] = []
+    for match in _PHRASE.finditer(blotted):
+        at, phrase = match.start(), match.group()
+        right = _name_in(phrase)
+        if phrases and blotted[at - 1 : at] in "与和" and right and right[1].endswith(_WORKS):
+            before_at, before = phrases[-1]
+            if before_at + len(before) == at - 1 and _name_in(before) is None:
+                phrases[-1] = (before_at, blotted[before_at : match.end()])
+                continue
+        phrases.append((at, phrase))
+    return phrases
+
+
+def _lead(phrase: str) -> str:
+    """The verbs and qualifiers a phrase opens with, without its verbs (实施一批 → 一批)."""
+    lead = _LEADING.match(phrase)
+    words = lead.group() if lead else ""
+    found = _A_KIND.search(words)
+    return words[found.start() :] if found else ""
+
+
+def _name_in(phrase: str) -> tuple[int, str] | None:
+    """The name a phrase holds, and where: after its last 的 (总建筑面积约16万平方米的北京海昌海洋
+    公园), else before it (北京舞蹈学院通州校区的用地保障), without leading verbs and qualifiers
+    or trailing adverbs; of a kind word put before a name (室内乐园顶点公园), the name."""
+    bounds = [0] + [i + 1 for i, c in enumerate(phrase) if c == "的"] + [len(phrase) + 1]
+    pieces = [(bounds[k], bounds[k + 1] - 1) for k in range(len(bounds) - 1)]
+    for first, last in reversed(pieces):
+        lead = _LEADING.match(phrase, first, last)
+        skip = lead.end() if lead else first
+        trail = _TRAILING.search(phrase, skip, last)
+        name = phrase[skip : trail.start() if trail else last]
+        if _is_candidate(name, described=first > 0):
+            inner = _after_apposition(name)
+            return skip + len(name) - len(inner), inner
+    return None
+
+
+def _after_apposition(name: str) -> str:
+    """室内乐园顶点公园 → 顶点公园: a shorter name of the same kind ends the phrase."""
+    for k in range(MIN_LENGTH, len(name) - MIN_LENGTH + 1):
+        if name[k - 1] == name[-1] and _is_candidate(name[k:]):
+            return name[k:]
+    return name
 
 
 def _among_kinds(blotted: str, clause: Span, candidate: Mention, found: list[Mention]) -> bool:
     """同步建设水闸、堤防、跨河桥梁和巡河路: a list of kinds of works, not of names."""
     at = candidate.start - clause.start
     segment = next(m for m in _SEGMENT.finditer(blotted) if m.start() <= at < m.end())
-    items = [i for i in _ENUMERATION_SEPARATORS.split(segment.group()) if i.strip("□■")]
-    names = {c.form for c in found}
-    kinds = [i for i in items if not any(name in i for name in names)]
-    return len(items) >= 3 and len(kinds) >= 2
+    spans = [(c.start - clause.start, c.end - clause.start) for c in found]
+    items = kinds = 0
+    for item in _ITEM.finditer(blotted, segment.start(), segment.end()):
+        if not item.group().strip("□■"):
+            continue
+        items += 1
+        kinds += not any(start < item.end() and item.start() < end for start, end in spans)
+    return items >= 3 and kinds >= 2
 
 
-def _is_candidate(name: str) -> bool:
+def _is_candidate(name: str, described: bool = False) -> bool:
+    """Whether a phrase reads as a name; one that follows a description (…的带状公园) needs a
+    longer stem, since the description often only leads to a kind of thing."""
     if not MIN_LENGTH <= len(name) <= MAX_LENGTH or name in GENERIC:
         return False
     if name.endswith(NOT_NAMES) or name[0].isdigit() or "的" in name or _NOT_A_NAME.search(name):
         return False
+    if name.startswith(_ROLES):
+        return False
     suffix = next((s for s in SUFFIXES if name.endswith(s)), None)
     if suffix is None:
         return False
-    return len(name) - len(suffix) >= (3 if suffix in LONG_STEM_SUFFIXES else 2)
+    long_stem = described or suffix in LONG_STEM_SUFFIXES
+    return len(name) - len(suffix) >= (3 if long_stem else 2)

@@ -125,6 +125,8 @@ def find_cues(blotted: str, offset: int) -> tuple[list[Cue], list[Cue]]:
         after = blotted[match.end() : match.end() + 12]
         if word in language.NOUN_USE_WORDS and after[:2] in language.NOUN_USE_AFTER:
             continue
+        if after.startswith(language.MEASURE_NOUNS):
+            continue
         if role == "preparatory" and (
             _PLANNED_FIGURE.match(after) or after[:1] in language.INSTITUTION_ENDINGS
         ):

@@ -111,6 +111,8 @@ STATUS_WORDS: dict[str, str] = {
             "投入运行",
             "试运行",
             "试运营",
+            "试营业",
+            "迁入",
             "开通运营",
             "迎客",
         ),
@@ -187,6 +189,7 @@ PREPARATORY_WORDS = (
     "征集",
     "进程",
     "用地预审",
+    "选址",
     "选址意见书",
     "规划许可",
 )
@@ -233,6 +236,8 @@ PAST_INTENT_WORDS = ("原定", "原计划", "原拟", "原本计划")
 # 新建项目, 改扩建工程: these verbs used as nouns name the project, they do not report a stage;
 # nor does 研究 in 金融研究院 or 规划 in 规划院.
 NOUN_USE_AFTER = ("项目", "工程")
+# 运营里程, 建设规模, 施工单位, 开放时间: any stage word before these is a noun, not a verb.
+MEASURE_NOUNS = ("里程", "规模", "面积", "单位", "模式", "时间", "成本", "费用", "期间", "周期")
 INSTITUTION_ENDINGS = ("院", "所", "局", "室")
 
 # A stage word that states a stage only after the name (区儿童康复中心正式成立), not before it
@@ -255,10 +260,16 @@ PART_WORDS = (
     "部分",
     "主体",
     "土建",
+    "结构",
     "组团",
     "首片",
     "单体",
     "核心区",
+    "启动区",
+    "启动段",
+    "起步区",
+    "首开区",
+    "片区",
 )
 # …but the whole line or the whole project: 全线通车, 全面竣工.
 WHOLE_WORDS = ("全线", "全部工程", "整体")

@@ -27,18 +27,24 @@ MIN_FORM_LENGTH = 2
 _FOLD = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
 
 
+QUOTED_KIND_MIN = 3  # 商业娱乐综合体 after “湾里”: the kind word after a quoted proper part
+
+
 def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
 def spellings(form: str) -> set[str]:
-    """The ways reports write one name: 校区 and 新校区 for one campus, 北京(通州)… for 北京…."""
+    """The ways reports write one name: 校区 and 新校区 for one campus, 北京(通州)… for 北京…,
+    its proper part in quotes (“湾里”商业娱乐综合体: the mention starts inside the quotes)."""
     found = {fold(form)}
     for name in list(found):
         if "校区" in name and "新校区" not in name:
             found.add(name.replace("校区", "新校区", 1))
         if name.startswith("北京") and not name.startswith("北京("):
             found.add("北京(通州)" + name.removeprefix("北京"))
+    for name in list(found):
+        found |= {name[:k] + "”" + name[k:] for k in range(2, len(name) - QUOTED_KIND_MIN + 1)}
     return found
 
 

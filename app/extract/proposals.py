@@ -20,7 +20,7 @@ from app.extract.frames import Frame, ReportYears, report_years, sentence_frames
 from app.extract.language import STATUS_RANK, UNDER_CONSTRUCTION
 from app.extract.lexicon import Lexicon
 from app.extract.mentions import Mention, find_mentions
-from app.extract.sentences import Sentence, Span, sentences
+from app.extract.sentences import SENTENCE_ENDS, Sentence, Span, sentences
 
 # Proposals at or above this confidence are applied by --apply: an outright stage word, partial
 # progress, a verb of progress or preparatory work next to the name. Below it (a project named
@@ -155,7 +155,7 @@ def _sentence_proposals(
     subject: _Subject | None = None
     for clause in sentence.clauses:
         known = find_mentions(text, lexicon, clause.start, clause.end)
-        unknown = [] if sentence.heading else _candidates(text, clause, known)
+        unknown = [] if _is_title(text, sentence) else _candidates(text, clause, known)
         names = sorted(known + unknown, key=lambda m: m.start)
         findings = []
         if names:
@@ -171,6 +171,11 @@ def _sentence_proposals(
         estimate = "预计" in text[clause.start : clause.end]
         proposals += [_from_figure(f) for f in read_figures(text, clause, known, frame, estimate)]
     return _whole_or_part(sentence, proposals, lexicon)
+
+
+def _is_title(text: str, sentence: Sentence) -> bool:
+    """A heading that is no sentence (关于…的报告, （一）交通枢纽): its nouns are no projects."""
+    return sentence.heading and text[sentence.end : sentence.end + 1] not in SENTENCE_ENDS
 
 
 @dataclass(frozen=True)
@@ -196,7 +201,9 @@ def _subject(text: str, clause: Span, names: list[Mention]) -> _Subject:
     cues, negated = find_cues(masked(text, clause, names), clause.start)
     first = min((c.start for c in cues + negated), default=clause.end)
     leading = [n for n in names if n.start < first] or names[:1]
-    return _Subject(leading, clause, told=bool(cues))
+    # 文化旅游区的“湾里”商业娱乐综合体: the owner of what the clause is about is not its subject.
+    owned = [n for n in leading[:-1] if text.startswith("的", n.end)]
+    return _Subject([n for n in leading if n not in owned], clause, told=bool(cues))
 
 
 def _drop_negated(
