@@ -33,8 +33,11 @@ def _build_read_model(database_url: str) -> None:
     engine = make_engine(database_url)
     try:
         with engine.begin() as conn:
-            if readmodel.state(conn).version == 0 or readmodel.emptied(conn):
+            rebuilt = readmodel.state(conn).version == 0 or readmodel.emptied(conn)
+            if rebuilt:
                 readmodel.rebuild(conn)
+        if rebuilt:  # the planner must know the new rows, or it picks the wrong indexes
+            readmodel.vacuum(engine)
     finally:
         engine.dispose()
 

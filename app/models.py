@@ -397,6 +397,7 @@ class ProjectFeature(Base):
         Index(None, "id", postgresql_include=list(FEATURE_FILTERS)),
         # The year in the spatial index too: a bbox or a tile meets only the year's rows.
         Index(None, "geom", "years", postgresql_using="gist"),
+        Index(None, "tile_geom", "years", postgresql_using="gist"),
         Index(None, "township_codes", postgresql_using="gin"),
         Index(None, "programmes", postgresql_using="gin"),
         Index(None, "status"),
@@ -417,6 +418,10 @@ class ProjectFeature(Base):
     years: Mapped[Range[int]] = mapped_column(INT4RANGE, primary_key=True)
     geom: Mapped[WKBElement | None] = mapped_column(
         Geometry("GEOMETRY", srid=4326, spatial_index=False)
+    )
+    # The geometry in Web Mercator, as vector tiles cut it: transformed once per write.
+    tile_geom: Mapped[WKBElement | None] = mapped_column(
+        Geometry("GEOMETRY", srid=3857, spatial_index=False)
     )
     name: Mapped[str] = mapped_column(Text)
     aliases: Mapped[list[str]] = mapped_column(ARRAY(Text))

@@ -75,6 +75,8 @@ PROPERTIES = (
     "evidence",
 )
 
+WEB_MERCATOR = 3857  # the SRID of vector tiles
+
 # Serialises refreshes: two writers rebuilding the same rows would collide on the primary key.
 _LOCK_KEY = 0x7A6D6170  # "zmap"
 
@@ -194,7 +196,7 @@ _COLUMN_TYPES: dict[str, Any] = {
 }
 
 
-COLUMNS = ("id", "years", "geom", *PROPERTIES)  # of ROWS_SQL, and of project_feature but one
+COLUMNS = ("id", "years", "geom", *PROPERTIES)  # of ROWS_SQL; project_feature adds two
 
 
 def _rows(project_ids: list[str] | None) -> Any:
@@ -212,9 +214,11 @@ def _write(conn: Connection, project_ids: list[str] | None) -> None:
     conn.execute(stale)
     rows = _rows(project_ids)
     feature = cast(feature_json(rows.c, PROPERTIES, DEFAULT_CRS), Text)
+    tile_geom = func.ST_Transform(rows.c.geom, WEB_MERCATOR)
     conn.execute(
         insert(ProjectFeature).from_select(
-            [*COLUMNS, "feature"], select(*[rows.c[n] for n in COLUMNS], feature)
+            [*COLUMNS, "feature", "tile_geom"],
+            select(*[rows.c[n] for n in COLUMNS], feature, tile_geom),
         )
     )
 

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, literal_column, select
 from sqlalchemy.sql.selectable import Subquery
 
+WEB_MERCATOR = 3857
 EXTENT = 4096
 BUFFER = 64  # pixels of geometry kept beyond the tile edge, so lines and labels join up
 
@@ -20,8 +21,17 @@ def tile(
     properties: Sequence[str],
     arrays: Sequence[str],
 ) -> Select[Any]:
-    """One tile of a layer; array properties are joined with ';' (MVT values are scalars)."""
+    """One tile of a layer; array properties are joined with ';' (MVT values are scalars).
+    Rows with a `tile_geom` (the read model's geometry in Web Mercator) are cut from it, with its
+    spatial index; others are transformed here."""
     envelope = func.ST_TileEnvelope(z, x, y)
+    geom: ColumnElement[Any]
+    meets: ColumnElement[bool]
+    if "tile_geom" in rows.c:
+        geom, meets = rows.c.tile_geom, func.ST_Intersects(rows.c.tile_geom, envelope)
+    else:
+        geom = func.ST_Transform(rows.c.geom, WEB_MERCATOR)
+        meets = func.ST_Intersects(rows.c.geom, func.ST_Transform(envelope, 4326))
     columns = [
         func.array_to_string(rows.c[name], ";").label(name) if name in arrays else rows.c[name]
         for name in properties
@@ -29,12 +39,10 @@ def tile(
     features = (
         select(
             rows.c.id,
-            func.ST_AsMVTGeom(
-                func.ST_Transform(rows.c.geom, 3857), envelope, EXTENT, BUFFER, True
-            ).label("geom"),
+            func.ST_AsMVTGeom(geom, envelope, EXTENT, BUFFER, True).label("geom"),
             *columns,
         )
-        .where(*where, func.ST_Intersects(rows.c.geom, func.ST_Transform(envelope, 4326)))
+        .where(*where, meets)
         .cte("features")
     )
     # ST_AsMVT aggregates whole rows: pass the row of the CTE, not its columns. MVT feature ids
