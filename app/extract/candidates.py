@@ -41,6 +41,16 @@ SUFFIXES = (
     "工程",
     "项目",
     "大楼",
+    "综合楼",
+    "医技楼",
+    "门诊楼",
+    "住院楼",
+    "教学楼",
+    "办公楼",
+    "度假区",
+    "景区",
+    "蓄滞洪区",
+    "综合治理",
     "大道",
     "绿道",
     "立交",
@@ -96,6 +106,8 @@ GENERIC = {
     "大剧院",
     "地面道路",
     "城市干路",
+    "主题公园",
+    "度假酒店",
 }
 
 # Endings that look like a project word but are not one (主线, 思路, 上线), and the city itself.
@@ -129,17 +141,18 @@ LONG_STEM_SUFFIXES = (
 
 # Verbs and qualifiers that open a phrase without being part of a name.
 _LEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+是|狠抓|抓好|紧抓|再推动|跟进|引进|新一轮|一轮|依托|围绕|聚焦|支持|推动|加强|强化|深化|完善|提升|发挥|用好|积极|大力|全力|全面|持续|"
+    r"^(?:[一二三四五六七八九十]+是|狠抓|抓好|紧抓|再推动|跟进|引进|新一轮|一轮|依托|围绕|聚焦|支持|推动|加强|强化|深化|完善|提升|发挥|用好|积极|大力|全力保障|全力|全面|持续|"
     r"进一步|着力|力促|力争|争取|确保|实现|开展|举办|以|在|对|与|将|新增|新一批|新|首批|一批|各类|"
     r"一系列|一些|重点|[\d.]+[万亿]?[余多]?[个所家座条处项批类]|利用|原有|现有|既有|个别|其余|其他|各|该|"
-    r"这座|这条|这处|这个|此|做好|办好|保障|同步|随之|相继|年底|年内|年初|年末|年中|目前|当前|今年|去年|明年|同年|次年|全年|已经|已|"
+    r"这座|这条|这处|这个|此|其中|做好|办好|同步|随之|相继|年底|年内|年初|年末|年中|目前|当前|今年|去年|明年|同年|次年|全年|已经|已|"
     r"[^、，]{1,6}?(?:周边|附近|沿线|一带|境内))+"
 )
 # Adverbs, dates and light verbs between a name and its stage word: 紫运南街随之开通,
 # 文旅区中学新建项目取得用地预审.
 _TRAILING = re.compile(
     r"(?:\d{1,2}月(?:\d{1,2}日)?|[一二三四]季度|上半年|下半年|年初|年中|年内|年底|随之|同步|相继|先后|"
-    r"陆续|一并|正式|全面|全线|基本|顺利|提前|加紧|加快|持续|如期|按期|率先|已经|已|均|也|都|要|在|将|正在|"
+    r"陆续|一并|正式|全面|全线|全部|基本|大体|顺利|提前|加紧|加快|持续|如期|按期|率先|已经|已|均|也|都|要|在|将|正在|前|放行|"
+    r"仍在|仍|还在|还|继续|开门|安排在|安排|20\d\d年|主体工程|"
     r"取得|获得|实现|完成|进行|开始|开展|地下结构|主体结构|结构|"
     r"[一二两三四五六七八九十\d]+[条座个所处项家][^、，]{0,8})+$"
 )
@@ -149,15 +162,21 @@ _NOT_A_NAME = re.compile(
     r"^[后可但并且又再也还即则而使让被由从对将已仍均就才]|把|可在|可以|能够|应当|原有|现有|既有|进入|阶段|至|"
     r"\d+[座个所条处项家]|^(?:[东西南北左右]线|[东西南北]区|先期|首期|[一二三]期)"
 )
-# A bracket right after a phrase gives its other name (紫运中路（芙蓉东路）): not a second thing.
+# A bracket right after a phrase that ends there gives its other name (紫运中路（芙蓉东路）、…):
+# not a second thing. One that the name goes on after (北运河（通州段）综合治理) is part of it.
 _BRACKETED = re.compile(r"(?<=[^□■、，,；;。：:\s])[（(][^（）()]{1,10}[）)]")
+_ENDS_PHRASE = "□■、和及与等，,；;。：:“”\"'《》「」 "
+INNER_BRACKETS = str.maketrans("（）()", "〔〕〔〕")
+_PHASE_BRACKET = re.compile(r"〔[^〔〕]*〕$")
+# “万象汇”: a name in quotes right after the kind of thing it is (购物中心“万象汇”).
+_QUOTED_NAME = re.compile(r"“([^“”□■，。、]{2,8})”")
 _WORKS = ("工程", "项目")
 # 实施一批国家重大科技项目和应用示范项目: a quantity of a kind names no project, nor do the
 # items listed with it; 国际财富管理中心 is a role the city plays.
 _A_KIND = re.compile(
     r"新一轮|一轮|新一批|一批|首批|各类|一系列|一些|多个|若干|[\d.]+[万亿]?[余多]?[个所家座条处项批类]"
 )
-_ROLES = ("国际", "全球", "世界")
+_ROLES = ("国际", "全球", "世界", "国家")
 _ITEM = re.compile(r"[^、和及与，,；;。：:]+")
 _SEGMENT = re.compile(r"[^，,；;。：:]+")
 _PHRASE = re.compile(r"[^□■、和及与等，,；;。：:（）()“”‘’\"'《》「」\s]+")
@@ -172,7 +191,7 @@ def find_candidates(blotted: str, clause: Span) -> list[Mention]:
     """Unknown names in a clause blotted of known names (□) and stage words (■)."""
     found = []
     blotted = _LIST_KIND.sub(lambda m: "■" * len(m.group()), blotted)
-    blotted = _BRACKETED.sub(lambda m: "■" * len(m.group()), blotted)
+    blotted = _BRACKETED.sub(lambda m: _bracket(blotted, m), blotted)
     a_kind = False
     for at, phrase in _phrases(blotted):
         listed = blotted[at - 1 : at] in "、和及与" if at else False
@@ -181,7 +200,24 @@ def find_candidates(blotted: str, clause: Span) -> list[Mention]:
         if name is not None and not a_kind:
             start = clause.start + at + name[0]
             found.append(Mention(start, start + len(name[1]), name[1], ()))
+    found += _quoted_names(blotted, clause, found)
     return [c for c in found if not _among_kinds(blotted, clause, c, found)]
+
+
+def _bracket(blotted: str, match: re.Match[str]) -> str:
+    ends_here = match.end() == len(blotted) or blotted[match.end()] in _ENDS_PHRASE
+    return "■" * len(match.group()) if ends_here else match.group().translate(INNER_BRACKETS)
+
+
+def _quoted_names(blotted: str, clause: Span, found: list[Mention]) -> list[Mention]:
+    taken = {c.start for c in found}
+    names: list[Mention] = []
+    for match in _QUOTED_NAME.finditer(blotted):
+        before = blotted[: match.start()]
+        start = clause.start + match.start(1)
+        if start not in taken and before.endswith((*SUFFIXES, "综合体", "的")):
+            names.append(Mention(start, start + len(match.group(1)), match.group(1), ()))
+    return names
 
 
 def _phrases(blotted: str) -> list[tuple[int, str]]:
@@ -193,7 +229,8 @@ def _phrases(blotted: str) -> list[tuple[int, str]]:
         right = _name_in(phrase)
         if phrases and blotted[at - 1 : at] in "与和" and right and right[1].endswith(_WORKS):
             before_at, before = phrases[-1]
-            if before_at + len(before) == at - 1 and _name_in(before) is None:
+            left = _name_in(before)
+            if before_at + len(before) == at - 1 and not (left and left[1].endswith(_WORKS)):
                 phrases[-1] = (before_at, blotted[before_at : match.end()])
                 continue
         phrases.append((at, phrase))
@@ -256,8 +293,10 @@ def _is_candidate(name: str, described: bool = False) -> bool:
         return False
     if name.startswith(_ROLES):
         return False
-    suffix = next((s for s in SUFFIXES if name.endswith(s)), None)
+    core = _PHASE_BRACKET.sub("", name)  # 宋庄蓄滞洪区（二期）
+    suffix = next((s for s in SUFFIXES if core.endswith(s)), None)
     if suffix is None:
         return False
+    name = core
     long_stem = described or suffix in LONG_STEM_SUFFIXES
     return len(name) - len(suffix) >= (3 if long_stem else 2)

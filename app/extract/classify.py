@@ -27,18 +27,22 @@ _YEAR = re.compile(r"(20\d\d)年")
 # A year written right before a stage word is that stage's own year: 预计2026年竣工、2027年投入使用.
 _CUE_YEAR = re.compile(r"(20\d\d)年(?:\d{1,2}月)?(?:\d{1,2}日)?[^，。、；\d年]{0,5}$")
 CUE_YEAR_REACH = 16
+AFTER_REACH = 20  # characters after a stage word that may tell what it finishes
 # 完成 with these after it finishes no project: 完成投资, 完成年度任务; or only a share of it:
 # 完成全部土方量的85%, 完成总工程量约八成.
 _DONE_NOTHING = re.compile(r"^[^，。]{0,4}?(?:投资|任务|目标|计划|指标)")
 _DONE_A_SHARE = re.compile(
     r"工程量|土方|\d+(?:\.\d+)?%|约?[一二三四五六七八九]成|^[^，。]{0,3}?(?:主体|结构|土建|桩基|基础|首段|首批|部分|大部分)"
+    r"|^[^，。]{0,14}?(?:主体结构|主体工程|钢结构)"
 )
-# 年内通车的目标没有实现: the stage was a goal, and the goal was missed.
+# 年内通车的目标没有实现, 开工没有实现: the stage was a goal, and the goal was missed.
 _GOAL_MISSED = re.compile(
-    r"^[^，。；]{0,8}?(?:目标|计划|预期|任务)[^，。；]{0,4}?(?:没有|没能|未能|尚未|未)(?:实现|完成|达到|兑现)"
+    r"^(?:[^，。；]{0,8}?(?:目标|计划|预期|任务))?[^，。；]{0,4}?(?:没有|没能|未能|尚未|未)(?:实现|完成|达到|兑现)"
 )
 # 规划床位800张, 设计全长: a planned figure, not planning work.
-_PLANNED_FIGURE = re.compile(r"^(?:床位|面积|建筑|用地|总|人口|范围|全长|长度|规模|容量|座位|学位)")
+_PLANNED_FIGURE = re.compile(
+    r"^(?:床位|病床|面积|建筑|用地|总|人口|范围|全长|长度|规模|容量|座位|学位)|^[^，。]{0,3}\d"
+)
 
 CONFIDENCE = {
     "status": 0.9,
@@ -47,7 +51,7 @@ CONFIDENCE = {
     "preparatory": 0.75,
     "designation": 0.75,
 }
-AGENT_REACH = 4  # 分别由…: characters before a name where 由 makes it the agent
+AGENT_REACH = 12  # 分别由…: characters before a name where 由 makes it the agent
 # A clause with no name of its own speaks of the names the sentence began with.
 CARRIED_PENALTY = 0.1
 CONTAINER_CONFIDENCE = 0.6
@@ -60,6 +64,8 @@ MODIFIER_TAIL = 8
 _TAIL_FILLER = re.compile(r"[\d.%万亿等的了个所家座条处项及和、与“”‘’\"']|一批")
 _PARTS = ("片区", "区段", *language.PART_WORDS)
 MILESTONE_MAX = 24
+_BRACKET = re.compile(r"[（(][^（）()]*[）)]")
+_BUILDINGS = re.compile(r"楼|馆|中心|站房|车站|隧道|桥|结构")
 
 
 @dataclass(frozen=True)
@@ -122,10 +128,10 @@ def find_cues(blotted: str, offset: int) -> tuple[list[Cue], list[Cue]]:
     last_end = 0
     for match in _CUE.finditer(blotted):
         word, role = match.group(), language.ROLES[match.group()]
-        after = blotted[match.end() : match.end() + 12]
+        after = blotted[match.end() : match.end() + AFTER_REACH]
         if word in language.NOUN_USE_WORDS and after[:2] in language.NOUN_USE_AFTER:
             continue
-        if after.startswith(language.MEASURE_NOUNS):
+        if after.startswith(language.MEASURE_NOUNS) or after.startswith(language.AFTER_WORDS):
             continue
         if role == "preparatory" and (
             _PLANNED_FIGURE.match(after) or after[:1] in language.INSTITUTION_ENDINGS
@@ -180,7 +186,9 @@ def _groups(names: list[Mention], cues: list[Cue], skip: set[int]) -> list[_Grou
         else:
             groups.append(_Group([name], []))
     for cue in cues:
-        nearest = min(groups, key=lambda g: (_gap(cue, g), g.start > cue.start))
+        # A rating belongs to what earns it, named before it (…景区正式晋升为国家5A级旅游景区).
+        before = [g for g in groups if g.start < cue.start] if cue.role == "designation" else []
+        nearest = min(before or groups, key=lambda g: (_gap(cue, g), g.start > cue.start))
         if cue.word in language.AFTER_NAME_WORDS and cue.start < nearest.end:
             continue
         nearest.cues.append(cue)
@@ -205,9 +213,14 @@ def _tail(text: str, group: _Group, stops: list[int], clause: Span) -> str:
 def _is_modifier(text: str, group: _Group, stops: list[int], clause: Span) -> bool:
     """Whether the names only qualify the nouns after them (运河商务区…屋顶分布式光伏开发)."""
     tail = _tail(text, group, stops, clause)
-    if any(word in tail for word in _PARTS):
+    if any(word in tail for word in _PARTS) or _owns_buildings(tail):
         return False
     return len(_TAIL_FILLER.sub("", tail)) >= MODIFIER_TAIL
+
+
+def _owns_buildings(tail: str) -> bool:
+    """北京安贞医院通州院区的科研楼、会议中心和教学宿舍楼…封顶: the project's own buildings."""
+    return tail.startswith("的") and bool(_BUILDINGS.search(tail))
 
 
 def _stage(cues: list[Cue]) -> tuple[str, list[Cue], Role] | None:
@@ -264,9 +277,12 @@ def _names_a_part(text: str, name: Mention, chosen: list[Cue], clause: Span) -> 
     part of it; 全线通车 is the whole."""
     after = [c.start for c in chosen if c.start >= name.end]
     between = text[max(name.end, clause.start) : min(after)] if after else ""
+    # 城市大道及技术服务楼等17个单体建筑: after 等 comes the kind of the things listed, and a
+    # bracket (北运河（通州段）) qualifies the name: neither names a part.
+    between = _BRACKET.sub("", between.split("等")[0])
     if any(word in between for word in language.WHOLE_WORDS):
         return False
-    return any(word in between for word in language.PART_WORDS)
+    return any(word in between for word in language.PART_WORDS) or _owns_buildings(between)
 
 
 def _phase(text: str, name: Mention) -> str | None:
@@ -363,9 +379,10 @@ def _year_frame(year: int | None, frame: Frame, years: ReportYears) -> Frame:
 
 
 def _is_agent(text: str, group: _Group, clause: Span) -> bool:
-    """分别由国家大剧院、首都图书馆…负责运营: the names do the work, they are not built."""
+    """分别由国家大剧院、首都图书馆…负责运营, 由奥莱、汀云小镇…组成: the names do the work or
+    make up the whole, they are not what is built."""
     before = text[max(clause.start, group.start - AGENT_REACH) : group.start]
-    return "由" in before
+    return "由" in before and not _CUE.search(before[before.rindex("由") :])
 
 
 def _group_findings(text: str, names: list[Mention], group: _Group, read: _Read) -> list[Finding]:

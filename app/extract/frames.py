@@ -17,10 +17,12 @@ FIVE_YEAR_SPAN = 4  # 未来五年 from P: P, P+1, …, P+4
 # Only short headings switch the frame: a long line that merely mentions 任务 is body text.
 FRAME_HEADING_MAX = 40
 
-_REVIEWED = re.compile(r"(20\d\d)年[^\n。]{0,24}?执行情况")
-_PLANNED = re.compile(r"(20\d\d)年[^\n。]{0,24}?(?:主要目标|计划草案|工作计划|计划安排|主要任务)")
+_REVIEWED = re.compile(r"(20\d\d)年[^\n。]{0,24}?(?:执行情况|完成情况|进展情况|工作回顾)")
+_PLANNED = re.compile(
+    r"(20\d\d)年[^\n。]{0,24}?(?:主要目标|计划草案|工作计划|计划安排|主要任务|重点任务|项目安排|工作安排)"
+)
 _YEAR = re.compile(r"(20\d\d)年")
-_REVIEW_WORDS = ("执行情况", "回顾", "工作总结", "完成情况")
+_REVIEW_WORDS = ("执行情况", "回顾", "工作总结", "完成情况", "进展情况")
 _PLAN_WORDS = ("目标", "任务", "措施", "安排", "草案", "思路", "重点工作", "计划")
 _FIVE_YEARS = ("未来五年", "五年")
 

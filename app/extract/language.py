@@ -62,6 +62,7 @@ STATUS_WORDS: dict[str, str] = {
             "落成",
             "交工",
             "验收",
+            "交付",
             "通过验收",
             "竣工验收",
             # ready, not yet open: 具备通车条件 (不具备…条件 is negated like any stage word)
@@ -103,7 +104,6 @@ STATUS_WORDS: dict[str, str] = {
             "开学",
             "招生",
             "入住",
-            "交付",
             "入驻",
             "迁址入驻",
             "成立",
@@ -112,6 +112,8 @@ STATUS_WORDS: dict[str, str] = {
             "试运行",
             "试运营",
             "试营业",
+            "营业",
+            "通航",
             "迁入",
             "开通运营",
             "迎客",
@@ -146,6 +148,8 @@ PARTIAL_WORDS = (
     "合龙",
     "完成安装",
     "完成总工程量",
+    "基本结束",
+    "收尾",
 )
 
 GENERIC_WORDS = (
@@ -237,7 +241,21 @@ PAST_INTENT_WORDS = ("原定", "原计划", "原拟", "原本计划")
 # nor does 研究 in 金融研究院 or 规划 in 规划院.
 NOUN_USE_AFTER = ("项目", "工程")
 # 运营里程, 建设规模, 施工单位, 开放时间: any stage word before these is a noun, not a verb.
-MEASURE_NOUNS = ("里程", "规模", "面积", "单位", "模式", "时间", "成本", "费用", "期间", "周期")
+MEASURE_NOUNS = (
+    "里程",
+    "规模",
+    "面积",
+    "单位",
+    "模式",
+    "时间",
+    "成本",
+    "费用",
+    "期间",
+    "周期",
+    "收入",
+)
+# 建成后可在汛期…, 建成后作为总部使用: "once it is built" says what follows, not that it was.
+AFTER_WORDS = ("后", "之后", "以后")
 INSTITUTION_ENDINGS = ("院", "所", "局", "室")
 
 # A stage word that states a stage only after the name (区儿童康复中心正式成立), not before it

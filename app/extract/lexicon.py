@@ -36,6 +36,7 @@ def fold(text: str) -> str:
 
 def spellings(form: str) -> set[str]:
     """The ways reports write one name: 校区 and 新校区 for one campus, 北京(通州)… for 北京…,
+    城市副中心… for 副中心…,
     its proper part in quotes (“湾里”商业娱乐综合体: the mention starts inside the quotes)."""
     found = {fold(form)}
     for name in list(found):
@@ -43,6 +44,8 @@ def spellings(form: str) -> set[str]:
             found.add(name.replace("校区", "新校区", 1))
         if name.startswith("北京") and not name.startswith("北京("):
             found.add("北京(通州)" + name.removeprefix("北京"))
+        if name.startswith("副中心"):
+            found.add("城市" + name)
     for name in list(found):
         found |= {name[:k] + "”" + name[k:] for k in range(2, len(name) - QUOTED_KIND_MIN + 1)}
     return found

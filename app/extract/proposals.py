@@ -14,7 +14,7 @@ from typing import Any
 
 from app.extract import language
 from app.extract.candidates import find_candidates
-from app.extract.classify import Finding, find_cues, masked, read_clause
+from app.extract.classify import CONTAINER_CONFIDENCE, Finding, find_cues, masked, read_clause
 from app.extract.figures import Figure, read_figures
 from app.extract.frames import Frame, ReportYears, report_years, sentence_frames
 from app.extract.language import STATUS_RANK, UNDER_CONSTRUCTION
@@ -153,7 +153,8 @@ def _sentence_proposals(
 ) -> list[Proposal]:
     proposals: list[Proposal] = []
     subject: _Subject | None = None
-    for clause in sentence.clauses:
+    container: list[Mention] = []
+    for clause in _clauses(text, sentence, lexicon):
         known = find_mentions(text, lexicon, clause.start, clause.end)
         unknown = [] if _is_title(text, sentence) else _candidates(text, clause, known)
         names = sorted(known + unknown, key=lambda m: m.start)
@@ -165,12 +166,62 @@ def _sentence_proposals(
         elif subject is not None and subject.speaks_in(text, clause):
             findings = read_clause(text, clause, subject.names, frame, years, subject.clause)
             _drop_negated(text, clause, subject.names, proposals)
-        proposals += [_from_finding(f, lexicon) for f in findings]
+        made = [_from_finding(f, lexicon) for f in findings]
+        proposals += made + _container_proposals(container, made, clause, lexicon)
+        if text[clause.end : clause.end + 1] in "：:":
+            container = [m for m in known if m.project]
         read = {id(f.mention) for f in findings}
         proposals += [_unread_candidate(m, clause, frame) for m in unknown if id(m) not in read]
         estimate = "预计" in text[clause.start : clause.end]
         proposals += [_from_figure(f) for f in read_figures(text, clause, known, frame, estimate)]
     return _whole_or_part(sentence, proposals, lexicon)
+
+
+def _clauses(text: str, sentence: Sentence, lexicon: Lexicon) -> list[Span]:
+    """The sentence's clauses, a nameless one that ends in a colon joined to the list it announces
+    (三个项目同日举行开工仪式：A、B和C)."""
+    clauses: list[Span] = []
+    for clause in sentence.clauses:
+        last = clauses[-1] if clauses else None
+        if last and text[last.end : last.end + 1] in "：:" and not _names_any(text, last, lexicon):
+            clauses[-1] = Span(last.start, clause.end, text[last.start : clause.end])
+        else:
+            clauses.append(clause)
+    return clauses
+
+
+def _names_any(text: str, clause: Span, lexicon: Lexicon) -> bool:
+    known = find_mentions(text, lexicon, clause.start, clause.end)
+    return bool(known) or bool(_candidates(text, clause, known))
+
+
+def _container_proposals(
+    container: list[Mention], made: list[Proposal], clause: Span, lexicon: Lexicon
+) -> list[Proposal]:
+    """通州堰分洪体系有两项组成工程取得进展：宋庄蓄滞洪区（二期）…完工: what the list after the
+    colon builds or finishes, the project before it holds, so that one is under construction."""
+    works = [p for p in made if p.status and p.status != "planned"]
+    if not container or not works:
+        return []
+    first = works[0]
+    return [
+        dataclasses.replace(
+            first,
+            entity="project",
+            entity_id=project.id,
+            entity_name=(lexicon.project(project.id) or project).name,
+            status=UNDER_CONSTRUCTION,
+            milestone=None,
+            mention=mention.form,
+            mention_start=mention.start,
+            mention_end=mention.end,
+            evidence_start=min(mention.start, clause.start),
+            confidence=CONTAINER_CONFIDENCE,
+            basis=f"{first.mention} {first.basis}",
+        )
+        for mention in container
+        if (project := mention.project) is not None
+    ]
 
 
 def _is_title(text: str, sentence: Sentence) -> bool:
@@ -191,6 +242,8 @@ class _Subject:
         verb (22号线（平谷线）全长81.2公里，北京段16座车站全部开工), or when it dates a stage to
         come (…主体结构封顶，预计2026年竣工). Else its verb may have a subject of its own that is
         no project (…建设，保障市级机关搬迁入驻)."""
+        if text.startswith("其中", clause.start):
+            return False  # 其中…: one of the things named before, not all of them
         if not self.told:
             return True
         cues, negated = find_cues(masked(text, clause, []), clause.start)
@@ -261,9 +314,15 @@ def _candidates(text: str, clause: Span, known: list[Mention]) -> list[Mention]:
     for cue in cues + negated:
         for i in range(cue.start - clause.start, cue.end - clause.start):
             chars[i] = "■"
-    # A phrase right after a known name is a part of it (6号线南延三座车站), not a new project.
+    # A phrase right after a known name is a part of it (6号线南延三座车站), not a new project,
+    # and so is a station in a clause about a line (22号线…完成政务中心站…主体结构).
     ends = {m.end for m in known}
-    return [c for c in find_candidates("".join(chars), clause) if c.start not in ends]
+    line = any("线" in m.form for m in known)
+    return [
+        dataclasses.replace(c, form=text[c.start : c.end])
+        for c in find_candidates("".join(chars), clause)
+        if c.start not in ends and not (line and c.form.endswith("站"))
+    ]
 
 
 def _from_finding(finding: Finding, lexicon: Lexicon) -> Proposal:
