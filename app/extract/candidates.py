@@ -51,6 +51,7 @@ SUFFIXES = (
     "景区",
     "蓄滞洪区",
     "综合治理",
+    "新址",
     "大道",
     "绿道",
     "立交",
@@ -108,6 +109,9 @@ GENERIC = {
     "城市干路",
     "主题公园",
     "度假酒店",
+    "重点工程",
+    "市重点工程",
+    "市重点项目",
 }
 
 # Endings that look like a project word but are not one (主线, 思路, 上线), and the city itself.
@@ -141,10 +145,10 @@ LONG_STEM_SUFFIXES = (
 
 # Verbs and qualifiers that open a phrase without being part of a name.
 _LEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+是|狠抓|抓好|紧抓|再推动|跟进|引进|新一轮|一轮|依托|围绕|聚焦|支持|推动|加强|强化|深化|完善|提升|发挥|用好|积极|大力|全力保障|全力|全面|持续|"
+    r"^(?:[一二三四五六七八九十]+是|\d+[.．、]|第[一二三四五六七八九十]+|地铁|轨道交通|狠抓|抓好|紧抓|再推动|跟进|引进|新一轮|一轮|依托|围绕|聚焦|支持|推动|加强|强化|深化|完善|提升|发挥|用好|积极|大力|全力保障|全力|全面|持续|"
     r"进一步|着力|力促|力争|争取|确保|实现|开展|举办|以|在|对|与|将|新增|新一批|新|首批|一批|各类|"
     r"一系列|一些|重点|[\d.]+[万亿]?[余多]?[个所家座条处项批类]|利用|原有|现有|既有|个别|其余|其他|各|该|"
-    r"这座|这条|这处|这个|此|其中|做好|办好|同步|随之|相继|年底|年内|年初|年末|年中|目前|当前|今年|去年|明年|同年|次年|全年|已经|已|"
+    r"这座|这条|这处|这个|此|其中|列入|做好|办好|同步|随之|相继|年底|年内|年初|年末|年中|目前|当前|今年|去年|明年|同年|次年|全年|已经|已|"
     r"[^、，]{1,6}?(?:周边|附近|沿线|一带|境内))+"
 )
 # Adverbs, dates and light verbs between a name and its stage word: 紫运南街随之开通,
@@ -152,15 +156,17 @@ _LEADING = re.compile(
 _TRAILING = re.compile(
     r"(?:\d{1,2}月(?:\d{1,2}日)?|[一二三四]季度|上半年|下半年|年初|年中|年内|年底|随之|同步|相继|先后|"
     r"陆续|一并|正式|全面|全线|全部|基本|大体|顺利|提前|加紧|加快|持续|如期|按期|率先|已经|已|均|也|都|要|在|将|正在|前|放行|"
-    r"仍在|仍|还在|还|继续|开门|安排在|安排|20\d\d年|主体工程|"
+    r"仍在|仍|还在|还|继续|开门|开班|紧张|作为|安排在|安排|20\d\d年|主体工程|"
     r"取得|获得|实现|完成|进行|开始|开展|地下结构|主体结构|结构|"
     r"[一二两三四五六七八九十\d]+[条座个所处项家][^、，]{0,8})+$"
 )
 # A phrase that starts like a clause, or holds a verb no name holds: 后可在汛期把…分入潮白河.
 # 东六环原有地面道路: what exists already is no new project; 西线隧道, 北区学部楼: parts of one.
+_PART_START = r"^(?:[东西南北左右]线|[东西南北]区|先期|首期|[一二三]期)"
+_A_PART = re.compile(_PART_START)
 _NOT_A_NAME = re.compile(
     r"^[后可但并且又再也还即则而使让被由从对将已仍均就才]|把|可在|可以|能够|应当|原有|现有|既有|进入|阶段|至|"
-    r"\d+[座个所条处项家]|^(?:[东西南北左右]线|[东西南北]区|先期|首期|[一二三]期)"
+    r"^连接|^衔接|^通往|^串联|\d+[座个所条处项家]|" + _PART_START
 )
 # A bracket right after a phrase that ends there gives its other name (紫运中路（芙蓉东路）、…):
 # not a second thing. One that the name goes on after (北运河（通州段）综合治理) is part of it.
@@ -251,6 +257,9 @@ def _name_in(phrase: str) -> tuple[int, str] | None:
     or trailing adverbs; of a kind word put before a name (室内乐园顶点公园), the name."""
     bounds = [0] + [i + 1 for i, c in enumerate(phrase) if c == "的"] + [len(phrase) + 1]
     pieces = [(bounds[k], bounds[k + 1] - 1) for k in range(len(bounds) - 1)]
+    owner = _named_works(phrase, pieces[0]) if len(pieces) > 1 else None
+    if owner is not None:  # 北京胸科医院危房改建项目的新建医疗综合楼: the building is the project's
+        return owner
     for first, last in reversed(pieces):
         lead = _LEADING.match(phrase, first, last)
         skip = lead.end() if lead else first
@@ -262,6 +271,15 @@ def _name_in(phrase: str) -> tuple[int, str] | None:
     return None
 
 
+def _named_works(phrase: str, piece: tuple[int, int]) -> tuple[int, str] | None:
+    """The piece before 的 when it names works of their own (…项目, …工程)."""
+    first, last = piece
+    lead = _LEADING.match(phrase, first, last)
+    skip = lead.end() if lead else first
+    name = phrase[skip:last]
+    return (skip, name) if name.endswith(_WORKS) and _is_candidate(name) else None
+
+
 def _after_apposition(name: str) -> str:
     """室内乐园顶点公园 → 顶点公园: a shorter name of the same kind ends the phrase."""
     for k in range(MIN_LENGTH, len(name) - MIN_LENGTH + 1):
@@ -271,7 +289,7 @@ def _after_apposition(name: str) -> str:
 
 
 def _among_kinds(blotted: str, clause: Span, candidate: Mention, found: list[Mention]) -> bool:
-    """同步建设水闸、堤防、跨河桥梁和巡河路: a list of kinds of works, not of names."""
+    """同步建设水闸、堤防、跨河桥梁和巡河路: a list of kinds of works, not of names; or of parts."""
     at = candidate.start - clause.start
     segment = next(m for m in _SEGMENT.finditer(blotted) if m.start() <= at < m.end())
     spans = [(c.start - clause.start, c.end - clause.start) for c in found]
@@ -279,6 +297,8 @@ def _among_kinds(blotted: str, clause: Span, candidate: Mention, found: list[Men
     for item in _ITEM.finditer(blotted, segment.start(), segment.end()):
         if not item.group().strip("□■"):
             continue
+        if _A_PART.match(item.group()):
+            return True  # 学生事务中心和北区学部楼一期…封顶: listed with a part, a part too
         items += 1
         kinds += not any(start < item.end() and item.start() < end for start, end in spans)
     return items >= 3 and kinds >= 2

@@ -41,7 +41,8 @@ _GOAL_MISSED = re.compile(
 )
 # 规划床位800张, 设计全长: a planned figure, not planning work.
 _PLANNED_FIGURE = re.compile(
-    r"^(?:床位|病床|面积|建筑|用地|总|人口|范围|全长|长度|规模|容量|座位|学位)|^[^，。]{0,3}\d"
+    r"^(?:床位|病床|面积|建筑|建设面积|建设规模|用地|总|人口|范围|全长|长度|规模|容量|座位|学位)"
+    r"|^[^，。]{0,3}\d"
 )
 
 CONFIDENCE = {
@@ -62,10 +63,10 @@ VIA_PROGRAMME_PENALTY = 0.1
 # (运河商务区…屋顶分布式光伏开发): the clause tells the stage of something else.
 MODIFIER_TAIL = 8
 _TAIL_FILLER = re.compile(r"[\d.%万亿等的了个所家座条处项及和、与“”‘’\"']|一批")
-_PARTS = ("片区", "区段", *language.PART_WORDS)
+_PARTS = ("片区", "区段", *language.PART_WORDS, *language.PHASE_WORDS)
 MILESTONE_MAX = 24
 _BRACKET = re.compile(r"[（(][^（）()]*[）)]")
-_BUILDINGS = re.compile(r"楼|馆|中心|站房|车站|隧道|桥|结构")
+_BUILDINGS = re.compile(r"楼|馆|中心|站房|车站|隧道|桥|结构|小学部|中学部|高中部|初中部")
 
 
 @dataclass(frozen=True)
@@ -186,8 +187,13 @@ def _groups(names: list[Mention], cues: list[Cue], skip: set[int]) -> list[_Grou
         else:
             groups.append(_Group([name], []))
     for cue in cues:
-        # A rating belongs to what earns it, named before it (…景区正式晋升为国家5A级旅游景区).
+        # A rating belongs to what earns it, named before it (…景区正式晋升为国家5A级旅游景区);
+        # moving in, to the place named after it.
         before = [g for g in groups if g.start < cue.start] if cue.role == "designation" else []
+        if cue.word in language.BEFORE_NAME_WORDS:
+            before = [g for g in groups if g.start >= cue.end]
+            if not before:
+                continue
         nearest = min(before or groups, key=lambda g: (_gap(cue, g), g.start > cue.start))
         if cue.word in language.AFTER_NAME_WORDS and cue.start < nearest.end:
             continue
@@ -293,13 +299,16 @@ def _phase(text: str, name: Mention) -> str | None:
     return next((p for p in language.PHASE_WORDS if following.startswith(p)), None)
 
 
-def _frame_of(text: str, clause: Span, frame: Frame, years: ReportYears) -> tuple[Frame, bool]:
+def _frame_of(
+    text: str, clause: Span, frame: Frame, years: ReportYears, cues: list[Cue]
+) -> tuple[Frame, bool]:
     """The clause's own frame: intent in a review announces next year's plan; a stated year
-    in a plan is the year promised."""
+    in a plan is the year promised, unless it is written before a stage word of its own
+    (平谷线开工建设并力争2022年基本完工: the start is this year's)."""
     words = text[clause.start : clause.end]
     if frame.kind == "event" and any(w in words for w in language.FUTURE_WORDS):
         return Frame("target", years.plan), True
-    stated = [int(y) for y in _YEAR.findall(words)]
+    stated = [int(y) for y in _YEAR.findall(words) if int(y) not in {c.year for c in cues}]
     later = [y for y in stated if y >= years.plan]
     if frame.kind == "target" and later:
         return Frame("target", max(later)), False
@@ -326,7 +335,7 @@ def read_clause(
     containers = _containers(names)
     inner_of = {id(outer): names[i] for i, outer in containers.items()}
     skip = {names.index(outer) for outer in containers.values()}
-    frame, switched = _frame_of(text, clause, frame, years)
+    frame, switched = _frame_of(text, clause, frame, years, cues)
     stops = [c.start for c in cues] + [n.start for n in names]
     evidence = Span(carried_from.start, clause.end, "") if carried_from else clause
     findings: list[Finding] = []

@@ -1,15 +1,16 @@
 """Which year a report looks back on, and whether each part of it reports or plans.
 
 A district report of January Y+1 reviews year Y (执行情况: what happened, status events of Y) and
-plans Y+1 (主要目标, 主要措施, 计划草案: targets for Y+1). A five-year plan written at the start of
-year P sets goals for P…P+4 (未来五年: targets for P+4). Headings switch between these frames.
+plans Y+1 (主要目标, 主要措施, 计划草案: targets for Y+1); a mid-year report reviews the first
+half of Y and plans the second (targets for Y). A five-year plan written at the start of year P
+sets goals for P…P+4 (未来五年: targets for P+4). Headings switch between these frames.
 """
 
 import re
 from dataclasses import dataclass
 from typing import Literal
 
-from app.extract.sentences import Sentence
+from app.extract.sentences import Sentence, sentences
 
 Kind = Literal["event", "target"]
 
@@ -34,10 +35,12 @@ class YearUnknown(ValueError):
 @dataclass(frozen=True)
 class ReportYears:
     report: int  # the year reviewed; plans are for the year after
+    # A mid-year report (上半年…进展, 下半年…安排) plans the rest of the year it reviews.
+    mid_year: bool = False
 
     @property
     def plan(self) -> int:
-        return self.report + 1
+        return self.report if self.mid_year else self.report + 1
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,13 @@ def report_years(text: str, given: int | None = None) -> ReportYears:
             "cannot tell which year the report reviews (no '20XX年…执行情况' or '20XX年…主要目标' "
             "in the text); give it with --report-year"
         )
-    return ReportYears(year)
+    return ReportYears(year, mid_year=is_mid_year(text))
+
+
+def is_mid_year(text: str) -> bool:
+    """Does the report review a first half and plan the second (上半年…下半年 in its headings)?"""
+    headings = [s.text for s in sentences(text) if s.heading]
+    return any("上半年" in h for h in headings) and any("下半年" in h for h in headings)
 
 
 def _heading_frame(heading: str, years: ReportYears) -> Frame | None:

@@ -73,6 +73,9 @@ STATUS_WORDS: dict[str, str] = {
             "具备使用条件",
             "具备开放条件",
             "具备入住条件",
+            "具备开园条件",
+            "具备开业条件",
+            "具备通航条件",
         ),
         "completed",
     ),
@@ -115,6 +118,8 @@ STATUS_WORDS: dict[str, str] = {
             "营业",
             "通航",
             "迁入",
+            "搬入",
+            "迁至",
             "开通运营",
             "迎客",
         ),
@@ -147,6 +152,7 @@ PARTIAL_WORDS = (
     "完成接收",
     "合龙",
     "完成安装",
+    "安装",
     "完成总工程量",
     "基本结束",
     "收尾",
@@ -225,7 +231,7 @@ ROLES: dict[str, Role] = {
 }
 
 # Words of intent: in a report of the past year they announce next year's plan.
-FUTURE_WORDS = ("力争", "确保", "计划", "拟", "争取", "将于", "明年", "预计", "有望")
+FUTURE_WORDS = ("力争", "确保", "计划", "拟", "争取", "将于", "明年", "预计", "有望", "目标是")
 
 # Before a stage word, within a few characters: 尚未开工, 未能如期完工, 没有投入使用.
 NEGATION_PATTERN = (
@@ -261,6 +267,9 @@ INSTITUTION_ENDINGS = ("院", "所", "局", "室")
 # A stage word that states a stage only after the name (区儿童康复中心正式成立), not before it
 # (新成立潞河中学、后南仓小学等3个教育集团 forms groups of existing schools).
 AFTER_NAME_WORDS = ("成立",)
+# …and one that states it only of the name after it: what is moved into is in use
+# (市级行政中心正式迁入行政办公区), not who moves.
+BEFORE_NAME_WORDS = ("迁入", "搬入", "迁至")
 NOUN_USE_WORDS = ("新建", "改建", "改造", "扩建")
 
 # Parts of a project: 三座车站完成主体施工, 西线隧道贯通 finish a part, not the whole.

@@ -239,15 +239,16 @@ class _Subject:
 
     def speaks_in(self, text: str, clause: Span) -> bool:
         """A clause without a name speaks of the subject when the subject still waits for its
-        verb (22号线（平谷线）全长81.2公里，北京段16座车站全部开工), or when it dates a stage to
-        come (…主体结构封顶，预计2026年竣工). Else its verb may have a subject of its own that is
-        no project (…建设，保障市级机关搬迁入驻)."""
+        verb (22号线（平谷线）全长81.2公里，北京段16座车站全部开工), or when it dates or promises
+        a stage to come (…主体结构封顶，预计2026年竣工; …继续施工，目标是年底具备通车条件). Else
+        its verb may have a subject of its own that is no project (…建设，保障市级机关搬迁入驻)."""
         if text.startswith("其中", clause.start):
             return False  # 其中…: one of the things named before, not all of them
         if not self.told:
             return True
         cues, negated = find_cues(masked(text, clause, []), clause.start)
-        return any(c.year is not None for c in cues) or bool(negated)
+        intent = any(w in text[clause.start : clause.end] for w in language.FUTURE_WORDS)
+        return intent or any(c.year is not None for c in cues) or bool(negated)
 
 
 def _subject(text: str, clause: Span, names: list[Mention]) -> _Subject:
