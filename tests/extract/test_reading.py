@@ -191,3 +191,88 @@ def test_work_put_off_states_no_stage(lexicon: Lexicon) -> None:
 
 def test_organising_a_school_states_no_stage(lexicon: Lexicon) -> None:
     assert projects(REVIEW + "印象街组建九年一贯制学校。", lexicon) == {}
+
+
+def candidates(text: str, lexicon: Lexicon) -> dict[str, Proposal]:
+    return {p.mention: p for p in extract(text, lexicon).proposals if p.entity == "candidate"}
+
+
+def test_names_as_reports_write_them(lexicon: Lexicon) -> None:
+    text = REVIEW + "北京城市副中心站综合交通枢纽主体结构封顶；北京友谊医院二期开诊。\n"
+    hub = projects(text, lexicon)["hub"]
+    assert hub.mention == "北京城市副中心站综合交通枢纽" and hub.status == "under_construction"
+    found = find_mentions("城市副中心站综合交通枢纽（一期）", lexicon)
+    assert [(m.form, m.entities[0].id) for m in found] == [
+        ("城市副中心站综合交通枢纽（一期）", "hub")
+    ]
+
+
+def test_a_clause_without_a_name_speaks_of_the_subject(lexicon: Lexicon) -> None:
+    text = (
+        REVIEW
+        + "京台路全长20公里，北段全部开工；M101线主体结构封顶，预计2026年竣工、2027年投入使用。\n"
+    )
+    found = extract(text, lexicon).proposals
+    road = [p for p in found if p.entity_id == "road"]
+    assert [(p.kind, p.status, p.year) for p in road] == [("event", "under_construction", 2023)]
+    m101 = {(p.kind, p.status, p.year) for p in found if p.entity_id == "m101"}
+    assert m101 == {
+        ("event", "under_construction", 2023),
+        ("target", "completed", 2026),
+        ("target", "in_service", 2027),
+    }
+
+
+def test_denied_and_missed_stages_state_nothing(lexicon: Lexicon) -> None:
+    text = REVIEW + (
+        "京台路原定年内通车，但年内未能如期向公众开放。M101线开工没有实现。"
+        "6号线南延年内通车的目标没有实现。\n"
+    )
+    assert projects(text, lexicon) == {}
+
+
+def test_a_subordinate_stage_is_no_event(lexicon: Lexicon) -> None:
+    text = REVIEW + "京台路建成后将连接M101线和6号线南延。\n"
+    assert projects(text, lexicon) == {}
+
+
+def test_a_colon_list_shares_the_verb_and_its_container_builds(lexicon: Lexicon) -> None:
+    text = REVIEW + "三个项目同日举行开工仪式：京台路、“万象汇”和胸科医院医疗综合楼。\n"
+    assert projects(text, lexicon)["road"].status == "under_construction"
+    assert {c.mention for c in candidates(text, lexicon).values() if c.status} == {
+        "胸科医院医疗综合楼"
+    }
+    text = REVIEW + "宋庄艺术创意小镇有两项工程取得进展：甲河蓄滞洪区（二期）全部完工。\n"
+    town = projects(text, lexicon)["town"]
+    assert (town.status, town.confidence) == ("under_construction", 0.6)
+    assert candidates(text, lexicon)["甲河蓄滞洪区（二期）"].status == "completed"
+
+
+def test_kinds_parts_and_fragments_are_no_new_projects(lexicon: Lexicon) -> None:
+    text = REVIEW + (
+        "同步建设水闸、堤防、跨河桥梁和巡河路；西线隧道贯通；实施一批重大科技项目和应用示范项目；"
+        "总建筑面积约16万平方米的北京海昌海洋公园开工。\n"
+    )
+    assert [c for c, p in candidates(text, lexicon).items() if p.status] == ["北京海昌海洋公园"]
+
+
+def test_a_mid_year_report_plans_the_year_it_reviews(lexicon: Lexicon) -> None:
+    text = (
+        "一、2024年上半年重点项目进展情况\nM101线继续施工。\n"
+        "二、下半年工作安排\n确保京台路年内通车。\n"
+    )
+    found = projects(text, lexicon)
+    assert (found["m101"].kind, found["m101"].year) == ("event", 2024)
+    assert (found["road"].kind, found["road"].status, found["road"].year) == (
+        "target",
+        "in_service",
+        2024,
+    )
+
+
+def test_a_rating_completes_only_the_project_whose_goal_it_is() -> None:
+    goal = Entity("project", "5a", "大运河5A级旅游景区", ("大运河5A级旅游景区", "大运河景区"))
+    other = Entity("project", "lib", "副中心图书馆", ("副中心图书馆",))
+    text = REVIEW + "大运河景区晋升为国家5A级旅游景区；副中心图书馆入选全球百佳目的地。\n"
+    found = projects(text, Lexicon([goal, other]))
+    assert list(found) == ["5a"] and found["5a"].status == "completed"
