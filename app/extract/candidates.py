@@ -65,6 +65,8 @@ SUFFIXES = (
     "一期",
     "二期",
     "三期",
+    "四期",
+    "五期",
     "集租房",
     "安置房",
 )
@@ -148,7 +150,7 @@ _LEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+是|\d+[.．、]|第[一二三四五六七八九十]+|地铁|轨道交通|狠抓|抓好|紧抓|再推动|跟进|引进|新一轮|一轮|依托|围绕|聚焦|支持|推动|加强|强化|深化|完善|提升|发挥|用好|积极|大力|全力保障|全力|全面|持续|"
     r"进一步|着力|力促|力争|争取|确保|实现|开展|举办|以|在|对|与|将|新增|新一批|新|首批|一批|各类|"
     r"一系列|一些|重点|[\d.]+[万亿]?[余多]?[个所家座条处项批类]|利用|原有|现有|既有|个别|其余|其他|各|该|"
-    r"这座|这条|这处|这个|此|其中|列入|做好|办好|同步|随之|相继|年底|年内|年初|年末|年中|目前|当前|今年|去年|明年|同年|次年|全年|已经|已|"
+    r"这座|这条|这处|这个|此|其中|以及|列入|做好|办好|同步|随之|相继|年底|年内|年初|年末|年中|目前|当前|今年|去年|明年|同年|次年|全年|已经|已|"
     r"[^、，]{1,6}?(?:周边|附近|沿线|一带|境内))+"
 )
 # Adverbs, dates and light verbs between a name and its stage word: 紫运南街随之开通,
@@ -156,17 +158,18 @@ _LEADING = re.compile(
 _TRAILING = re.compile(
     r"(?:\d{1,2}月(?:\d{1,2}日)?|[一二三四]季度|上半年|下半年|年初|年中|年内|年底|随之|同步|相继|先后|"
     r"陆续|一并|正式|全面|全线|全部|基本|大体|顺利|提前|加紧|加快|持续|如期|按期|率先|已经|已|均|也|都|要|在|将|正在|前|放行|"
-    r"仍在|仍|还在|还|继续|开门|开班|紧张|作为|安排在|安排|20\d\d年|主体工程|"
+    r"仍在|仍|还在|还|继续|开门|开班|紧张|作为|就此|安排在|安排|20\d\d年|主体工程|主体|"
     r"取得|获得|实现|完成|进行|开始|开展|地下结构|主体结构|结构|"
-    r"[一二两三四五六七八九十\d]+[条座个所处项家][^、，]{0,8})+$"
+    r"[一二两三四五六七八九十\d]+[条座个所处项家][^、，]{0,8}|各有[^、，]{0,8}|[\u4e00-\u9fff]{1,3}段)+$"
 )
 # A phrase that starts like a clause, or holds a verb no name holds: 后可在汛期把…分入潮白河.
 # 东六环原有地面道路: what exists already is no new project; 西线隧道, 北区学部楼: parts of one.
 _PART_START = r"^(?:[东西南北左右]线|[东西南北]区|先期|首期|[一二三]期)"
 _A_PART = re.compile(_PART_START)
+_LINE_NUMBER = re.compile(r"\d+号线")
 _NOT_A_NAME = re.compile(
     r"^[后可但并且又再也还即则而使让被由从对将已仍均就才]|把|可在|可以|能够|应当|原有|现有|既有|进入|阶段|至|"
-    r"^连接|^衔接|^通往|^串联|\d+[座个所条处项家]|" + _PART_START
+    r"^连接|^衔接|^通往|^串联|\d+[座个所条处项家站]|" + _PART_START
 )
 # A bracket right after a phrase that ends there gives its other name (紫运中路（芙蓉东路）、…):
 # not a second thing. One that the name goes on after (北运河（通州段）综合治理) is part of it.
@@ -182,7 +185,8 @@ _WORKS = ("工程", "项目")
 _A_KIND = re.compile(
     r"新一轮|一轮|新一批|一批|首批|各类|一系列|一些|多个|若干|[\d.]+[万亿]?[余多]?[个所家座条处项批类]"
 )
-_ROLES = ("国际", "全球", "世界", "国家")
+_ROLES = ("国际", "全球", "世界")
+_A_RATING = re.compile(r"^国家(?:级|\dA)")  # 国家5A级旅游景区, 国家级…: a rating, not a place
 _ITEM = re.compile(r"[^、和及与，,；;。：:]+")
 _SEGMENT = re.compile(r"[^，,；;。：:]+")
 _PHRASE = re.compile(r"[^□■、和及与等，,；;。：:（）()“”‘’\"'《》「」\s]+")
@@ -309,9 +313,11 @@ def _is_candidate(name: str, described: bool = False) -> bool:
     longer stem, since the description often only leads to a kind of thing."""
     if not MIN_LENGTH <= len(name) <= MAX_LENGTH or name in GENERIC:
         return False
-    if name.endswith(NOT_NAMES) or name[0].isdigit() or "的" in name or _NOT_A_NAME.search(name):
+    if name.endswith(NOT_NAMES) or "的" in name or _NOT_A_NAME.search(name):
         return False
-    if name.startswith(_ROLES):
+    if name[0].isdigit() and not _LINE_NUMBER.match(name):  # 7号线东延 is a name, 2站 not
+        return False
+    if name.startswith(_ROLES) or _A_RATING.match(name):
         return False
     core = _PHASE_BRACKET.sub("", name)  # 宋庄蓄滞洪区（二期）
     suffix = next((s for s in SUFFIXES if core.endswith(s)), None)

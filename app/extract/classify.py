@@ -25,9 +25,14 @@ _CUE = re.compile("|".join(re.escape(w) for w in _CUE_WORDS))
 _NEGATION = re.compile(language.NEGATION_PATTERN)
 _YEAR = re.compile(r"(20\d\d)年")
 # A year written right before a stage word is that stage's own year: 预计2026年竣工、2027年投入使用.
-_CUE_YEAR = re.compile(r"(20\d\d)年(?:\d{1,2}月)?(?:\d{1,2}日)?[^，。、；\d年]{0,5}$")
+_CUE_YEAR = re.compile(
+    r"(?:(20\d\d)年|(今年|明年|次年|去年))(?:\d{1,2}月)?(?:\d{1,2}日)?[^，。、；\d年]{0,5}$"
+)
+# A year said from the time of writing: a January report is written in the year it plans.
+RELATIVE_YEARS = {"今年": 0, "明年": 1, "次年": 1, "去年": -1}
 CUE_YEAR_REACH = 16
 AFTER_REACH = 20  # characters after a stage word that may tell what it finishes
+_WHEN_OF = re.compile(r"^[\u4e00-\u9fff]{0,2}(?:时间|节点|日期|时限)")
 # 完成 with these after it finishes no project: 完成投资, 完成年度任务; or only a share of it:
 # 完成全部土方量的85%, 完成总工程量约八成.
 _DONE_NOTHING = re.compile(r"^[^，。]{0,4}?(?:投资|任务|目标|计划|指标)")
@@ -62,7 +67,10 @@ VIA_PROGRAMME_PENALTY = 0.1
 # A name followed by this many characters of other nouns before its verb only qualifies them
 # (运河商务区…屋顶分布式光伏开发): the clause tells the stage of something else.
 MODIFIER_TAIL = 8
-_TAIL_FILLER = re.compile(r"[\d.%万亿等的了个所家座条处项及和、与“”‘’\"']|一批")
+_TAIL_FILLER = re.compile(
+    r"^[一二两三四五六七八九十\d]+[座条个所处项家][\u4e00-\u9fff]{0,4}?(?:建筑|项目|工程|道路|干路|场馆)"
+    r"|[\d.%万亿等的了个所家座条处项及和、与“”‘’\"']|一批"
+)
 _PARTS = ("片区", "区段", *language.PART_WORDS, *language.PHASE_WORDS)
 MILESTONE_MAX = 24
 _BRACKET = re.compile(r"[（(][^（）()]*[）)]")
@@ -76,6 +84,7 @@ class Cue:
     word: str
     role: Role
     year: int | None = None  # a year written right before it
+    from_now: int | None = None  # …or a year said from the time of writing (明年: 1)
 
 
 @dataclass(frozen=True)
@@ -134,6 +143,8 @@ def find_cues(blotted: str, offset: int) -> tuple[list[Cue], list[Cue]]:
             continue
         if after.startswith(language.MEASURE_NOUNS) or after.startswith(language.AFTER_WORDS):
             continue
+        if _WHEN_OF.match(after):  # 竣工交付时间原本定在6月: when it was to happen, not that it did
+            continue
         if role == "preparatory" and (
             _PLANNED_FIGURE.match(after) or after[:1] in language.INSTITUTION_ENDINGS
         ):
@@ -151,7 +162,8 @@ def find_cues(blotted: str, offset: int) -> tuple[list[Cue], list[Cue]]:
             offset + match.end(),
             word,
             role,
-            int(year.group(1)) if year else None,
+            int(year.group(1)) if year and year.group(1) else None,
+            RELATIVE_YEARS[year.group(2)] if year and year.group(2) else None,
         )
         meant = any(w in blotted[: match.start()] for w in language.PAST_INTENT_WORDS)
         if (
@@ -308,7 +320,8 @@ def _frame_of(
     words = text[clause.start : clause.end]
     if frame.kind == "event" and any(w in words for w in language.FUTURE_WORDS):
         return Frame("target", years.plan), True
-    stated = [int(y) for y in _YEAR.findall(words) if int(y) not in {c.year for c in cues}]
+    own = {_own_year(c, years, frame) for c in cues}
+    stated = [int(y) for y in _YEAR.findall(words) if int(y) not in own]
     later = [y for y in stated if y >= years.plan]
     if frame.kind == "target" and later:
         return Frame("target", max(later)), False
@@ -335,6 +348,7 @@ def read_clause(
     containers = _containers(names)
     inner_of = {id(outer): names[i] for i, outer in containers.items()}
     skip = {names.index(outer) for outer in containers.values()}
+    part = frame  # the report's part: a review or a plan
     frame, switched = _frame_of(text, clause, frame, years, cues)
     stops = [c.start for c in cues] + [n.start for n in names]
     evidence = Span(carried_from.start, clause.end, "") if carried_from else clause
@@ -344,7 +358,7 @@ def read_clause(
             continue
         if carried_from is None and _is_modifier(text, group, stops, clause):
             continue
-        for year, cues_of_year in _by_year(group.cues):
+        for year, cues_of_year in _by_year(group.cues, years, part):
             stage = _stage(cues_of_year)
             if stage is None:
                 continue
@@ -372,10 +386,21 @@ class _Read:
     evidence: Span
 
 
-def _by_year(cues: list[Cue]) -> list[tuple[int | None, list[Cue]]]:
+def _by_year(
+    cues: list[Cue], years: ReportYears, frame: Frame
+) -> list[tuple[int | None, list[Cue]]]:
     """The cues of a group by the year written before them (None: the clause's year)."""
-    years = dict.fromkeys(c.year for c in cues)
-    return [(year, [c for c in cues if c.year == year]) for year in years]
+    own = [(c, _own_year(c, years, frame)) for c in cues]
+    found = dict.fromkeys(year for _, year in own)
+    return [(year, [c for c, y in own if y == year]) for year in found]
+
+
+def _own_year(cue: Cue, years: ReportYears, frame: Frame) -> int | None:
+    """明年 in a review is the year after the one reviewed, in a plan the year after the one
+    planned."""
+    if cue.from_now is not None:
+        return (years.report if frame.kind == "event" else years.plan) + cue.from_now
+    return cue.year
 
 
 def _year_frame(year: int | None, frame: Frame, years: ReportYears) -> Frame:

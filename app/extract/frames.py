@@ -23,8 +23,21 @@ _PLANNED = re.compile(
     r"(20\d\d)年[^\n。]{0,24}?(?:主要目标|计划草案|工作计划|计划安排|主要任务|重点任务|项目安排|工作安排)"
 )
 _YEAR = re.compile(r"(20\d\d)年")
-_REVIEW_WORDS = ("执行情况", "回顾", "工作总结", "完成情况", "进展情况")
-_PLAN_WORDS = ("目标", "任务", "措施", "安排", "草案", "思路", "重点工作", "计划")
+# Words that name a report's parts; each author chooses others, so a part is also told by its
+# year (the earlier reviewed, the later planned) and by its half (上半年, 下半年).
+_REVIEW_WORDS = (
+    "执行情况",
+    "回顾",
+    "总结",
+    "完成情况",
+    "进展情况",
+    "推进情况",
+    "进展",
+    "成效",
+    "一年来",
+)
+_PLAN_WORDS = ("目标", "任务", "措施", "安排", "草案", "思路", "重点工作", "计划", "打算", "部署")
+_PART = re.compile(r"^[一二三四五六七八九十]+、")
 _FIVE_YEARS = ("未来五年", "五年")
 
 
@@ -50,12 +63,25 @@ class Frame:
 
 
 def detect_report_year(text: str) -> int | None:
-    """2022年…计划执行情况 → 2022; else 2022年…主要目标 → 2021 (a plan for 2022); else None."""
+    """2022年…计划执行情况 → 2022; else 2022年…主要目标 → 2021 (a plan for 2022); else the
+    earlier of two years its title or parts name (2018年工作总结, 2019年重点工作 → 2018), or the
+    year whose first half it reviews (2023年上半年…); else None."""
     reviewed = _REVIEWED.search(text)
     if reviewed:
         return int(reviewed.group(1))
     planned = [int(m.group(1)) for m in _PLANNED.finditer(text)]
-    return min(planned) - 1 if planned else None
+    if planned:
+        return min(planned) - 1
+    heads = [line for line in text.splitlines()[:1] + _part_headings(text)]
+    named = sorted({int(y) for line in heads for y in _YEAR.findall(line)})
+    if len(named) >= 2 or (named and is_mid_year(text)):
+        return named[0]
+    return None
+
+
+def _part_headings(text: str) -> list[str]:
+    """The headings that divide a report into its parts: 一、…, 二、…"""
+    return [s.text for s in sentences(text) if s.heading and _PART.match(s.text)]
 
 
 def report_years(text: str, given: int | None = None) -> ReportYears:
@@ -75,6 +101,26 @@ def is_mid_year(text: str) -> bool:
 
 
 def _heading_frame(heading: str, years: ReportYears) -> Frame | None:
+    return _worded_frame(heading, years) or _part_frame(heading, years)
+
+
+def _part_frame(heading: str, years: ReportYears) -> Frame | None:
+    """A part heading without the usual words: its half, or its year, says which part it is."""
+    if not _PART.match(heading):
+        return None
+    if years.mid_year and "上半年" in heading:
+        return Frame("event", years.report)
+    if years.mid_year and "下半年" in heading:
+        return Frame("target", years.plan)
+    stated = [int(y) for y in _YEAR.findall(heading)]
+    if stated and max(stated) > years.report:
+        return Frame("target", max(stated))
+    if stated:
+        return Frame("event", years.report)
+    return None
+
+
+def _worded_frame(heading: str, years: ReportYears) -> Frame | None:
     reviews = any(word in heading for word in _REVIEW_WORDS)
     plans = any(word in heading for word in _PLAN_WORDS) and not (
         "计划执行情况" in heading and heading.count("计划") == 1
@@ -90,10 +136,13 @@ def _heading_frame(heading: str, years: ReportYears) -> Frame | None:
 
 
 def default_frame(text: str, years: ReportYears) -> Frame:
-    """Before any heading: a review when the text reviews a year, else a plan."""
+    """Before any heading: a review when the text reviews a year (or its first part is a
+    review), else a plan."""
     if _REVIEWED.search(text):
         return Frame("event", years.report)
-    return Frame("target", years.plan)
+    parts = _part_headings(text)
+    first = _heading_frame(parts[0], years) if parts else None
+    return first if first is not None and first.kind == "event" else Frame("target", years.plan)
 
 
 def sentence_frames(text: str, sentences: list[Sentence], years: ReportYears) -> list[Frame]:

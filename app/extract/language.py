@@ -24,6 +24,20 @@ Role = Literal["status", "partial", "generic", "preparatory", "clearance", "halt
 UNDER_CONSTRUCTION = "under_construction"
 STATUS_RANK = {"planned": 0, UNDER_CONSTRUCTION: 1, "completed": 2, "in_service": 3}
 
+READY_FOR = (
+    "通车",
+    "投运",
+    "运营",
+    "开通",
+    "使用",
+    "开放",
+    "入住",
+    "开园",
+    "开业",
+    "通航",
+    "竣工交用",
+)
+
 STATUS_WORDS: dict[str, str] = {
     **dict.fromkeys(
         (
@@ -65,17 +79,9 @@ STATUS_WORDS: dict[str, str] = {
             "交付",
             "通过验收",
             "竣工验收",
-            # ready, not yet open: 具备通车条件 (不具备…条件 is negated like any stage word)
-            "具备通车条件",
-            "具备投运条件",
-            "具备运营条件",
-            "具备开通条件",
-            "具备使用条件",
-            "具备开放条件",
-            "具备入住条件",
-            "具备开园条件",
-            "具备开业条件",
-            "具备通航条件",
+            # ready, not yet open: 具备通车条件, 达到运营条件 (不具备…条件 is negated like any
+            # stage word)
+            *(f"{verb}{use}条件" for verb in ("具备", "达到") for use in READY_FOR),
         ),
         "completed",
     ),
@@ -104,6 +110,7 @@ STATUS_WORDS: dict[str, str] = {
             "运行",
             "启用",
             "开诊",
+            "试诊",
             "开学",
             "招生",
             "入住",
@@ -156,6 +163,8 @@ PARTIAL_WORDS = (
     "完成总工程量",
     "基本结束",
     "收尾",
+    "过半",
+    "完工面积",
 )
 
 GENERIC_WORDS = (
@@ -175,6 +184,7 @@ GENERIC_WORDS = (
     "改造",
     "改建",
     "协同建设",
+    "栽植",
 )
 
 PREPARATORY_WORDS = (
@@ -194,6 +204,7 @@ PREPARATORY_WORDS = (
     "立项",
     "签约",
     "获批",
+    "批复",
     "拿地",
     "落地条件",
     "征集",
@@ -288,6 +299,9 @@ PART_WORDS = (
     "主体",
     "土建",
     "结构",
+    "基础",
+    "主墩",
+    "钢梁",
     "组团",
     "首片",
     "单体",

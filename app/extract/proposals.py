@@ -229,6 +229,9 @@ def _is_title(text: str, sentence: Sentence) -> bool:
     return sentence.heading and text[sentence.end : sentence.end + 1] not in SENTENCE_ENDS
 
 
+_GOES_ON = ("并", "且", "随后", "随即")
+
+
 @dataclass(frozen=True)
 class _Subject:
     """The names a sentence's last named clause starts with, for its clauses without a name."""
@@ -244,8 +247,8 @@ class _Subject:
         its verb may have a subject of its own that is no project (…建设，保障市级机关搬迁入驻)."""
         if text.startswith("其中", clause.start):
             return False  # 其中…: one of the things named before, not all of them
-        if not self.told:
-            return True
+        if not self.told or text.startswith(_GOES_ON, clause.start):
+            return True  # …均已完工，并投入使用: the same subject goes on
         cues, negated = find_cues(masked(text, clause, []), clause.start)
         intent = any(w in text[clause.start : clause.end] for w in language.FUTURE_WORDS)
         return intent or any(c.year is not None for c in cues) or bool(negated)
