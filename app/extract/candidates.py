@@ -113,6 +113,9 @@ GENERIC = {
     "度假酒店",
     "重点工程",
     "市重点工程",
+    "公共服务项目",
+    "续建项目",
+    "新建项目",
     "市重点项目",
 }
 
@@ -156,7 +159,7 @@ _LEADING = re.compile(
 # Adverbs, dates and light verbs between a name and its stage word: 紫运南街随之开通,
 # 文旅区中学新建项目取得用地预审.
 _TRAILING = re.compile(
-    r"(?:\d{1,2}月(?:\d{1,2}日)?|[一二三四]季度|上半年|下半年|年初|年中|年内|年底|随之|同步|相继|先后|"
+    r"(?:比原计划|比原定|比计划|计划[^、，]{0,6}|\d{1,2}月(?:\d{1,2}日)?|[一二三四]季度|上半年|下半年|年初|年中|年内|年底|随之|同步|相继|先后|"
     r"陆续|一并|正式|全面|全线|全部|基本|大体|顺利|提前|加紧|加快|持续|如期|按期|率先|已经|已|均|也|都|要|在|将|正在|前|放行|"
     r"仍在|仍|还在|还|继续|开门|开班|紧张|作为|就此|安排在|安排|20\d\d年|主体工程|主体|"
     r"取得|获得|实现|完成|进行|开始|开展|地下结构|主体结构|结构|"
@@ -169,7 +172,8 @@ _A_PART = re.compile(_PART_START)
 _LINE_NUMBER = re.compile(r"\d+号线")
 _NOT_A_NAME = re.compile(
     r"^[后可但并且又再也还即则而使让被由从对将已仍均就才]|把|可在|可以|能够|应当|原有|现有|既有|进入|阶段|至|"
-    r"^连接|^衔接|^通往|^串联|\d+[座个所条处项家站]|" + _PART_START
+    r"^连接|^衔接|^通往|^串联|[\d一二两三四五六七八九十几]+[座个所条处项家站]|全部|全面|主体工程$|"
+    + _PART_START
 )
 # A bracket right after a phrase that ends there gives its other name (紫运中路（芙蓉东路）、…):
 # not a second thing. One that the name goes on after (北运河（通州段）综合治理) is part of it.
@@ -179,6 +183,9 @@ INNER_BRACKETS = str.maketrans("（）()", "〔〕〔〕")
 _PHASE_BRACKET = re.compile(r"〔[^〔〕]*〕$")
 # “万象汇”: a name in quotes right after the kind of thing it is (购物中心“万象汇”).
 _QUOTED_NAME = re.compile(r"“([^“”□■，。、]{2,8})”")
+# …占地2.8万平方米的“万象汇”: a place described by its size; a quoted slogan is no name.
+_DESCRIBED_PLACE = re.compile(r"(?:平方米|公顷|亩|公里|米)的$")
+_PLACE_KINDS = ("中心", "综合体", "商场", "广场", "大厦", "公园", "园", "馆", "小镇", "街区")
 _WORKS = ("工程", "项目")
 # 实施一批国家重大科技项目和应用示范项目: a quantity of a kind names no project, nor do the
 # items listed with it; 国际财富管理中心 is a role the city plays.
@@ -189,7 +196,7 @@ _ROLES = ("国际", "全球", "世界")
 _A_RATING = re.compile(r"^国家(?:级|\dA)")  # 国家5A级旅游景区, 国家级…: a rating, not a place
 _ITEM = re.compile(r"[^、和及与，,；;。：:]+")
 _SEGMENT = re.compile(r"[^，,；;。：:]+")
-_PHRASE = re.compile(r"[^□■、和及与等，,；;。：:（）()“”‘’\"'《》「」\s]+")
+_PHRASE = re.compile(r"[^□■、和及与等，,；;。：:（）()“”‘’\"'《》「」—\s]+")
 MIN_LENGTH, MAX_LENGTH = 3, 20
 
 
@@ -225,7 +232,9 @@ def _quoted_names(blotted: str, clause: Span, found: list[Mention]) -> list[Ment
     for match in _QUOTED_NAME.finditer(blotted):
         before = blotted[: match.start()]
         start = clause.start + match.start(1)
-        if start not in taken and before.endswith((*SUFFIXES, "综合体", "的")):
+        if start not in taken and (
+            before.endswith(_PLACE_KINDS) or _DESCRIBED_PLACE.search(before)
+        ):
             names.append(Mention(start, start + len(match.group(1)), match.group(1), ()))
     return names
 
@@ -267,12 +276,21 @@ def _name_in(phrase: str) -> tuple[int, str] | None:
     for first, last in reversed(pieces):
         lead = _LEADING.match(phrase, first, last)
         skip = lead.end() if lead else first
-        trail = _TRAILING.search(phrase, skip, last)
-        name = phrase[skip : trail.start() if trail else last]
-        if _is_candidate(name, described=first > 0):
+        name = _before_trailing(phrase[skip:last], described=first > 0)
+        if name:
             inner = _after_apposition(name)
             return skip + len(name) - len(inner), inner
     return None
+
+
+def _before_trailing(words: str, described: bool) -> str:
+    """The longest name at the start of `words` that only adverbs, dates and light verbs follow
+    (北三县供水工程通州段年内 → 北三县供水工程, not a name cut inside by …程通州段)."""
+    for end in range(len(words), MIN_LENGTH - 1, -1):
+        rest = words[end:]
+        if (not rest or _TRAILING.fullmatch(rest)) and _is_candidate(words[:end], described):
+            return words[:end]
+    return ""
 
 
 def _named_works(phrase: str, piece: tuple[int, int]) -> tuple[int, str] | None:

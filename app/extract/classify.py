@@ -21,7 +21,13 @@ from app.extract.sentences import Span
 
 MASK = "□"
 _CUE_WORDS = sorted(language.ROLES, key=len, reverse=True)
-_CUE = re.compile("|".join(re.escape(w) for w in _CUE_WORDS))
+# 进入选址阶段 is not 入选 (a listing) but 选址 (choosing a site).
+_NOT_AFTER = {"入选": "进"}
+_CUE = re.compile(
+    "|".join(
+        (f"(?<!{_NOT_AFTER[w]})" if w in _NOT_AFTER else "") + re.escape(w) for w in _CUE_WORDS
+    )
+)
 _NEGATION = re.compile(language.NEGATION_PATTERN)
 _YEAR = re.compile(r"(20\d\d)年")
 # A year written right before a stage word is that stage's own year: 预计2026年竣工、2027年投入使用.
@@ -32,6 +38,7 @@ _CUE_YEAR = re.compile(
 RELATIVE_YEARS = {"今年": 0, "明年": 1, "次年": 1, "去年": -1}
 CUE_YEAR_REACH = 16
 AFTER_REACH = 20  # characters after a stage word that may tell what it finishes
+_HELD_BEFORE = re.compile(r"比?原(?:计划|定)")
 _WHEN_OF = re.compile(r"^[\u4e00-\u9fff]{0,2}(?:时间|节点|日期|时限)")
 # 完成 with these after it finishes no project: 完成投资, 完成年度任务; or only a share of it:
 # 完成全部土方量的85%, 完成总工程量约八成.
@@ -145,6 +152,8 @@ def find_cues(blotted: str, offset: int) -> tuple[list[Cue], list[Cue]]:
             continue
         if _WHEN_OF.match(after):  # 竣工交付时间原本定在6月: when it was to happen, not that it did
             continue
+        if after[:1] in ("区", "段") and word not in language.PARTIAL_WORDS:
+            continue  # 启动区, 施工段: a part's name, not a stage
         if role == "preparatory" and (
             _PLANNED_FIGURE.match(after) or after[:1] in language.INSTITUTION_ENDINGS
         ):
@@ -165,7 +174,10 @@ def find_cues(blotted: str, offset: int) -> tuple[list[Cue], list[Cue]]:
             int(year.group(1)) if year and year.group(1) else None,
             RELATIVE_YEARS[year.group(2)] if year and year.group(2) else None,
         )
-        meant = any(w in blotted[: match.start()] for w in language.PAST_INTENT_WORDS)
+        meant = any(
+            w in blotted[: match.start()] and f"比{w}" not in blotted[: match.start()]
+            for w in language.PAST_INTENT_WORDS
+        )  # 比原计划提前开工 happened
         if (
             meant
             or _NEGATION.search(before)
@@ -290,10 +302,13 @@ def _milestone(text: str, name: Mention, chosen: list[Cue], role: Role, clause: 
     return phrase if len(phrase) <= MILESTONE_MAX else chosen[0].word
 
 
-def _names_a_part(text: str, name: Mention, chosen: list[Cue], clause: Span) -> bool:
-    """三座车站完成主体施工: the words between the name (or the clause's start) and its verb name a
-    part of it; 全线通车 is the whole."""
+def _names_a_part(
+    text: str, name: Mention, chosen: list[Cue], clause: Span, group: list[Mention]
+) -> bool:
+    """三座车站完成主体施工: the words between the name (or the clause's start) and its verb, or the
+    next name listed with it, name a part of it; 全线通车 is the whole."""
     after = [c.start for c in chosen if c.start >= name.end]
+    after += [n.start for n in group if n.start >= name.end and after and n.start < min(after)]
     between = text[max(name.end, clause.start) : min(after)] if after else ""
     # 城市大道及技术服务楼等17个单体建筑: after 等 comes the kind of the things listed, and a
     # bracket (北运河（通州段）) qualifies the name: neither names a part.
@@ -318,7 +333,8 @@ def _frame_of(
     in a plan is the year promised, unless it is written before a stage word of its own
     (平谷线开工建设并力争2022年基本完工: the start is this year's)."""
     words = text[clause.start : clause.end]
-    if frame.kind == "event" and any(w in words for w in language.FUTURE_WORDS):
+    intent = _HELD_BEFORE.sub("", words)  # 比原计划提前开工 happened
+    if frame.kind == "event" and any(w in intent for w in language.FUTURE_WORDS):
         return Frame("target", years.plan), True
     own = {_own_year(c, years, frame) for c in cues}
     stated = [int(y) for y in _YEAR.findall(words) if int(y) not in own]
@@ -432,7 +448,7 @@ def _group_findings(text: str, names: list[Mention], group: _Group, read: _Read)
         finished = STATUS_RANK[status] > STATUS_RANK[UNDER_CONSTRUCTION]
         if phase and finished:
             own_status, milestone = UNDER_CONSTRUCTION, f"{phase}{basis}"
-        elif finished and _names_a_part(text, name, chosen, clause):
+        elif finished and _names_a_part(text, name, chosen, clause, group.names):
             own_status = UNDER_CONSTRUCTION
             milestone = _milestone(text, name, chosen, "partial", clause)
         reading = Reading(frame.kind, frame.year, own_status, milestone, read.confidence, basis)

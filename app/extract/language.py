@@ -159,7 +159,7 @@ PARTIAL_WORDS = (
     "完成接收",
     "合龙",
     "完成安装",
-    "安装",
+    "安装阶段",
     "完成总工程量",
     "基本结束",
     "收尾",
@@ -242,7 +242,19 @@ ROLES: dict[str, Role] = {
 }
 
 # Words of intent: in a report of the past year they announce next year's plan.
-FUTURE_WORDS = ("力争", "确保", "计划", "拟", "争取", "将于", "明年", "预计", "有望", "目标是")
+FUTURE_WORDS = (
+    "力争",
+    "确保",
+    "计划",
+    "拟",
+    "争取",
+    "将于",
+    "明年",
+    "预计",
+    "有望",
+    "目标是",
+    "必须",
+)
 
 # Before a stage word, within a few characters: 尚未开工, 未能如期完工, 没有投入使用.
 NEGATION_PATTERN = (

@@ -42,6 +42,7 @@ def spellings(form: str) -> set[str]:
     for name in list(found):
         if "校区" in name and "新校区" not in name:
             found.add(name.replace("校区", "新校区", 1))
+            found.add(name.replace("校区", "分校", 1))
         if name.startswith("北京") and not name.startswith("北京("):
             found.add("北京(通州)" + name.removeprefix("北京"))
         if name.startswith("副中心"):

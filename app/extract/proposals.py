@@ -161,11 +161,17 @@ def _sentence_proposals(
         findings = []
         if names:
             findings = read_clause(text, clause, names, frame, years)
-            if any(not n.entities or n.project for n in names):
+            opens = names[0].start - clause.start <= TOPIC_REACH
+            topical = subject is None or opens or bool(findings)
+            if any(not n.entities or n.project for n in names) and topical:
                 subject = _subject(text, clause, names)
         elif subject is not None and subject.speaks_in(text, clause):
             findings = read_clause(text, clause, subject.names, frame, years, subject.clause)
             _drop_negated(text, clause, subject.names, proposals)
+        elif subject is not None and _UNMET.search(text, clause.start, clause.end):
+            # …人大通州校区年内开工，这一安排没有兑现: what the sentence meant did not happen
+            starts = {m.start for m in subject.names}
+            proposals = [p for p in proposals if p.mention_start not in starts]
         made = [_from_finding(f, lexicon) for f in findings]
         proposals += made + _container_proposals(container, made, clause, lexicon)
         if text[clause.end : clause.end + 1] in "：:":
@@ -229,7 +235,11 @@ def _is_title(text: str, sentence: Sentence) -> bool:
     return sentence.heading and text[sentence.end : sentence.end + 1] not in SENTENCE_ENDS
 
 
-_GOES_ON = ("并", "且", "随后", "随即")
+# A later clause takes a new subject when it opens with a name or says something of its names
+# (…，西端起点是北京城市副中心站 keeps the railway as the subject of what follows).
+TOPIC_REACH = 2
+_UNMET = re.compile(r"(?:没有|没能|未能|未)(?:兑现|实现|落实)|落空")
+_GOES_ON = ("并", "且", "随后", "随即", "目前", "仍在", "仍然")
 
 
 @dataclass(frozen=True)
