@@ -27,6 +27,14 @@ from app.extract.sentences import SENTENCE_ENDS, Sentence, Span, sentences
 # only as the place of another, or a stage word far from the name) they stay for review.
 THRESHOLD = 0.7
 
+# A later clause takes a new subject when it opens with a name or says something of its names
+# (…，西端起点是北京城市副中心站 keeps the railway as the subject of what follows).
+TOPIC_REACH = 2
+# …，这一安排没有兑现: what the sentence meant did not happen.
+_UNMET = re.compile(r"(?:没有|没能|未能|未)(?:兑现|实现|落实)|落空")
+# …均已完工，并投入使用; …封顶，目前仍在续建: the same subject goes on.
+_GOES_ON = ("并", "且", "随后", "随即", "目前", "仍在", "仍然")
+
 CSV_FIELDS = (
     "state",
     "accepted",
@@ -233,13 +241,6 @@ def _container_proposals(
 def _is_title(text: str, sentence: Sentence) -> bool:
     """A heading that is no sentence (关于…的报告, （一）交通枢纽): its nouns are no projects."""
     return sentence.heading and text[sentence.end : sentence.end + 1] not in SENTENCE_ENDS
-
-
-# A later clause takes a new subject when it opens with a name or says something of its names
-# (…，西端起点是北京城市副中心站 keeps the railway as the subject of what follows).
-TOPIC_REACH = 2
-_UNMET = re.compile(r"(?:没有|没能|未能|未)(?:兑现|实现|落实)|落空")
-_GOES_ON = ("并", "且", "随后", "随即", "目前", "仍在", "仍然")
 
 
 @dataclass(frozen=True)
