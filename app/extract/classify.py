@@ -65,6 +65,7 @@ CONFIDENCE = {
     "designation": 0.75,
 }
 AGENT_REACH = 12  # 分别由…: characters before a name where 由 makes it the agent
+_NOT_BUILT = re.compile(r"由|串起|串联|连接|衔接|途经|联通")
 # A clause with no name of its own speaks of the names the sentence began with.
 CARRIED_PENALTY = 0.1
 CONTAINER_CONFIDENCE = 0.6
@@ -406,9 +407,20 @@ def _by_year(
     cues: list[Cue], years: ReportYears, frame: Frame
 ) -> list[tuple[int | None, list[Cue]]]:
     """The cues of a group by the year written before them (None: the clause's year)."""
-    own = [(c, _own_year(c, years, frame)) for c in cues]
+    own = [(c, _own_year(c, years, frame)) for c in _chained(cues)]
     found = dict.fromkeys(year for _, year in own)
     return [(year, [c for c, y in own if y == year]) for year in found]
+
+
+def _chained(cues: list[Cue]) -> list[Cue]:
+    """对外开放试运营: a stage word right after another shares the year written before the first."""
+    chained: list[Cue] = []
+    for cue in sorted(cues, key=lambda c: c.start):
+        last = chained[-1] if chained else None
+        if last and cue.year is None and cue.from_now is None and cue.start - last.end <= 1:
+            cue = replace(cue, year=last.year, from_now=last.from_now)
+        chained.append(cue)
+    return chained
 
 
 def _own_year(cue: Cue, years: ReportYears, frame: Frame) -> int | None:
@@ -430,9 +442,11 @@ def _year_frame(year: int | None, frame: Frame, years: ReportYears) -> Frame:
 
 def _is_agent(text: str, group: _Group, clause: Span) -> bool:
     """分别由国家大剧院、首都图书馆…负责运营, 由奥莱、汀云小镇…组成: the names do the work or
-    make up the whole, they are not what is built."""
+    make up the whole; M101线串起运河商务区、副中心站枢纽…: what a line links. Neither is what is
+    built."""
     before = text[max(clause.start, group.start - AGENT_REACH) : group.start]
-    return "由" in before and not _CUE.search(before[before.rindex("由") :])
+    found = _NOT_BUILT.search(before)
+    return found is not None and not _CUE.search(before[found.start() :])
 
 
 def _group_findings(text: str, names: list[Mention], group: _Group, read: _Read) -> list[Finding]:

@@ -37,7 +37,10 @@ _REVIEW_WORDS = (
     "一年来",
 )
 _PLAN_WORDS = ("目标", "任务", "措施", "安排", "草案", "思路", "重点工作", "计划", "打算", "部署")
-_PART = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
+_PART = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[上中下]篇)")
+# The halves of a mid-year report: 上半年 or 1—6月 reviewed, 下半年 or 下一步 planned.
+_FIRST_HALF = ("上半年", "1—6月", "1-6月", "1至6月", "1～6月")
+_SECOND_HALF = ("下半年", "7—12月", "下一步")
 _FIVE_YEARS = ("未来五年", "五年")
 
 
@@ -97,20 +100,28 @@ def report_years(text: str, given: int | None = None) -> ReportYears:
 def is_mid_year(text: str) -> bool:
     """Does the report review a first half and plan the second (上半年…下半年 in its headings)?"""
     headings = [s.text for s in sentences(text) if s.heading]
-    return any("上半年" in h for h in headings) and any("下半年" in h for h in headings)
+    first = any(word in h for h in headings for word in _FIRST_HALF)
+    return first and any(word in h for h in headings for word in _SECOND_HALF)
 
 
 def _heading_frame(heading: str, years: ReportYears) -> Frame | None:
-    return _worded_frame(heading, years) or _part_frame(heading, years)
+    return (
+        _worded_frame(heading, years) or _part_frame(heading, years) or _last_year(heading, years)
+    )
+
+
+def _last_year(heading: str, years: ReportYears) -> Frame | None:
+    """●去年打下的底子: a section of a review about the year before."""
+    return Frame("event", years.report - 1) if "去年" in heading else None
 
 
 def _part_frame(heading: str, years: ReportYears) -> Frame | None:
     """A part heading without the usual words: its half, or its year, says which part it is."""
     if not _PART.match(heading):
         return None
-    if years.mid_year and "上半年" in heading:
+    if years.mid_year and any(word in heading for word in _FIRST_HALF):
         return Frame("event", years.report)
-    if years.mid_year and "下半年" in heading:
+    if years.mid_year and any(word in heading for word in _SECOND_HALF):
         return Frame("target", years.plan)
     stated = [int(y) for y in _YEAR.findall(heading)]
     if stated and max(stated) > years.report:
@@ -143,6 +154,17 @@ def default_frame(text: str, years: ReportYears) -> Frame:
     parts = _part_headings(text)
     first = _heading_frame(parts[0], years) if parts else None
     return first if first is not None and first.kind == "event" else Frame("target", years.plan)
+
+
+def parts_found(text: str, sentences: list[Sentence], years: ReportYears) -> bool:
+    """Does the document say which of its parts reviews and which plans (a heading read as one
+    or the other)? Without that every stage's kind and year is a guess."""
+    if _REVIEWED.search(text) or _PLANNED.search(text):
+        return True
+    return any(
+        s.heading and len(s.text) <= FRAME_HEADING_MAX and _heading_frame(s.text, years)
+        for s in sentences
+    )
 
 
 def sentence_frames(text: str, sentences: list[Sentence], years: ReportYears) -> list[Frame]:

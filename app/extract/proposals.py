@@ -16,7 +16,7 @@ from app.extract import language
 from app.extract.candidates import find_candidates
 from app.extract.classify import CONTAINER_CONFIDENCE, Finding, find_cues, masked, read_clause
 from app.extract.figures import Figure, read_figures
-from app.extract.frames import Frame, ReportYears, report_years, sentence_frames
+from app.extract.frames import Frame, ReportYears, parts_found, report_years, sentence_frames
 from app.extract.language import STATUS_RANK, UNDER_CONSTRUCTION
 from app.extract.lexicon import Lexicon
 from app.extract.mentions import Mention, find_mentions
@@ -26,6 +26,10 @@ from app.extract.sentences import SENTENCE_ENDS, Sentence, Span, sentences
 # progress, a verb of progress or preparatory work next to the name. Below it (a project named
 # only as the place of another, or a stage word far from the name) they stay for review.
 THRESHOLD = 0.7
+
+# A reading whose review and plan parts the document did not show stays below THRESHOLD: its
+# kinds and years are guesses (a blind text with 上篇/下篇 parts was read whole as a plan).
+UNSURE_PARTS = 0.6
 
 # A later clause takes a new subject when it opens with a name or says something of its names
 # (…，西端起点是北京城市副中心站 keeps the railway as the subject of what follows).
@@ -151,9 +155,19 @@ def extract(text: str, lexicon: Lexicon, report_year: int | None = None) -> Extr
     result = Extraction(years)
     for sentence, frame in zip(parts, sentence_frames(text, parts, years), strict=True):
         result.proposals += _sentence_proposals(text, sentence, frame, years, lexicon)
+    if not parts_found(text, parts, years):
+        result.proposals = [_unsure(p) for p in result.proposals]
     result.proposals.sort(key=lambda p: (p.evidence_start, p.mention_start, p.entity_name))
     mark_repeats(result.proposals)
     return result
+
+
+def _unsure(proposal: Proposal) -> Proposal:
+    return dataclasses.replace(
+        proposal,
+        confidence=min(proposal.confidence, UNSURE_PARTS),
+        basis=f"{proposal.basis}; review and plan parts not found",
+    )
 
 
 def _sentence_proposals(

@@ -276,3 +276,22 @@ def test_a_rating_completes_only_the_project_whose_goal_it_is() -> None:
     text = REVIEW + "大运河景区晋升为国家5A级旅游景区；副中心图书馆入选全球百佳目的地。\n"
     found = projects(text, Lexicon([goal, other]))
     assert list(found) == ["5a"] and found["5a"].status == "completed"
+
+
+def test_parts_told_by_their_halves(lexicon: Lexicon) -> None:
+    text = (
+        "2022年1—6月重大工程调度情况和下一步工作\n上篇　1—6月调度情况\nM101线开工。\n"
+        "下篇　下一步工作\n京台路年内通车。\n"
+    )
+    found = projects(text, lexicon)
+    assert (found["m101"].kind, found["m101"].year) == ("event", 2022)
+    assert (found["road"].kind, found["road"].year) == ("target", 2022)
+    assert found["road"].accepted
+
+
+def test_a_reading_without_its_parts_is_not_applied(lexicon: Lexicon) -> None:
+    text = "关于京台路的情况\nM101线开工，京台路通车。\n"
+    with pytest.raises(YearUnknown):
+        extract(text, lexicon)
+    found = [p for p in extract(text, lexicon, 2022).proposals if p.entity == "project"]
+    assert found and all(p.confidence <= 0.6 and not p.accepted for p in found)
