@@ -421,7 +421,7 @@ class ProjectFeature(Base):
     )
     # The geometry in Web Mercator, as vector tiles cut it: transformed once per write.
     tile_geom: Mapped[WKBElement | None] = mapped_column(
-        Geometry("GEOMETRY", srid=3857, spatial_index=False)
+        Geometry("GEOMETRY", srid=vocab.WEB_MERCATOR_SRID, spatial_index=False)
     )
     name: Mapped[str] = mapped_column(Text)
     aliases: Mapped[list[str]] = mapped_column(ARRAY(Text))

@@ -75,8 +75,6 @@ PROPERTIES = (
     "evidence",
 )
 
-WEB_MERCATOR = 3857  # the SRID of vector tiles
-
 # Serialises refreshes: two writers rebuilding the same rows would collide on the primary key.
 _LOCK_KEY = 0x7A6D6170  # "zmap"
 
@@ -214,7 +212,7 @@ def _write(conn: Connection, project_ids: list[str] | None) -> None:
     conn.execute(stale)
     rows = _rows(project_ids)
     feature = cast(feature_json(rows.c, PROPERTIES, DEFAULT_CRS), Text)
-    tile_geom = func.ST_Transform(rows.c.geom, WEB_MERCATOR)
+    tile_geom = func.ST_Transform(rows.c.geom, vocab.WEB_MERCATOR_SRID)
     conn.execute(
         insert(ProjectFeature).from_select(
             [*COLUMNS, "feature", "tile_geom"],

@@ -246,6 +246,8 @@ CHANGE_STATES = ("submitted", "approved", "rejected")
 # zone prefix), whose central meridian runs 0.3° from Tongzhou. EPSG:4547 is often quoted for
 # Beijing but is the CM 114E zone: 2.6° off, it would overstate lengths by about 0.06 %.
 METRIC_SRID = 4548
+# Vector tiles are cut in Web Mercator; the read model keeps each geometry in it too.
+WEB_MERCATOR_SRID = 3857
 
 # The plan period the map's year control covers (the 14th five-year plan and its 2026 goals).
 PLAN_YEARS = tuple(range(2021, 2027))

@@ -6,7 +6,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, literal_column, select
 from sqlalchemy.sql.selectable import Subquery
 
-WEB_MERCATOR = 3857
+from app import vocab
+
 EXTENT = 4096
 BUFFER = 64  # pixels of geometry kept beyond the tile edge, so lines and labels join up
 
@@ -30,7 +31,7 @@ def tile(
     if "tile_geom" in rows.c:
         geom, meets = rows.c.tile_geom, func.ST_Intersects(rows.c.tile_geom, envelope)
     else:
-        geom = func.ST_Transform(rows.c.geom, WEB_MERCATOR)
+        geom = func.ST_Transform(rows.c.geom, vocab.WEB_MERCATOR_SRID)
         meets = func.ST_Intersects(rows.c.geom, func.ST_Transform(envelope, 4326))
     columns = [
         func.array_to_string(rows.c[name], ";").label(name) if name in arrays else rows.c[name]
