@@ -37,18 +37,20 @@ def find_mentions(
     text: str, lexicon: Lexicon, start: int = 0, end: int | None = None
 ) -> list[Mention]:
     end = len(text) if end is None else end
-    folded = fold(text[:end])
+    span = fold(text[start:end])  # offsets below count from `start`
     found: list[Mention] = []
-    i = start
-    while i < end:
-        i, form = _longest_after_city(folded, i, end, lexicon)
+    i = 0
+    while i < len(span):
+        i, form = _longest_after_city(span, i, len(span), lexicon)
         if form is None:
             i += 1
             continue
         entities = lexicon.by_form[form]
-        first = _with_city(folded, i, found[-1].end if found else start)
-        last = _with_bracket(folded, i + len(form), end, lexicon, entities)
-        found.append(Mention(first, last, text[first:last], entities))
+        first = _with_city(span, i, found[-1].end - start if found else 0)
+        last = _with_bracket(span, i + len(form), len(span), lexicon, entities)
+        found.append(
+            Mention(start + first, start + last, text[start + first : start + last], entities)
+        )
         i = last
     return _merge_repeats(found)
 
@@ -92,7 +94,12 @@ def _with_bracket(
     inside = text[i + 1 : close]
     if close < 0 or not inside or any(sep in inside for sep in "、,，"):
         return i
-    known = [form for form in lexicon.by_form if form in inside]
+    known = [
+        form
+        for k, char in enumerate(inside)
+        for form in lexicon.by_first.get(char, ())
+        if inside.startswith(form, k)
+    ]
     if known and not any(lexicon.by_form[form] == entities for form in known):
         return i
     return close + 1
