@@ -32,10 +32,10 @@ _NEGATION = re.compile(language.NEGATION_PATTERN)
 _YEAR = re.compile(r"(20\d\d)年")
 # A year written right before a stage word is that stage's own year: 预计2026年竣工、2027年投入使用.
 _CUE_YEAR = re.compile(
-    r"(?:(20\d\d)年|(今年|明年|次年|去年))(?:\d{1,2}月)?(?:\d{1,2}日)?[^，。、；\d年]{0,5}$"
+    r"(?:(20\d\d)年|(今年|明年|次年|去年|上一年|前年))(?:\d{1,2}月)?(?:\d{1,2}日)?[^，。、；\d年]{0,5}$"
 )
 # A year said from the time of writing: a January report is written in the year it plans.
-RELATIVE_YEARS = {"今年": 0, "明年": 1, "次年": 1, "去年": -1}
+RELATIVE_YEARS = {"今年": 0, "明年": 1, "次年": 1, "去年": -1, "上一年": -1, "前年": -2}
 CUE_YEAR_REACH = 16
 AFTER_REACH = 20  # characters after a stage word that may tell what it finishes
 _HELD_BEFORE = re.compile(r"比?原(?:计划|定)")
@@ -45,7 +45,7 @@ _WHEN_OF = re.compile(r"^[\u4e00-\u9fff]{0,2}(?:时间|节点|日期|时限)")
 _DONE_NOTHING = re.compile(r"^[^，。]{0,4}?(?:投资|任务|目标|计划|指标)")
 _DONE_A_SHARE = re.compile(
     r"工程量|土方|\d+(?:\.\d+)?%|约?[一二三四五六七八九]成|^[^，。]{0,3}?(?:主体|结构|土建|桩基|基础|首段|首批|部分|大部分)"
-    r"|^[^，。]{0,14}?(?:主体结构|主体工程|钢结构)"
+    r"|^[^，。]{0,14}?(?:主体结构|主体工程|钢结构|启动区|起步区|首开区|启动段|片区|标段)"
 )
 # 年内通车的目标没有实现, 开工没有实现: the stage was a goal, and the goal was missed.
 _GOAL_MISSED = re.compile(
@@ -359,6 +359,8 @@ def read_clause(
     if not names:
         return []
     blotted = masked(text, clause, names)
+    if carried_from is None:
+        names = [n for n in names if not is_place(text, n)]
     cues, _negated = find_cues(blotted, clause.start)
     if not cues:
         return []
@@ -424,8 +426,11 @@ def _chained(cues: list[Cue]) -> list[Cue]:
 
 
 def _own_year(cue: Cue, years: ReportYears, frame: Frame) -> int | None:
-    """明年 in a review is the year after the one reviewed, in a plan the year after the one
-    planned."""
+    """明年 is the year after the one the text speaks from; in a report whose parts speak from
+    their own years, in a review the year after the one reviewed, in a plan the year after the
+    one planned."""
+    if cue.from_now is not None and years.written is not None:
+        return years.written + cue.from_now
     if cue.from_now is not None:
         return (years.report if frame.kind == "event" else years.plan) + cue.from_now
     return cue.year
@@ -438,6 +443,11 @@ def _year_frame(year: int | None, frame: Frame, years: ReportYears) -> Frame:
     if frame.kind == "event" and year <= years.report:
         return Frame("event", year)
     return Frame("target", year)
+
+
+def is_place(text: str, name: Mention) -> bool:
+    """新址在文化旅游区西北部, 同在文化旅游区的…: where something stands, not what is built."""
+    return text[: name.start].endswith(language.PLACE_BEFORE)
 
 
 def _is_agent(text: str, group: _Group, clause: Span) -> bool:

@@ -4,6 +4,11 @@ A district report of January Y+1 reviews year Y (执行情况: what happened, st
 plans Y+1 (主要目标, 主要措施, 计划草案: targets for Y+1); a mid-year report reviews the first
 half of Y and plans the second (targets for Y). A five-year plan written at the start of year P
 sets goals for P…P+4 (未来五年: targets for P+4). Headings switch between these frames.
+
+The title tells what the whole document is: a plan only (2026年度…节点目标), a review and a plan,
+or a work report spoken at the start of the year it plans (20XX年政府工作报告, 过去一年…). A part
+whose kind no heading states (a preface, the text before the first part of a two-part report) is
+read in a guessed frame, and what it yields is never applied without review.
 """
 
 import re
@@ -45,6 +50,11 @@ _PART = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四�
 _FIRST_HALF = ("上半年", "1—6月", "1-6月", "1至6月", "1～6月")
 _SECOND_HALF = ("下半年", "7—12月", "下一步")
 _FIVE_YEARS = ("未来五年", "五年")
+# A preface or an opening address: a part that is neither the review nor the plan.
+_PREFACES = ("写在前面", "前言", "引言", "序言", "导语", "开篇", "题记")
+# A review of 过去一年 is spoken after that year, in the year the report plans.
+_PAST_YEAR = ("过去一年", "过去的一年", "过去一年来", "去年一年")
+_WORK_REPORT = "工作报告"
 
 
 class YearUnknown(ValueError):
@@ -56,6 +66,9 @@ class ReportYears:
     report: int  # the year reviewed; plans are for the year after
     # A mid-year report (上半年…进展, 下半年…安排) plans the rest of the year it reviews.
     mid_year: bool = False
+    # The year the text speaks from (今年, 去年), when the whole text speaks from one year: a plan
+    # or a work report, written in the year it plans. None: each part speaks from its own year.
+    written: int | None = None
 
     @property
     def plan(self) -> int:
@@ -66,23 +79,73 @@ class ReportYears:
 class Frame:
     kind: Kind
     year: int
+    # False when no heading of the part states its kind (a preface, an untitled opening).
+    read: bool = True
 
 
 def detect_report_year(text: str) -> int | None:
     """2022年…计划执行情况 → 2022; else 2022年…主要目标 → 2021 (a plan for 2022); else the
     earlier of two years its title or parts name (2018年工作总结, 2019年重点工作 → 2018), or the
-    year whose first half it reviews (2023年上半年…); else None."""
+    year whose first half it reviews (2023年上半年…); else the year before the one a plan-only
+    title or a work report's title names (2026年度…目标一览表, 2024年政府工作报告 → 2025, 2023);
+    else the year most often written in the part a heading calls a review; else None."""
     reviewed = _REVIEWED.search(text)
     if reviewed:
         return int(reviewed.group(1))
     planned = [int(m.group(1)) for m in _PLANNED.finditer(text)]
     if planned:
         return min(planned) - 1
-    heads = [line for line in text.splitlines()[:1] + _part_headings(text)]
+    title = _title(text)
+    heads = [title] + _part_headings(text)
     named = sorted({int(y) for line in heads for y in _YEAR.findall(line)})
     if len(named) >= 2 or (named and is_mid_year(text)):
         return named[0]
-    return None
+    spoken = _spoken_in(text)
+    if spoken is not None:
+        return spoken - 1
+    return _most_written_in_review(text)
+
+
+def _title(text: str) -> str:
+    first = sentences(text)[:1]
+    return first[0].text if first and first[0].heading else ""
+
+
+def _spoken_in(text: str) -> int | None:
+    """The year a plan-only document (2026年度…目标) or a work report (2024年政府工作报告) is
+    written in: the one year its title names, the year it plans."""
+    title = _title(text)
+    named = {int(y) for y in _YEAR.findall(title)}
+    if len(named) != 1:
+        return None
+    plans_only = _plans_only(title)
+    work_report = _WORK_REPORT in title and not any(w in title for w in _REVIEW_WORDS)
+    return named.pop() if plans_only or work_report else None
+
+
+def _plans_only(heading: str) -> bool:
+    return any(w in heading for w in _PLAN_WORDS) and not any(w in heading for w in _REVIEW_WORDS)
+
+
+def _most_written_in_review(text: str) -> int | None:
+    """The year written most often under a heading that calls its part a review."""
+    counts: dict[int, int] = {}
+    reviewing = False
+    for s in sentences(text):
+        if s.heading and len(s.text) <= FRAME_HEADING_MAX and _worded_kind(s.text):
+            reviewing = _worded_kind(s.text) == "event"
+        elif reviewing:
+            for y in _YEAR.findall(s.text):
+                counts[int(y)] = counts.get(int(y), 0) + 1
+    return max(counts, key=lambda y: (counts[y], -y)) if counts else None
+
+
+def _worded_kind(heading: str) -> Kind | None:
+    reviews = any(word in heading for word in _REVIEW_WORDS)
+    plans = any(word in heading for word in _PLAN_WORDS)
+    if reviews == plans:
+        return None
+    return "event" if reviews else "target"
 
 
 def _part_headings(text: str) -> list[str]:
@@ -97,7 +160,20 @@ def report_years(text: str, given: int | None = None) -> ReportYears:
             "cannot tell which year the report reviews (no '20XX年…执行情况' or '20XX年…主要目标' "
             "in the text); give it with --report-year"
         )
-    return ReportYears(year, mid_year=is_mid_year(text))
+    mid_year = is_mid_year(text)
+    years = ReportYears(year, mid_year=mid_year)
+    if mid_year:
+        return ReportYears(year, mid_year=True, written=year)
+    if _spoken_in(text) is not None or _reviews_past_year(text):
+        return ReportYears(year, written=years.plan)
+    return years
+
+
+def _reviews_past_year(text: str) -> bool:
+    """过去一年的工作回顾: the review is spoken in the year after the one it reviews."""
+    return any(
+        s.heading and any(w in s.text for w in _PAST_YEAR) for s in sentences(text)
+    )
 
 
 def is_mid_year(text: str) -> bool:
@@ -109,8 +185,17 @@ def is_mid_year(text: str) -> bool:
 
 def _heading_frame(heading: str, years: ReportYears) -> Frame | None:
     return (
-        _worded_frame(heading, years) or _part_frame(heading, years) or _last_year(heading, years)
+        _preface_frame(heading, years)
+        or _worded_frame(heading, years)
+        or _part_frame(heading, years)
+        or _last_year(heading, years)
     )
+
+
+def _preface_frame(heading: str, years: ReportYears) -> Frame | None:
+    """写在前面: a preface mostly looks back, but says so nowhere; its reading is a guess."""
+    bare = re.sub(r"^[^\u4e00-\u9fff]+|[^\u4e00-\u9fff]+$", "", heading)
+    return Frame("event", years.report, read=False) if bare in _PREFACES else None
 
 
 def _last_year(heading: str, years: ReportYears) -> Frame | None:
@@ -150,13 +235,25 @@ def _worded_frame(heading: str, years: ReportYears) -> Frame | None:
 
 
 def default_frame(text: str, years: ReportYears) -> Frame:
-    """Before any heading: a review when the text reviews a year (or its first part is a
-    review), else a plan."""
+    """Before any heading: a plan when the title plans only (the whole document is a plan);
+    else a review when the text reviews a year (or its first part is a review), else a plan;
+    the last two are guesses."""
+    if _plans_only(_title(text)) and not _parts_review(text, years):
+        return Frame("target", years.plan)
     if _REVIEWED.search(text):
-        return Frame("event", years.report)
+        return Frame("event", years.report, read=False)
     parts = _part_headings(text)
     first = _heading_frame(parts[0], years) if parts else None
-    return first if first is not None and first.kind == "event" else Frame("target", years.plan)
+    if first is not None and first.kind == "event":
+        return Frame("event", first.year, read=False)
+    return Frame("target", years.plan, read=False)
+
+
+def _parts_review(text: str, years: ReportYears) -> bool:
+    return any(
+        s.heading and s.text != _title(text) and _worded_kind(s.text) == "event"
+        for s in sentences(text)
+    )
 
 
 def parts_found(text: str, sentences: list[Sentence], years: ReportYears) -> bool:
@@ -171,11 +268,13 @@ def parts_found(text: str, sentences: list[Sentence], years: ReportYears) -> boo
 
 
 def sentence_frames(text: str, sentences: list[Sentence], years: ReportYears) -> list[Frame]:
-    """The frame each sentence is read in."""
-    frame = default_frame(text, years)
+    """The frame each sentence is read in. A guessed frame (a preface's) ends at the next
+    heading."""
+    document = default_frame(text, years)
+    frame = document
     frames = []
     for sentence in sentences:
         if sentence.heading and len(sentence.text) <= FRAME_HEADING_MAX:
-            frame = _heading_frame(sentence.text, years) or frame
+            frame = _heading_frame(sentence.text, years) or (frame if frame.read else document)
         frames.append(frame)
     return frames

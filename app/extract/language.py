@@ -128,6 +128,8 @@ STATUS_WORDS: dict[str, str] = {
             "搬入",
             "迁至",
             "开通运营",
+            "贯通运营",
+            "搬进",
             "迎客",
         ),
         "in_service",
@@ -292,7 +294,9 @@ INSTITUTION_ENDINGS = ("院", "所", "局", "室")
 AFTER_NAME_WORDS = ("成立",)
 # …and one that states it only of the name after it: what is moved into is in use
 # (市级行政中心正式迁入行政办公区), not who moves.
-BEFORE_NAME_WORDS = ("迁入", "搬入", "迁至")
+BEFORE_NAME_WORDS = ("迁入", "搬入", "搬进", "迁至")
+# 新址在文化旅游区西北部: a name after these is where something stands.
+PLACE_BEFORE = ("在", "位于", "地处")
 NOUN_USE_WORDS = ("新建", "改建", "改造", "扩建")
 
 # Parts of a project: 三座车站完成主体施工, 西线隧道贯通 finish a part, not the whole.

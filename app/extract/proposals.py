@@ -14,7 +14,7 @@ from typing import Any
 
 from app.extract import language
 from app.extract.candidates import find_candidates
-from app.extract.classify import CONTAINER_CONFIDENCE, Finding, find_cues, masked, read_clause
+from app.extract.classify import CONTAINER_CONFIDENCE, Finding, find_cues, is_place, masked, read_clause
 from app.extract.figures import Figure, read_figures
 from app.extract.frames import Frame, ReportYears, parts_found, report_years, sentence_frames
 from app.extract.language import STATUS_RANK, UNDER_CONSTRUCTION
@@ -153,20 +153,24 @@ def extract(text: str, lexicon: Lexicon, report_year: int | None = None) -> Extr
     years = report_years(text, report_year)
     parts = sentences(text)
     result = Extraction(years)
+    found = parts_found(text, parts, years)
     for sentence, frame in zip(parts, sentence_frames(text, parts, years), strict=True):
-        result.proposals += _sentence_proposals(text, sentence, frame, years, lexicon)
-    if not parts_found(text, parts, years):
-        result.proposals = [_unsure(p) for p in result.proposals]
+        read = _sentence_proposals(text, sentence, frame, years, lexicon)
+        if not frame.read:
+            read = [_unsure(p, "the part's kind is not stated") for p in read]
+        result.proposals += read
+    if not found:
+        result.proposals = [_unsure(p, "review and plan parts not found") for p in result.proposals]
     result.proposals.sort(key=lambda p: (p.evidence_start, p.mention_start, p.entity_name))
     mark_repeats(result.proposals)
     return result
 
 
-def _unsure(proposal: Proposal) -> Proposal:
+def _unsure(proposal: Proposal, why: str) -> Proposal:
     return dataclasses.replace(
         proposal,
         confidence=min(proposal.confidence, UNSURE_PARTS),
-        basis=f"{proposal.basis}; review and plan parts not found",
+        basis=f"{proposal.basis}; {why}",
     )
 
 
@@ -283,9 +287,13 @@ def _subject(text: str, clause: Span, names: list[Mention]) -> _Subject:
     cues, negated = find_cues(masked(text, clause, names), clause.start)
     first = min((c.start for c in cues + negated), default=clause.end)
     leading = [n for n in names if n.start < first] or names[:1]
-    # 文化旅游区的“湾里”商业娱乐综合体: the owner of what the clause is about is not its subject.
+    # 文化旅游区的“湾里”商业娱乐综合体: the owner of what the clause is about is not its subject;
+    # 新址在文化旅游区西北部: nor is a place where something stands.
     owned = [n for n in leading[:-1] if text.startswith("的", n.end)]
-    return _Subject([n for n in leading if n not in owned], clause, told=bool(cues))
+    places = [n for n in leading if is_place(text, n)]
+    return _Subject(
+        [n for n in leading if n not in owned and n not in places], clause, told=bool(cues)
+    )
 
 
 def _drop_negated(

@@ -295,3 +295,48 @@ def test_a_reading_without_its_parts_is_not_applied(lexicon: Lexicon) -> None:
         extract(text, lexicon)
     found = [p for p in extract(text, lexicon, 2022).proposals if p.entity == "project"]
     assert found and all(p.confidence <= 0.6 and not p.accepted for p in found)
+
+
+def test_a_plan_only_title_and_its_preface(lexicon: Lexicon) -> None:
+    text = (
+        "2027年度重点工程节点目标\n写在前面\n上一年，京台路完工通车。\n"
+        "甲　交通\n①M101线——确保建成通车。\n"
+    )
+    found = projects(text, lexicon)
+    assert extract(text, lexicon).years.plan == 2027
+    assert (found["m101"].kind, found["m101"].year, found["m101"].status) == (
+        "target",
+        2027,
+        "in_service",
+    )
+    assert found["m101"].accepted and found["m101"].mention == "M101线"
+    # a preface says nowhere whether it reviews or plans: its reading is a guess, not applied
+    assert (found["road"].kind, found["road"].year) == ("event", 2026)
+    assert not found["road"].accepted
+
+
+def test_a_work_report_speaks_from_the_year_it_plans(lexicon: Lexicon) -> None:
+    text = (
+        "2024年政府工作报告\n一、过去一年的工作回顾\nM101线开工建设，京台路去年通车。\n"
+        "二、今年的主要任务\n推动宋庄艺术创意小镇明年开园。\n"
+    )
+    found = projects(text, lexicon)
+    assert extract(text, lexicon).years.report == 2023
+    assert (found["m101"].kind, found["m101"].year) == ("event", 2023)
+    assert (found["road"].kind, found["road"].year) == ("event", 2023)
+    assert (found["town"].kind, found["town"].year) == ("target", 2025)
+
+
+def test_report_year_written_in_the_review_part() -> None:
+    text = "情况通报\n一、工作回顾\n2021年3月开工，2021年底完工。\n二、下步安排\n"
+    assert detect_report_year(text) == 2021
+
+
+def test_a_place_is_not_what_is_built(lexicon: Lexicon) -> None:
+    found = projects(PLAN + "新址在宋庄艺术创意小镇西北部，新建建筑面积约3万平方米。", lexicon)
+    assert "town" not in found
+
+
+def test_finishing_a_zone_is_not_finishing_the_project(lexicon: Lexicon) -> None:
+    found = projects(PLAN + "宋庄艺术创意小镇完成先行启动区的建设。", lexicon)
+    assert found["town"].status == "under_construction"

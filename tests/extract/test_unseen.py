@@ -30,7 +30,6 @@ NOT_YET_HELD = {
     "eval-2017-review-2018-plan",
     "eval-2025-midyear",
     "eval-2022-midyear",
-    "eval-2026-plan",
 }
 KINDS = {"event", "target"}
 FIELDS = {"document", "start", "mention", "project_id", "kind", "status", "year"}
