@@ -112,15 +112,26 @@ def _title(text: str) -> str:
 
 
 def _spoken_in(text: str) -> int | None:
-    """The year a plan-only document (2026年度…目标) or a work report (2024年政府工作报告) is
-    written in: the one year its title names, the year it plans."""
+    """The year a plan-only document (2026年度…目标) or a work report (2024年政府工作报告, or a
+    dateline under its title: ——2024年1月在…会议上) is written in: the one year its title
+    block names, the year it plans."""
     title = _title(text)
-    named = {int(y) for y in _YEAR.findall(title)}
+    named = {int(y) for line in _title_block(text) for y in _YEAR.findall(line)}
     if len(named) != 1:
         return None
     plans_only = _plans_only(title)
     work_report = _WORK_REPORT in title and not any(w in title for w in _REVIEW_WORDS)
     return named.pop() if plans_only or work_report else None
+
+
+def _title_block(text: str) -> list[str]:
+    """The lines above the body: the title, a dateline, an address (各位代表：)."""
+    block = []
+    for s in sentences(text):
+        if not s.heading or _PART.match(s.text):
+            break
+        block.append(s.text)
+    return block
 
 
 def _plans_only(heading: str) -> bool:

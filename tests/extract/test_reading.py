@@ -322,6 +322,8 @@ def test_a_work_report_speaks_from_the_year_it_plans(lexicon: Lexicon) -> None:
     )
     found = projects(text, lexicon)
     assert extract(text, lexicon).years.report == 2023
+    dated = text.replace("2024年政府工作报告", "区政府工作报告\n——2024年1月在区人民代表大会上")
+    assert detect_report_year(dated) == 2023
     assert (found["m101"].kind, found["m101"].year) == ("event", 2023)
     assert (found["road"].kind, found["road"].year) == ("event", 2023)
     assert (found["town"].kind, found["town"].year) == ("target", 2025)
