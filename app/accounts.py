@@ -18,7 +18,8 @@ from sqlalchemy import Connection, Select, delete, func, insert, or_, select, up
 
 from app import vocab
 from app.errors import InvalidParameter, NotFound, TooManyRequests, Unauthorized
-from app.models import AppUser, AuditLog, SignInFailure, Township, UserTownship
+from app.models import AppUser, AuditLog, SignInFailure, UserTownship
+from app.queries.townships import loaded_townships
 
 MIN_PASSWORD_LENGTH = 10
 USERNAME_PATTERN = r"[a-z0-9_.-]{2,64}"  # as the app_user table's check
@@ -57,17 +58,6 @@ def _check_password(password: str) -> None:
         raise InvalidParameter(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
 
 
-def township_codes(conn: Connection, names_or_codes: list[str]) -> list[str]:
-    """Township codes for names or codes; an unknown one is an error naming the known ones."""
-    rows = conn.execute(select(Township.code, Township.name)).all()
-    by_key = {code: code for code, _ in rows} | {name: code for code, name in rows}
-    unknown = [t for t in names_or_codes if t not in by_key]
-    if unknown:
-        known = ", ".join(name for _, name in sorted(rows))
-        raise InvalidParameter(f"unknown township {', '.join(unknown)}; known: {known}")
-    return sorted({by_key[t] for t in names_or_codes})
-
-
 def create_user(
     conn: Connection,
     username: str,
@@ -79,7 +69,7 @@ def create_user(
 ) -> User:
     if role not in vocab.USER_ROLES:
         raise InvalidParameter(f"role must be one of {', '.join(vocab.USER_ROLES)}")
-    codes = township_codes(conn, townships or [])
+    codes = sorted(set(loaded_townships(conn).codes(townships or [])))
     if role == "township_editor" and not codes:
         raise InvalidParameter("a township editor needs at least one township (--township)")
     if role != "township_editor" and codes:

@@ -11,7 +11,7 @@ from sqlalchemy.sql.selectable import Subquery
 from app import readmodel, vocab
 from app.filters import Filters, YearRange
 from app.queries.cql2 import Queryable, QueryableType
-from app.queries.filters import GEOMETRY, township_codes, where_clauses
+from app.queries.filters import GEOMETRY, where_clauses
 from app.queries.programmes import (
     INDICATOR_PROPERTIES,
     PROGRAMME_PROPERTIES,
@@ -20,7 +20,7 @@ from app.queries.programmes import (
 )
 from app.queries.projects import project_rows
 from app.queries.townships import PROPERTIES as TOWNSHIP_PROPERTIES
-from app.queries.townships import township_rows
+from app.queries.townships import loaded_townships, township_rows
 from app.readmodel import PROPERTIES as PROJECT_PROPERTIES
 
 
@@ -203,7 +203,7 @@ def select_features(
     years = filters.years(state.default_year)
     rows = layer.rows(years.year)
     queryables = layer.queryables_of(rows)
-    codes = township_codes(conn, filters.township) if filters.township else []
+    codes = loaded_townships(conn, state.version).codes(filters.township or [])
     where = where_clauses(layer.id, rows, queryables, filters, years, codes)
     key = repr((state.version, layer.id, years, codes, sorted(filters.selection().items())))
     return Selection(years, rows, queryables, where, codes, key)

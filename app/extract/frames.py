@@ -96,7 +96,7 @@ def detect_report_year(text: str) -> int | None:
     if planned:
         return min(planned) - 1
     title = _title(text)
-    heads = [title] + _part_headings(text)
+    heads = [title, *_part_headings(text)]
     named = sorted({int(y) for line in heads for y in _YEAR.findall(line)})
     if len(named) >= 2 or (named and is_mid_year(text)):
         return named[0]
@@ -182,9 +182,7 @@ def report_years(text: str, given: int | None = None) -> ReportYears:
 
 def _reviews_past_year(text: str) -> bool:
     """过去一年的工作回顾: the review is spoken in the year after the one it reviews."""
-    return any(
-        s.heading and any(w in s.text for w in _PAST_YEAR) for s in sentences(text)
-    )
+    return any(s.heading and any(w in s.text for w in _PAST_YEAR) for s in sentences(text))
 
 
 def is_mid_year(text: str) -> bool:

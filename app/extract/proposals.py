@@ -14,7 +14,14 @@ from typing import Any
 
 from app.extract import language
 from app.extract.candidates import find_candidates
-from app.extract.classify import CONTAINER_CONFIDENCE, Finding, find_cues, is_place, masked, read_clause
+from app.extract.classify import (
+    CONTAINER_CONFIDENCE,
+    Finding,
+    find_cues,
+    is_place,
+    masked,
+    read_clause,
+)
 from app.extract.figures import Figure, read_figures
 from app.extract.frames import Frame, ReportYears, parts_found, report_years, sentence_frames
 from app.extract.language import STATUS_RANK, UNDER_CONSTRUCTION

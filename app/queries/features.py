@@ -66,11 +66,12 @@ def feature_page(
     its own rows are then read whole. With `stored`, the rows carry each feature's text ready to
     send (the read model's `feature`), used as it is; else the features are built from the
     columns, with `properties` in `crs`. A `matched` count already known is not counted again."""
-    # NOT MATERIALIZED lets PostgreSQL fold the CTE into each use.
-    filtered = select(rows).where(*where).cte("filtered").prefix_with("NOT MATERIALIZED")
-    order = order_by(filtered.c)
     # Numbered after the page is cut: a window over the order would number every skipped row.
-    page_ids = select(filtered.c.id).order_by(*order).limit(page.limit).offset(page.offset)
+    # The filters and the order apply to `rows` directly: a CTE of the filtered rows would cost
+    # a proxy of every column per request (most of the statement's construction).
+    page_ids = (
+        select(rows.c.id).where(*where).order_by(*order_by(rows.c)).limit(page.limit)
+    ).offset(page.offset)
     ordered = page_ids.subquery("page")
     paged = select(ordered.c.id, func.row_number().over().label("n")).cte("paged")
     chosen = paged.join(rows, rows.c.id == paged.c.id)
@@ -84,7 +85,7 @@ def feature_page(
     count: Any = (
         literal(matched)
         if matched is not None
-        else (select(func.count()).select_from(filtered).scalar_subquery())
+        else (select(func.count()).select_from(rows).where(*where).scalar_subquery())
     )
     return select(
         count.label("matched"),

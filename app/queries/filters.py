@@ -9,31 +9,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Connection, Text, and_, cast, exists, func, or_, select
+from sqlalchemy import ColumnElement, Text, and_, cast, exists, func, or_
 from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.sql.selectable import Subquery
 
 from app.errors import InvalidParameter
 from app.filters import Filters, SortKey, YearRange
-from app.models import ProjectAlias, StatusEvent, Township
+from app.models import ProjectAlias, StatusEvent
 from app.queries.cql2 import Queryable, filter_clause
 
 GEOMETRY = "geometry"
-
-
-def township_codes(conn: Connection, values: list[str]) -> list[str]:
-    """Township names or 12/9-digit codes to codes; an unknown one names the valid ones."""
-    known = conn.execute(select(Township.code, Township.name).order_by(Township.code)).all()
-    by_key = {name: code for code, name in known} | {code: code for code, _ in known}
-    by_key |= {code[:9]: code for code, _ in known}
-    codes = []
-    for value in values:
-        code = by_key.get(value)
-        if code is None:
-            valid = ", ".join(f"{name} ({code})" for code, name in known)
-            raise InvalidParameter(f"township '{value}' is unknown; valid townships: {valid}")
-        codes.append(code)
-    return codes
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,15 @@
-"""Townships with the number of projects in each status as of a year."""
+"""Townships with the number of projects in each status as of a year, and the loaded townships
+that filters and accounts name."""
 
-from sqlalchemy import Select, case, func, literal, select
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, case, func, literal, select
 from sqlalchemy.sql.selectable import Subquery
 
 from app import vocab
+from app.errors import InvalidParameter
 from app.models import Township
 from app.queries.projects import Year, project_rows
 
@@ -71,7 +77,56 @@ def township_rows(year: Year) -> Subquery:
     )
 
 
-def boundary_qualities() -> Select[tuple[str]]:
-    """The boundary qualities of the loaded townships: whether membership is estimated
-    (vocab.membership_estimated) follows from them, never from an assumption."""
-    return select(Township.boundary_quality).distinct()
+@dataclass(frozen=True)
+class LoadedTownships:
+    names: dict[str, str]  # code → name, in code order
+    # The least exact quality of their boundaries (None while none is loaded): whether
+    # membership is estimated (vocab.membership_estimated) follows from it, never from an
+    # assumption.
+    boundary_quality: str | None
+
+    def codes(self, values: Iterable[str]) -> list[str]:
+        """Names, 12-digit codes or their 9-digit prefixes as codes, in the order given; an
+        unknown one is an error naming the known ones."""
+        by_key = {name: code for code, name in self.names.items()} | {c: c for c in self.names}
+        by_key |= {code[:9]: code for code in self.names}
+        codes = []
+        for value in values:
+            if value not in by_key:
+                known = ", ".join(f"{name} ({code})" for code, name in self.names.items())
+                raise InvalidParameter(f"unknown township '{value}'; valid townships: {known}")
+            codes.append(by_key[value])
+        return codes
+
+
+class _PerVersion:
+    """The loaded townships of the current data version (every load or import that changes a
+    township bumps it), so that a request naming a township costs no query for it."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, LoadedTownships] = {}
+        self._lock = threading.Lock()
+
+    def get(self, conn: Connection, version: int | None) -> LoadedTownships:
+        with self._lock:
+            if version is not None and version in self._known:
+                return self._known[version]
+        rows = conn.execute(
+            select(Township.code, Township.name, Township.boundary_quality).order_by(Township.code)
+        ).all()
+        loaded = LoadedTownships(
+            {code: name for code, name, _ in rows},
+            vocab.least_exact_boundary([quality for _, _, quality in rows]),
+        )
+        if version is not None:
+            with self._lock:
+                self._known = {version: loaded}  # only the current version is asked again
+        return loaded
+
+
+_LOADED = _PerVersion()
+
+
+def loaded_townships(conn: Connection, version: int | None = None) -> LoadedTownships:
+    """The loaded townships; with the read model's `version`, remembered for that version."""
+    return _LOADED.get(conn, version)

@@ -14,10 +14,11 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Connection, text
 
 from app import vocab
-from app.accounts import User, township_codes
+from app.accounts import User
 from app.dependencies import ActorDep, EngineDep, MaybeUser, UserDep
 from app.edits import changes
 from app.errors import Forbidden, InvalidParameter, Unauthorized
+from app.queries.townships import loaded_townships
 from app.routes.common import base_url, link
 from app.routes.openapi import SIGNED_IN, WRITES, GeoJSONResponse, problems
 
@@ -85,7 +86,7 @@ def _list(
             "state": state,
             "project": project,
             "username": username,
-            "townships": township_codes(conn, township) if township else None,
+            "townships": loaded_townships(conn).codes(township) if township else None,
             "since": since,
             "until": until,
             "only_user": only_user,

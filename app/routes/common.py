@@ -1,7 +1,6 @@
 """What the feature, tile and other data routes share: links, data versions, boundaries."""
 
 import hashlib
-import threading
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -9,7 +8,6 @@ from sqlalchemy import Connection, func, select
 
 from app import readmodel, vocab
 from app.models import District
-from app.queries.townships import boundary_qualities
 
 
 def base_url(request: Request) -> str:
@@ -56,29 +54,6 @@ def cached(request: Request, etag: str, response: Response) -> Response:
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "no-cache"  # may be stored, but revalidated each time
     return response
-
-
-class TownshipBoundaries:
-    """The least exact boundary quality of the loaded townships, remembered per data version
-    (every load or import that changes a township bumps it): the feeds say from it whether
-    township membership is estimated."""
-
-    def __init__(self) -> None:
-        self._known: dict[int, str | None] = {}
-        self._lock = threading.Lock()
-
-    def quality(self, conn: Connection, version: int) -> str | None:
-        with self._lock:
-            if version in self._known:
-                return self._known[version]
-        rows = conn.execute(boundary_qualities()).scalars().all()
-        quality = vocab.least_exact_boundary(rows)
-        with self._lock:
-            self._known = {version: quality}  # only the current version is ever asked again
-        return quality
-
-
-TOWNSHIP_BOUNDARIES = TownshipBoundaries()
 
 
 def township_membership(quality: str | None) -> dict[str, str]:

@@ -3,12 +3,11 @@
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
 
 from app import readmodel, vocab
@@ -22,10 +21,10 @@ from app.filters import MAX_LIMIT, ItemsParameters
 from app.layers import LAYERS, Layer, select_features
 from app.queries.features import Page, feature_page, single_feature
 from app.queries.filters import order_by
+from app.queries.townships import loaded_townships
 from app.routes import ogc_html, web
 from app.routes.changes import changes_collection
 from app.routes.common import (
-    TOWNSHIP_BOUNDARIES,
     base_url,
     cached,
     district_bbox,
@@ -182,7 +181,7 @@ def _extent(engine: Engine) -> tuple[list[float], str | None]:
     """The district's box, and the least exact quality of the township boundaries."""
     with reading(engine) as conn:
         bbox = district_bbox(conn)
-        return bbox, TOWNSHIP_BOUNDARIES.quality(conn, readmodel.state(conn).version)
+        return bbox, loaded_townships(conn, readmodel.state(conn).version).boundary_quality
 
 
 @router.get(
@@ -322,7 +321,7 @@ def items(request: Request, layer: LayerDep, query: ItemsDep, engine: EngineDep)
         result = conn.execute(statement).one()
         membership = {}
         if layer.township_membership:
-            membership = township_membership(TOWNSHIP_BOUNDARIES.quality(conn, state.version))
+            membership = township_membership(loaded_townships(conn, state.version).boundary_quality)
     MATCHED.put(selection.key, result.matched)
     if export:
         collection = f'{{"type":"FeatureCollection","features":{result.features}}}'.encode()
@@ -349,21 +348,16 @@ def items(request: Request, layer: LayerDep, query: ItemsDep, engine: EngineDep)
         on_map = layer.has_geometry and crs == DEFAULT_CRS
         html_page = ogc_html.items_page(head, result.features, layer.title, on_map)
         return cached(request, etag, html_page)
-    response = _stream_collection(head, result.features, crs)
+    response = _feature_collection(head, result.features, crs)
     return cached(request, etag, response)
 
 
-def _stream_collection(head: dict[str, Any], features: str, crs: OutputCrs) -> Response:
+def _feature_collection(head: dict[str, Any], features: str, crs: OutputCrs) -> Response:
+    """The collection as one body: the features' text is already whole in memory, and a
+    streamed body would cost a thread hand-off per chunk."""
     opening = json.dumps(head, ensure_ascii=False)[:-1] + ',"features":'
-
-    def body() -> Iterator[bytes]:
-        yield opening.encode()
-        yield features.encode()
-        yield b"}"
-
-    response = StreamingResponse(body(), media_type=GEOJSON)
-    response.headers["Content-Crs"] = f"<{crs.uri}>"
-    return response
+    body = f"{opening}{features}}}".encode()
+    return Response(body, media_type=GEOJSON, headers={"Content-Crs": f"<{crs.uri}>"})
 
 
 @router.get(
