@@ -151,6 +151,8 @@ def find_cues(blotted: str, offset: int) -> tuple[list[Cue], list[Cue]]:
             continue
         if after.startswith(language.MEASURE_NOUNS) or after.startswith(language.AFTER_WORDS):
             continue
+        if after.startswith(language.STATE_AFTER):
+            continue
         if _WHEN_OF.match(after):  # 竣工交付时间原本定在6月: when it was to happen, not that it did
             continue
         if after[:1] in ("区", "段") and word not in language.PARTIAL_WORDS:

@@ -1,7 +1,8 @@
 """Which year a report looks back on, and whether each part of it reports or plans.
 
 A district report of January Y+1 reviews year Y (执行情况: what happened, status events of Y) and
-plans Y+1 (主要目标, 主要措施, 计划草案: targets for Y+1); a mid-year report reviews the first
+plans Y+1 (主要目标, 主要措施, 计划草案: targets for Y+1); a mid-year report (or one after three
+quarters) reviews the first
 half of Y and plans the second (targets for Y). A five-year plan written at the start of year P
 sets goals for P…P+4 (未来五年: targets for P+4). Headings switch between these frames.
 
@@ -44,11 +45,34 @@ _REVIEW_WORDS = (
     "成效",
     "一年来",
 )
-_PLAN_WORDS = ("目标", "任务", "措施", "安排", "草案", "思路", "重点工作", "计划", "打算", "部署")
+_PLAN_WORDS = (
+    "目标",
+    "任务",
+    "措施",
+    "安排",
+    "草案",
+    "思路",
+    "重点工作",
+    "计划",
+    "打算",
+    "部署",
+    "展望",
+)
 _PART = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[上中下]篇)")
-# The halves of a mid-year report: 上半年 or 1—6月 reviewed, 下半年 or 下一步 planned.
-_FIRST_HALF = ("上半年", "1—6月", "1-6月", "1至6月", "1～6月")
-_SECOND_HALF = ("下半年", "7—12月", "下一步")
+# The parts of a report written within the year: the months gone by (上半年, 1—6月, 前三季度)
+# reviewed, the rest of the year (下半年, 四季度, 下一步) planned.
+_FIRST_HALF = (
+    "上半年",
+    "1—6月",
+    "1-6月",
+    "1至6月",
+    "1～6月",
+    "前三季度",
+    "1—9月",
+    "1-9月",
+    "1至9月",
+)
+_SECOND_HALF = ("下半年", "7—12月", "下一步", "四季度", "10—12月")
 _FIVE_YEARS = ("未来五年", "五年")
 # A preface or an opening address: a part that is neither the review nor the plan.
 _PREFACES = ("写在前面", "前言", "引言", "序言", "导语", "开篇", "题记")

@@ -57,6 +57,8 @@ STATUS_WORDS: dict[str, str] = {
             "破土动工",
             "开建",
             "奠基",
+            "装饰装修",
+            "机电安装",
         ),
         UNDER_CONSTRUCTION,
     ),
@@ -285,8 +287,11 @@ MEASURE_NOUNS = (
     "周期",
     "收入",
 )
-# 建成后可在汛期…, 建成后作为总部使用: "once it is built" says what follows, not that it was.
-AFTER_WORDS = ("后", "之后", "以后")
+# 运行平稳, 运营良好: how a place runs, not that it opened.
+STATE_AFTER = ("平稳", "良好", "正常", "顺畅", "稳定")
+# 建成后可在汛期…, 建成后作为总部使用, 开馆以来: "once (since) it is built" says what follows,
+# not that it was.
+AFTER_WORDS = ("后", "之后", "以后", "以来")
 INSTITUTION_ENDINGS = ("院", "所", "局", "室")
 
 # A stage word that states a stage only after the name (区儿童康复中心正式成立), not before it

@@ -334,7 +334,8 @@ def _whole_or_part(
     result = []
     for proposal in proposals:
         finished = STATUS_RANK.get(proposal.status or "", 0) > STATUS_RANK[UNDER_CONSTRUCTION]
-        if proposal.entity != "project" or not finished:
+        a_phase = any(word in proposal.mention for word in language.PHASE_WORDS)
+        if proposal.entity != "project" or not finished or a_phase:
             result.append(proposal)
             continue
         phase = lexicon.first_phase(proposal.entity_id or "")

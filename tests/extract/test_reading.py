@@ -342,3 +342,21 @@ def test_a_place_is_not_what_is_built(lexicon: Lexicon) -> None:
 def test_finishing_a_zone_is_not_finishing_the_project(lexicon: Lexicon) -> None:
     found = projects(PLAN + "宋庄艺术创意小镇完成先行启动区的建设。", lexicon)
     assert found["town"].status == "under_construction"
+
+
+def test_a_report_after_three_quarters(lexicon: Lexicon) -> None:
+    text = (
+        "2024年前三季度推进情况\n一、前三季度进展回顾\nM101线开工。\n"
+        "二、四季度攻坚重点\n确保京台路年底前通车。\n三、2025年工作展望\n推动宋庄艺术创意小镇明年开园。\n"
+    )
+    found = projects(text, lexicon)
+    assert (found["m101"].kind, found["m101"].year) == ("event", 2024)
+    assert (found["road"].kind, found["road"].year) == ("target", 2024)
+    assert (found["town"].kind, found["town"].year) == ("target", 2025)
+
+
+def test_running_smoothly_or_since_opening_is_no_stage(lexicon: Lexicon) -> None:
+    assert projects(REVIEW + "副中心图书馆运行平稳。", lexicon) == {}
+    assert projects(REVIEW + "副中心博物馆开馆以来观众已超190万人次。", lexicon) == {}
+    fitted = projects(REVIEW + "副中心大剧院进入装饰装修阶段。", lexicon)
+    assert fitted["theatre"].status == "under_construction"
