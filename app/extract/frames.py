@@ -13,7 +13,7 @@ read in a guessed frame, and what it yields is never applied without review.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from app.extract.sentences import Sentence, sentences
@@ -300,6 +300,14 @@ def parts_found(text: str, sentences: list[Sentence], years: ReportYears) -> boo
     )
 
 
+def _unread_part(heading: str, frame: Frame, document: Frame) -> Frame:
+    """A heading that states no kind: a new part (二、…) goes on in the frame before it, as a
+    guess; a section heading ends a guessed part (a preface) and returns to the document's."""
+    if _PART.match(heading):
+        return replace(frame, read=False)
+    return frame if frame.read else document
+
+
 def sentence_frames(text: str, sentences: list[Sentence], years: ReportYears) -> list[Frame]:
     """The frame each sentence is read in. A guessed frame (a preface's) ends at the next
     heading."""
@@ -308,6 +316,8 @@ def sentence_frames(text: str, sentences: list[Sentence], years: ReportYears) ->
     frames = []
     for sentence in sentences:
         if sentence.heading and len(sentence.text) <= FRAME_HEADING_MAX:
-            frame = _heading_frame(sentence.text, years) or (frame if frame.read else document)
+            frame = _heading_frame(sentence.text, years) or _unread_part(
+                sentence.text, frame, document
+            )
         frames.append(frame)
     return frames

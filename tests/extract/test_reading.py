@@ -360,3 +360,10 @@ def test_running_smoothly_or_since_opening_is_no_stage(lexicon: Lexicon) -> None
     assert projects(REVIEW + "副中心博物馆开馆以来观众已超190万人次。", lexicon) == {}
     fitted = projects(REVIEW + "副中心大剧院进入装饰装修阶段。", lexicon)
     assert fitted["theatre"].status == "under_construction"
+
+
+def test_a_part_whose_kind_is_not_stated_is_not_applied(lexicon: Lexicon) -> None:
+    text = REVIEW + "M101线开工。\n二、攻坚重点\n京台路通车。\n"
+    found = projects(text, lexicon)
+    assert found["m101"].accepted
+    assert not found["road"].accepted and found["road"].confidence <= 0.6
