@@ -32,12 +32,16 @@ _NEGATION = re.compile(language.NEGATION_PATTERN)
 _YEAR = re.compile(r"(20\d\d)年")
 # A year written right before a stage word is that stage's own year: 预计2026年竣工、2027年投入使用.
 _CUE_YEAR = re.compile(
-    r"(?:(20\d\d)年|(今年|明年|次年|去年|上一年|前年))(?:\d{1,2}月)?(?:\d{1,2}日)?[^，。、；\d年]{0,5}$"
+    r"(?:(20\d\d)年|(今年|明年|次年|去年|上一年|前年))(?:年?[底初末中])?(?:[上下]半年)?(?:\d{1,2}月)?"
+    r"(?:\d{1,2}日)?[^，。、；\d年]{0,5}$"
 )
 # A year said from the time of writing: a January report is written in the year it plans.
 RELATIVE_YEARS = {"今年": 0, "明年": 1, "次年": 1, "去年": -1, "上一年": -1, "前年": -2}
 CUE_YEAR_REACH = 16
 AFTER_REACH = 20  # characters after a stage word that may tell what it finishes
+_QUOTED = re.compile(r"“[^“”]*”")
+# 开馆196天接待读者…, 通车三周年: how long since the stage, not the stage.
+_SINCE = re.compile(r"^(?:\d+|[一二两三四五六七八九十]+)(?:天|个月|周年|年来|年以来)")
 _HELD_BEFORE = re.compile(r"比?原(?:计划|定)")
 _WHEN_OF = re.compile(r"^[\u4e00-\u9fff]{0,2}(?:时间|节点|日期|时限)")
 # 完成 with these after it finishes no project: 完成投资, 完成年度任务; or only a share of it:
@@ -144,15 +148,20 @@ def find_cues(blotted: str, offset: int) -> tuple[list[Cue], list[Cue]]:
     cues: list[Cue] = []
     negated: list[Cue] = []
     last_end = 0
+    quoted = [q.span() for q in _QUOTED.finditer(blotted)]
     for match in _CUE.finditer(blotted):
+        if any(start < match.start() < end for start, end in quoted):
+            continue  # “设计之都”: a name or a slogan, no verb
         word, role = match.group(), language.ROLES[match.group()]
         after = blotted[match.end() : match.end() + AFTER_REACH]
         if word in language.NOUN_USE_WORDS and after[:2] in language.NOUN_USE_AFTER:
             continue
         if after.startswith(language.MEASURE_NOUNS) or after.startswith(language.AFTER_WORDS):
             continue
-        if after.startswith(language.STATE_AFTER):
+        if after.startswith(language.STATE_AFTER) or _SINCE.match(after):
             continue
+        if word == "建成" and "把" in blotted[last_end : match.start()]:
+            continue  # 把小镇建成…平台: made into something, not finished
         if _WHEN_OF.match(after):  # 竣工交付时间原本定在6月: when it was to happen, not that it did
             continue
         if after[:1] in ("区", "段") and word not in language.PARTIAL_WORDS:

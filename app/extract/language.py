@@ -301,7 +301,7 @@ AFTER_NAME_WORDS = ("成立",)
 # (市级行政中心正式迁入行政办公区), not who moves.
 BEFORE_NAME_WORDS = ("迁入", "搬入", "搬进", "迁至")
 # 新址在文化旅游区西北部: a name after these is where something stands.
-PLACE_BEFORE = ("在", "位于", "地处")
+PLACE_BEFORE = ("在", "位于", "地处", "紧邻", "毗邻", "邻近")
 NOUN_USE_WORDS = ("新建", "改建", "改造", "扩建")
 
 # Parts of a project: 三座车站完成主体施工, 西线隧道贯通 finish a part, not the whole.
@@ -325,6 +325,7 @@ PART_WORDS = (
     "钢梁",
     "组团",
     "首片",
+    "首栋",
     "单体",
     "核心区",
     "启动区",

@@ -41,6 +41,8 @@ UNSURE_PARTS = 0.6
 # A later clause takes a new subject when it opens with a name or says something of its names
 # (…，西端起点是北京城市副中心站 keeps the railway as the subject of what follows).
 TOPIC_REACH = 2
+# …or after a modifier of its own: 相邻的北咨大厦…, 两家企业联合打造的…中心….
+MODIFIER_REACH = 12
 # …，这一安排没有兑现: what the sentence meant did not happen.
 _UNMET = re.compile(r"(?:没有|没能|未能|未)(?:兑现|实现|落实)|落空")
 # …均已完工，并投入使用; …封顶，目前仍在续建: the same subject goes on.
@@ -194,7 +196,7 @@ def _sentence_proposals(
         findings = []
         if names:
             findings = read_clause(text, clause, names, frame, years)
-            opens = names[0].start - clause.start <= TOPIC_REACH
+            opens = _opens(text[clause.start : names[0].start])
             topical = subject is None or opens or bool(findings)
             if any(not n.entities or n.project for n in names) and topical:
                 subject = _subject(text, clause, names)
@@ -214,6 +216,14 @@ def _sentence_proposals(
         estimate = "预计" in text[clause.start : clause.end]
         proposals += [_from_figure(f) for f in read_figures(text, clause, known, frame, estimate)]
     return _whole_or_part(sentence, proposals, lexicon)
+
+
+def _opens(before: str) -> bool:
+    """Does a name this far into its clause open it (the clause speaks of it)?"""
+    modified = (
+        before.endswith("的") and len(before) <= MODIFIER_REACH and not find_cues(before, 0)[0]
+    )
+    return len(before) <= TOPIC_REACH or modified
 
 
 def _clauses(text: str, sentence: Sentence, lexicon: Lexicon) -> list[Span]:

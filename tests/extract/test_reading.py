@@ -367,3 +367,22 @@ def test_a_part_whose_kind_is_not_stated_is_not_applied(lexicon: Lexicon) -> Non
     found = projects(text, lexicon)
     assert found["m101"].accepted
     assert not found["road"].accepted and found["road"].confidence <= 0.6
+
+
+def test_dates_and_subjects_of_a_township_report(lexicon: Lexicon) -> None:
+    found = projects(REVIEW + "去年年底对外开放的副中心图书馆持续带动人气。", lexicon)
+    assert (found["library"].status, found["library"].year) == ("in_service", 2022)
+    found = projects(REVIEW + "M101线开工，相邻的京台路同月动工，转入路面施工。", lexicon)
+    assert found["road"].status == "under_construction"
+    assert projects(REVIEW + "副中心图书馆开馆196天接待读者突破200万人次。", lexicon) == {}
+    assert projects(PLAN + "力争到2027年把宋庄艺术创意小镇初步建成重要平台。", lexicon) == {}
+
+
+def test_unknown_names_before_relative_years_and_first_parts() -> None:
+    text = REVIEW + "六小村安置房项目前年9月首栋住宅楼主体结构封顶。"
+    found = extract(text, Lexicon([])).proposals
+    assert [(p.mention, p.status, p.year) for p in found] == [
+        ("六小村安置房项目", "under_construction", 2021)
+    ]
+    near = extract(REVIEW + "紧邻宋庄的某某商业综合体开工。", Lexicon([])).proposals
+    assert "紧邻宋庄" not in {p.mention for p in near}

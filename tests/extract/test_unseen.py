@@ -30,6 +30,7 @@ NOT_YET_HELD = {
     "eval-2017-review-2018-plan",
     "eval-2025-midyear",
     "eval-2022-midyear",
+    "eval-township-zhangjiawan-2024",
 }
 KINDS = {"event", "target"}
 FIELDS = {"document", "start", "mention", "project_id", "kind", "status", "year"}
