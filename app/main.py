@@ -8,6 +8,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from app import readmodel
 from app.db import make_engine
 from app.dependencies import reader
 from app.migrate import head_revisions
@@ -46,9 +47,12 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
             pool_timeout=settings.pool_timeout_seconds,
         )
         app.state.engine = engine
+        app.state.read_model = readmodel.StateWatch(url, engine)
+        app.state.read_model.start()
         try:
             yield
         finally:
+            app.state.read_model.stop()
             engine.dispose()
 
     app = FastAPI(

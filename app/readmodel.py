@@ -20,13 +20,16 @@ run of years with the same state: the first range is open below, the last open a
 `refresh` is called in the transaction of every write (the loader, boundary imports, approved
 changes); it also refreshes every project when the latest reported year moves, since that moves
 every behind-plan judgement. `rebuild` (`tzmap rebuild`) recomputes all of it, for data written
-in SQL, restores and repairs.
+in SQL, restores and repairs. Every refresh bumps the data version and notifies it at its commit
+(`StateWatch` keeps the version in each server process without a query per request).
 """
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from sqlalchemy import (
     Connection,
     Engine,
@@ -34,6 +37,7 @@ from sqlalchemy import (
     cast,
     column,
     delete,
+    event,
     func,
     insert,
     select,
@@ -77,6 +81,7 @@ PROPERTIES = (
 
 # Serialises refreshes: two writers rebuilding the same rows would collide on the primary key.
 _LOCK_KEY = 0x7A6D6170  # "zmap"
+NOTIFY_CHANNEL = "tzmap_read_model"
 
 
 def _rank(value: str) -> str:
@@ -238,6 +243,7 @@ def _save_state(conn: Connection, reported_year: int | None) -> None:
             set_={**values, "version": ReadModelState.version + 1},
         )
     )
+    conn.execute(select(func.pg_notify(NOTIFY_CHANNEL, "")))  # delivered when it commits
 
 
 def refresh(conn: Connection, project_ids: Iterable[str] | None = None) -> None:
@@ -297,3 +303,75 @@ def state(conn: Connection) -> State:
         select(ReadModelState.reported_year, ReadModelState.latest_year, ReadModelState.version)
     ).first()
     return State(*row) if row is not None else State(None, None, 0)
+
+
+class StateWatch:
+    """The read model's state, kept in memory between refreshes, so that a request learns the
+    data version (its ETag, its cached counts) without a query. Every refresh notifies at its
+    commit and a listening connection forgets the state then; a commit through this process's
+    engine forgets it at once. Another process's commit reaches a server within the
+    notification's delivery (milliseconds). While the listening connection is down, every call
+    reads the state from the database."""
+
+    LISTEN_TIMEOUT = 1.0  # seconds between looks at the stop flag
+    # Seconds before listening again, doubled after every failure: a read replica refuses
+    # LISTEN for good, a restarting primary for a moment.
+    RECONNECT_DELAYS = (1.0, 30.0)
+
+    def __init__(self, database_url: str, engine: Engine) -> None:
+        self._url = database_url
+        self._engine = engine
+        self._state: State | None = None
+        self._generation = 0  # bumped by every forgetting: a read older than it is not kept
+        self._listening = False
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._listen, name="read-model-state", daemon=True)
+        event.listen(engine, "commit", self._forget)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self.LISTEN_TIMEOUT + 5)
+        event.remove(self._engine, "commit", self._forget)
+
+    def current(self) -> State:
+        with self._lock:
+            if self._state is not None:
+                return self._state
+            generation = self._generation
+        with reading(self._engine) as conn:
+            fresh = state(conn)
+        with self._lock:
+            if self._listening and generation == self._generation:
+                self._state = fresh
+        return fresh
+
+    def _forget(self, *_: Any) -> None:
+        with self._lock:
+            self._state = None
+            self._generation += 1
+
+    def _set_listening(self, listening: bool) -> None:
+        with self._lock:
+            self._listening = listening
+        self._forget()
+
+    def _listen(self) -> None:
+        delay, longest = self.RECONNECT_DELAYS
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self._url, autocommit=True, connect_timeout=5) as conn:
+                    conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    self._set_listening(True)
+                    delay = self.RECONNECT_DELAYS[0]
+                    while not self._stop.is_set():
+                        for _notice in conn.notifies(timeout=self.LISTEN_TIMEOUT, stop_after=1):
+                            self._forget()
+            except psycopg.Error:
+                pass  # the database restarted or refuses LISTEN: read per request meanwhile
+            self._set_listening(False)
+            self._stop.wait(delay)
+            delay = min(delay * 2, longest)

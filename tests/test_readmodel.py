@@ -1,19 +1,20 @@
 """The read model against its definition (app/readmodel.py), worked out again here in Python from
 the base tables; and refreshing a few projects gives what a whole rebuild gives."""
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select, text
 
 from app import migrate, readmodel, vocab
 from app.cli import main
 from app.db import make_engine
 from app.queries.projects import project_rows
 from app.settings import get_settings
-from tests.conftest import catalogue_database, query
+from tests.conftest import catalogue_database, query, scratch_database
 
 RANK = {status: n for n, status in enumerate(vocab.STATUSES, start=1)}
 SHOWN = ("status", "status_year", "milestone", "planned_status", "planned_year",
@@ -187,3 +188,56 @@ def test_a_migration_that_empties_the_read_model_gets_it_rebuilt(own_catalogue: 
     url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     migrate.upgrade(url)
     assert table(engine) == built
+
+
+def _waits_for(condition: Any, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_the_state_is_kept_between_refreshes_and_renewed_by_them(server_url: str) -> None:
+    with scratch_database(server_url) as url:
+        migrate.upgrade(url)
+        server, other = make_engine(url), make_engine(url)  # a server's, another process's
+        watch = readmodel.StateWatch(url, server)
+        queries: list[str] = []
+        event.listen(server, "before_cursor_execute", lambda *a: queries.append(a[2]))
+        watch.start()
+        try:
+            assert _waits_for(lambda: watch._listening)
+            first = watch.current()
+            asked = len(queries)
+            assert watch.current() == first and len(queries) == asked  # kept: no query
+            with other.begin() as conn:
+                readmodel.refresh(conn)
+            # another process's refresh reaches the server by its notification
+            assert _waits_for(lambda: watch.current().version == first.version + 1)
+            with server.begin() as conn:
+                readmodel.refresh(conn)
+            assert watch.current().version == first.version + 2  # its own: at once
+        finally:
+            watch.stop()
+            server.dispose()
+            other.dispose()
+        assert not watch._listening
+
+
+def test_without_notifications_the_state_is_read_each_time(server_url: str) -> None:
+    with scratch_database(server_url) as url:
+        migrate.upgrade(url)
+        server, other = make_engine(url), make_engine(url)
+        watch = readmodel.StateWatch(url, server)  # not started: not listening
+        try:
+            with server.begin() as conn:
+                readmodel.refresh(conn)
+            before = watch.current()
+            with other.begin() as conn:  # written in SQL elsewhere: no notification
+                conn.execute(text("UPDATE read_model_state SET version = version + 5"))
+            assert watch.current().version == before.version + 5
+        finally:
+            server.dispose()
+            other.dispose()

@@ -41,9 +41,16 @@ class NotModified(Exception):
         self.etag = etag
 
 
-def versioned(request: Request, conn: Connection) -> tuple[readmodel.State, str]:
-    """The read model's state and the ETag of the answer; NotModified if the client has it."""
-    state = readmodel.state(conn)
+def read_model_state(request: Request) -> readmodel.State:
+    """The read model's state, as this server process keeps it (readmodel.StateWatch)."""
+    watch: readmodel.StateWatch = request.app.state.read_model
+    return watch.current()
+
+
+def versioned(request: Request) -> tuple[readmodel.State, str]:
+    """The read model's state and the ETag of the answer; NotModified if the client has it,
+    before any connection is taken."""
+    state = read_model_state(request)
     etag = etag_for(request, state.version)
     if not_modified(request, etag):
         raise NotModified(etag)

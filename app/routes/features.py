@@ -31,6 +31,7 @@ from app.routes.common import (
     etag_for,
     link,
     not_modified,
+    read_model_state,
     township_membership,
     versioned,
 )
@@ -303,8 +304,8 @@ def items(request: Request, layer: LayerDep, query: ItemsDep, engine: EngineDep)
             raise InvalidParameter("crs applies to GeoJSON; downloads are always in EPSG:4326")
         if "limit" not in request.query_params:  # a download is the whole filtered set
             page = Page(MAX_LIMIT, query.offset)
+    state, etag = versioned(request)
     with reading(engine) as conn:
-        state, etag = versioned(request, conn)
         selection = select_features(conn, layer, query, state)
         years, rows = selection.years, selection.rows
         statement = feature_page(
@@ -377,8 +378,8 @@ def item(
     output_crs = params.output_crs
     names = _properties(layer, params.property_names)
     stored = layer.stored_features and not params.shaped
+    state = read_model_state(request)
     with reading(engine) as conn:
-        state = readmodel.state(conn)
         years = params.years(state.default_year)
         statement = single_feature(
             layer.rows(years.year), feature_id, names, output_crs, layer.has_geometry, stored

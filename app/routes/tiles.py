@@ -49,8 +49,8 @@ def vector_tile(
     _tiled(layer)
     if x >= 2**z or y >= 2**z:
         raise NotFound(f"tile {z}/{x}/{y} does not exist: x and y must be below {2**z}")
+    state, etag = versioned(request)
     with reading(engine) as conn:
-        state, etag = versioned(request, conn)
         selection = select_features(conn, layer, query, state)
         statement = tile(
             selection.rows,
