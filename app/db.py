@@ -22,7 +22,11 @@ def make_engine(
     options = kwargs if "poolclass" in kwargs else {"pool_size": 10, "max_overflow": 10, **kwargs}
     # JIT compiling costs more than it saves on these short, wide queries (measured by
     # bench/feeds.py: up to 0.7 s on a tile or an items page).
-    session = ["-c jit=off"]
+    # psycopg prepares a statement run five times, and PostgreSQL then plans it once for any
+    # values; that generic plan cannot see how selective a township or a box is (a township page
+    # of 100,000 projects: 2 ms planned for its values, 120-170 ms generic). So every execution
+    # is planned for its values, and the prepared statement still saves the parsing.
+    session = ["-c jit=off", "-c plan_cache_mode=force_custom_plan"]
     if statement_timeout is not None:
         session.append(f"-c statement_timeout={int(statement_timeout * 1000)}")
     if lock_timeout is not None:
