@@ -1,10 +1,10 @@
 """Which year a report looks back on, and whether each part of it reports or plans.
 
 A district report of January Y+1 reviews year Y (执行情况: what happened, status events of Y) and
-plans Y+1 (主要目标, 主要措施, 计划草案: targets for Y+1); a mid-year report (or one after three
-quarters) reviews the first
-half of Y and plans the second (targets for Y). A five-year plan written at the start of year P
-sets goals for P…P+4 (未来五年: targets for P+4). Headings switch between these frames.
+plans Y+1 (主要目标, 主要措施, 计划草案: targets for Y+1); a report within the year (上半年, or
+前三季度) reviews the months gone by and plans the rest of Y (targets for Y). A five-year plan
+written at the start of year P sets goals for P…P+4 (未来五年: targets for P+4). Headings switch
+between these frames.
 
 The title tells what the whole document is: a plan only (2026年度…节点目标), a review and a plan,
 or a work report spoken at the start of the year it plans (20XX年政府工作报告, 过去一年…). A part
@@ -195,13 +195,11 @@ def report_years(text: str, given: int | None = None) -> ReportYears:
             "cannot tell which year the report reviews (no '20XX年…执行情况' or '20XX年…主要目标' "
             "in the text); give it with --report-year"
         )
-    mid_year = is_mid_year(text)
-    years = ReportYears(year, mid_year=mid_year)
-    if mid_year:
+    if is_mid_year(text):
         return ReportYears(year, mid_year=True, written=year)
     if _spoken_in(text) is not None or _reviews_past_year(text):
-        return ReportYears(year, written=years.plan)
-    return years
+        return ReportYears(year, written=year + 1)
+    return ReportYears(year)
 
 
 def _reviews_past_year(text: str) -> bool:
@@ -271,7 +269,7 @@ def default_frame(text: str, years: ReportYears) -> Frame:
     """Before any heading: a plan when the title plans only (the whole document is a plan);
     else a review when the text reviews a year (or its first part is a review), else a plan;
     the last two are guesses."""
-    if _plans_only(_title(text)) and not _parts_review(text, years):
+    if _plans_only(_title(text)) and not _parts_review(text):
         return Frame("target", years.plan)
     if _REVIEWED.search(text):
         return Frame("event", years.report, read=False)
@@ -282,11 +280,11 @@ def default_frame(text: str, years: ReportYears) -> Frame:
     return Frame("target", years.plan, read=False)
 
 
-def _parts_review(text: str, years: ReportYears) -> bool:
-    return any(
-        s.heading and s.text != _title(text) and _worded_kind(s.text) == "event"
-        for s in sentences(text)
-    )
+def _parts_review(text: str) -> bool:
+    """Does a heading below the title call its part a review?"""
+    title = _title(text)
+    headings = [s.text for s in sentences(text) if s.heading and s.text != title]
+    return any(_worded_kind(h) == "event" for h in headings)
 
 
 def parts_found(text: str, sentences: list[Sentence], years: ReportYears) -> bool:

@@ -104,13 +104,14 @@ class _PerVersion:
     township bumps it), so that a request naming a township costs no query for it."""
 
     def __init__(self) -> None:
-        self._known: dict[int, LoadedTownships] = {}
+        self._known: dict[tuple[str, int], LoadedTownships] = {}
         self._lock = threading.Lock()
 
     def get(self, conn: Connection, version: int | None) -> LoadedTownships:
+        key = (str(conn.engine.url), version or 0)  # one process may serve several databases
         with self._lock:
-            if version is not None and version in self._known:
-                return self._known[version]
+            if version is not None and key in self._known:
+                return self._known[key]
         rows = conn.execute(
             select(Township.code, Township.name, Township.boundary_quality).order_by(Township.code)
         ).all()
@@ -120,7 +121,9 @@ class _PerVersion:
         )
         if version is not None:
             with self._lock:
-                self._known = {version: loaded}  # only the current version is asked again
+                self._known[key] = loaded
+                for old in [k for k in self._known if k[0] == key[0] and k[1] < key[1]]:
+                    del self._known[old]  # only the current version is asked again
         return loaded
 
 
