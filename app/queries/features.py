@@ -69,10 +69,8 @@ def feature_page(
     # Numbered after the page is cut: a window over the order would number every skipped row.
     # The filters and the order apply to `rows` directly: a CTE of the filtered rows would cost
     # a proxy of every column per request (most of the statement's construction).
-    page_ids = (
-        select(rows.c.id).where(*where).order_by(*order_by(rows.c)).limit(page.limit)
-    ).offset(page.offset)
-    ordered = page_ids.subquery("page")
+    matching = select(rows.c.id).where(*where).order_by(*order_by(rows.c))
+    ordered = matching.limit(page.limit).offset(page.offset).subquery("page")
     paged = select(ordered.c.id, func.row_number().over().label("n")).cte("paged")
     chosen = paged.join(rows, rows.c.id == paged.c.id)
     if stored:
