@@ -333,7 +333,9 @@ def test_an_edit_changes_the_etag_at_once(engine: Any, tmp_path: Any) -> None:
     load_catalogue(engine, REPO_ROOT / "geodata", SEEDS_DIR)
     with TestClient(create_app(Settings(), url)) as own:
         etag = own.get("/collections/projects/items/m101-line").headers["etag"]
-        with engine.begin() as conn:  # what the write path does: the fact, then the refresh
+        # A write through this server's engine, as its edits are: the fact, then the refresh.
+        # (Another process's write arrives by notification: tests/test_readmodel.py.)
+        with own.app.state.engine.begin() as conn:
             conn.exec_driver_sql(
                 "INSERT INTO target (project_id, year, status, evidence_id, origin)"
                 " SELECT 'm101-line', 2030, 'in_service', min(id), 'edit' FROM evidence"
