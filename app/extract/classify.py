@@ -81,6 +81,8 @@ VIA_PROGRAMME_PENALTY = 0.1
 MODIFIER_TAIL = 8
 _TAIL_FILLER = re.compile(
     r"^[一二两三四五六七八九十\d]+[座条个所处项家][\u4e00-\u9fff]{0,4}?(?:建筑|项目|工程|道路|干路|场馆)"
+    # a date, a length and a light verb say when and how much, not what else is built
+    r"|于?\d{1,2}月(?:\d{1,2}日)?|[\d.]+(?:公里|千米|米)|实现|完成"
     r"|[\d.%万亿等的了个所家座条处项及和、与“”‘’\"']|一批"
 )
 _PARTS = ("片区", "区段", *language.PART_WORDS, *language.PHASE_WORDS)

@@ -24,9 +24,12 @@ FIVE_YEAR_SPAN = 4  # 未来五年 from P: P, P+1, …, P+4
 # Only short headings switch the frame: a long line that merely mentions 任务 is body text.
 FRAME_HEADING_MAX = 40
 
-_REVIEWED = re.compile(r"(20\d\d)年[^\n。]{0,24}?(?:执行情况|完成情况|进展情况|工作回顾)")
+# The words that follow a year, up to the next year: 2022年工作总结及2023年工作安排 plans 2023.
+_AFTER_YEAR = r"(?:(?!20\d\d年)[^\n。]){0,24}?"
+_REVIEWED = re.compile(rf"(20\d\d)年{_AFTER_YEAR}(?:执行情况|完成情况|进展情况|工作回顾)")
 _PLANNED = re.compile(
-    r"(20\d\d)年[^\n。]{0,24}?(?:主要目标|计划草案|工作计划|计划安排|主要任务|重点任务|项目安排|工作安排)"
+    rf"(20\d\d)年{_AFTER_YEAR}"
+    r"(?:主要目标|计划草案|工作计划|计划安排|主要任务|重点任务|项目安排|工作安排)"
 )
 _YEAR = re.compile(r"(20\d\d)年")
 # Words that name a report's parts; each author chooses others, so a part is also told by its

@@ -133,6 +133,7 @@ STATUS_WORDS: dict[str, str] = {
             "贯通运营",
             "搬进",
             "迎客",
+            "启幕",
         ),
         "in_service",
     ),
@@ -189,6 +190,7 @@ GENERIC_WORDS = (
     "改建",
     "协同建设",
     "栽植",
+    "进展顺利",
 )
 
 PREPARATORY_WORDS = (
@@ -268,7 +270,7 @@ NEGATION_PATTERN = (
 NEGATION_REACH = 10  # characters before a stage word where its negation may stand
 
 # An intent the review says was held (原定年内投入使用): what was meant, not what happened.
-PAST_INTENT_WORDS = ("原定", "原计划", "原拟", "原本计划")
+PAST_INTENT_WORDS = ("原定", "原计划", "原拟", "原本计划", "原预计", "原本预计")
 
 # 新建项目, 改扩建工程: these verbs used as nouns name the project, they do not report a stage;
 # nor does 研究 in 金融研究院 or 规划 in 规划院.

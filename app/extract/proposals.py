@@ -191,7 +191,9 @@ def _sentence_proposals(
     container: list[Mention] = []
     for clause in _clauses(text, sentence, lexicon):
         known = find_mentions(text, lexicon, clause.start, clause.end)
-        unknown = [] if _is_title(text, sentence) else _candidates(text, clause, known)
+        unknown: list[Mention] = []
+        if not _is_title(text, sentence):
+            known, unknown = _candidates(text, clause, known)
         names = sorted(known + unknown, key=lambda m: m.start)
         findings = []
         if names:
@@ -241,7 +243,7 @@ def _clauses(text: str, sentence: Sentence, lexicon: Lexicon) -> list[Span]:
 
 def _names_any(text: str, clause: Span, lexicon: Lexicon) -> bool:
     known = find_mentions(text, lexicon, clause.start, clause.end)
-    return bool(known) or bool(_candidates(text, clause, known))
+    return bool(known) or bool(_candidates(text, clause, known)[1])
 
 
 def _container_proposals(
@@ -362,21 +364,53 @@ def _whole_or_part(
     return result
 
 
-def _candidates(text: str, clause: Span, known: list[Mention]) -> list[Mention]:
-    blotted = masked(text, clause, known)
-    cues, negated = find_cues(blotted, clause.start)
-    chars = list(blotted)
-    for cue in cues + negated:
+def _candidates(
+    text: str, clause: Span, known: list[Mention]
+) -> tuple[list[Mention], list[Mention]]:
+    """The names the catalogue does not know, and the known names that are still names of their
+    own (not the place an unknown name is called after)."""
+    cues, negated = find_cues(masked(text, clause, known), clause.start)
+    found = _unknown_names(text, clause, known, cues + negated)
+    # A phrase right after a known name is a part of it (6号线南延三座车站), not a new project,
+    # and so is a station in a clause about a line (22号线…完成政务中心站…主体结构); but an
+    # institution called after its place is one (台湖演艺小镇主题酒店).
+    ends = {m.end: m for m in known}
+    line = any("线" in m.form for m in known)
+    unknown, placed = [], []
+    for c in found:
+        place = ends.get(c.start)
+        if place is not None and c.form.endswith(INSTITUTIONS):
+            placed.append(place)
+            unknown.append(Mention(place.start, c.end, text[place.start : c.end], ()))
+        elif place is None and not (line and c.form.endswith("站")):
+            unknown.append(c)
+    # 文旅区中小学: the schools of a place, not the programme of new schools.
+    kinds = [m for m in known if m.form in INSTITUTIONS and not m.project]
+    if kinds:
+        unnamed = [m for m in known if m not in kinds]
+        for c in _unknown_names(text, clause, unnamed, cues + negated):
+            kind = next((m for m in kinds if m.end == c.end and m.start > c.start), None)
+            if kind is not None and _PLACE_END.search(text, c.start, kind.start):
+                placed.append(kind)
+                unknown.append(c)
+    return [m for m in known if m not in placed], sorted(unknown, key=lambda m: m.start)
+
+
+# Kinds of institution a place may name (文旅区中小学, …小镇主题酒店).
+INSTITUTIONS = ("中小学", "小学", "中学", "学校", "幼儿园", "医院", "酒店", "宾馆")
+_PLACE_END = re.compile(r"(?:区|镇|乡|村|城)$")
+
+
+def _unknown_names(
+    text: str, clause: Span, known: list[Mention], cues: list[Any]
+) -> list[Mention]:
+    chars = list(masked(text, clause, known))
+    for cue in cues:
         for i in range(cue.start - clause.start, cue.end - clause.start):
             chars[i] = "■"
-    # A phrase right after a known name is a part of it (6号线南延三座车站), not a new project,
-    # and so is a station in a clause about a line (22号线…完成政务中心站…主体结构).
-    ends = {m.end for m in known}
-    line = any("线" in m.form for m in known)
     return [
         dataclasses.replace(c, form=text[c.start : c.end])
         for c in find_candidates("".join(chars), clause)
-        if c.start not in ends and not (line and c.form.endswith("站"))
     ]
 
 

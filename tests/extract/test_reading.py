@@ -386,3 +386,34 @@ def test_unknown_names_before_relative_years_and_first_parts() -> None:
     ]
     near = extract(REVIEW + "紧邻宋庄的某某商业综合体开工。", Lexicon([])).proposals
     assert "紧邻宋庄" not in {p.mention for p in near}
+
+
+def test_a_title_naming_the_review_and_the_plan_years() -> None:
+    text = "重大项目建设2022年工作总结及2023年工作安排\n一、2022年建设情况\n"
+    assert detect_report_year(text) == 2022
+
+
+def test_an_institution_called_after_its_place_is_a_new_project(lexicon: Lexicon) -> None:
+    schools = Entity("programme", "schools", "新建中小学", ("中小学",), "所")
+    with_schools = Lexicon([*lexicon.entities, schools])
+    found = extract(REVIEW + "宋庄艺术创意小镇主题酒店投入运营；文旅区中小学仍处于前期工作阶段。",
+                    with_schools).proposals  # fmt: skip
+    assert [(p.entity, p.mention, p.status) for p in found] == [
+        ("candidate", "宋庄艺术创意小镇主题酒店", "in_service"),
+        ("candidate", "文旅区中小学", "planned"),
+    ]
+
+
+def test_intents_and_progress_in_the_words_of_other_authors(lexicon: Lexicon) -> None:
+    text = REVIEW + "京台路原预计2022年建成通车，但未能如期实现。M101线进展顺利。"
+    found = projects(text, lexicon)
+    assert "road" not in found and found["m101"].status == "under_construction"
+    canal = projects(REVIEW + "京台路于6月24日实现62公里互联互通试验性通车。", lexicon)
+    assert canal["road"].status == "in_service"
+    trains = extract(REVIEW + "初期列车由北京站始发终到。", Lexicon([])).proposals
+    assert trains == []
+    later = candidates(PLAN + "按目前安排，北京舞蹈学院通州校区预计2028年建成。", lexicon)
+    assert (later["北京舞蹈学院通州校区"].status, later["北京舞蹈学院通州校区"].year) == (
+        "completed",
+        2028,
+    )
