@@ -205,5 +205,11 @@ def select_features(
     queryables = layer.queryables_of(rows)
     codes = loaded_townships(conn, state.version).codes(filters.township or [])
     where = where_clauses(layer.id, rows, queryables, filters, years, codes)
-    key = repr((state.version, layer.id, years, codes, sorted(filters.selection().items())))
-    return Selection(years, rows, queryables, where, codes, key)
+    return Selection(years, rows, queryables, where, codes, selection_key(layer, filters, state))
+
+
+def selection_key(layer: Layer, filters: Filters, state: readmodel.State) -> str:
+    """What `select_features` selects, as a key (without building it): equal keys of one data
+    version match the same rows."""
+    years = filters.years(state.default_year)
+    return repr((state.version, layer.id, years, sorted(filters.selection().items())))

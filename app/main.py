@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -25,6 +26,7 @@ from app.routes import (
     tiles,
     web,
 )
+from app.routes.common import Recent
 from app.routes.guards import AllowedHosts, BodyLimit, HeadAsGet, RejectNulBytes, SecurityHeaders
 from app.routes.problems import add_exception_handlers
 from app.settings import Settings
@@ -68,6 +70,11 @@ def create_app(settings: Settings, database_url: str | None = None) -> FastAPI:
     app.state.head_revisions = head_revisions()
     app.state.signing_key = signing_key(settings)
     app.state.reading_limit = extract.ReadingLimit(settings.extract_readings_per_hour)
+    # Per data version (the keys carry it): the numberMatched of recent selections, so that
+    # paging through one counts it once, and the statements built for them, so that a request
+    # of the same shape runs one without building it (SQLAlchemy then skips the compiling too).
+    app.state.matched = Recent[int](1024)
+    app.state.statements = Recent[Any](512)
     add_exception_handlers(app)
     openapi.install(app)
     # Innermost first: the last one added sees each request first and each response last.

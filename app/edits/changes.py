@@ -18,7 +18,17 @@ from typing import Any
 import shapely
 from pydantic import ValidationError
 from shapely.geometry import mapping
-from sqlalchemy import BigInteger, Connection, bindparam, func, insert, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.selectable import ScalarSelect
 
@@ -144,7 +154,7 @@ def check_revision(current: int, if_match: str | None) -> None:
         )
 
 
-def revision_of(project_id: str) -> ScalarSelect[int]:
+def revision_of(project_id: str | ColumnElement[str]) -> ScalarSelect[int]:
     """The project's revision (what its ETag leads with), as a column to select."""
     return select(Project.revision).where(Project.id == project_id).scalar_subquery()
 

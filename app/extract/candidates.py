@@ -69,6 +69,7 @@ SUFFIXES = (
     "五期",
     "集租房",
     "安置房",
+    "船闸",
 )
 
 # Words for a kind of thing, not the name of one.

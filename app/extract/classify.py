@@ -53,7 +53,8 @@ _DONE_A_SHARE = re.compile(
 )
 # 年内通车的目标没有实现, 开工没有实现: the stage was a goal, and the goal was missed.
 _GOAL_MISSED = re.compile(
-    r"^(?:[^，。；]{0,8}?(?:目标|计划|预期|任务))?[^，。；]{0,4}?(?:没有|没能|未能|尚未|未)(?:实现|完成|达到|兑现)"
+    r"^(?:[^，。；]{0,8}?(?:目标|计划|预期|任务))?[^，。；]{0,4}?(?:没有|没能|未能|尚未|未)"
+    r"(?:如期|按期|按时)?(?:实现|完成|达到|兑现)"
 )
 # 规划床位800张, 设计全长: a planned figure, not planning work.
 _PLANNED_FIGURE = re.compile(
@@ -459,8 +460,13 @@ def _year_frame(year: int | None, frame: Frame, years: ReportYears) -> Frame:
 
 
 def is_place(text: str, name: Mention) -> bool:
-    """新址在文化旅游区西北部, 同在文化旅游区的…: where something stands, not what is built."""
-    return text[: name.start].endswith(language.PLACE_BEFORE)
+    """新址在文化旅游区西北部, 同在文化旅游区的…, 行政办公区东侧、…西侧的北投大厦: where
+    something stands, not what is built."""
+    return text[: name.start].endswith(language.PLACE_BEFORE) or bool(_BESIDE.match(text, name.end))
+
+
+# 行政办公区东侧的…, 人大校区西侧、…: a side of a name, then what stands there.
+_BESIDE = re.compile(r"(?:[东西南北]侧|以[东西南北]|[东西南北]边|周边|附近|旁边?)[、的]")
 
 
 def _is_agent(text: str, group: _Group, clause: Span) -> bool:

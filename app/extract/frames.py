@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from app.extract.sentences import Sentence, sentences
+from app.extract.sentences import SENTENCE_ENDS, Sentence, sentences
 
 Kind = Literal["event", "target"]
 
@@ -47,6 +47,7 @@ _REVIEW_WORDS = (
     "进展",
     "成效",
     "一年来",
+    "盘点",
 )
 _PLAN_WORDS = (
     "目标",
@@ -60,6 +61,7 @@ _PLAN_WORDS = (
     "打算",
     "部署",
     "展望",
+    "看点",
 )
 _PART = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[上中下]篇)")
 # The parts of a report written within the year: the months gone by (上半年, 1—6月, 前三季度)
@@ -127,6 +129,9 @@ def detect_report_year(text: str) -> int | None:
     named = sorted({int(y) for line in heads for y in _YEAR.findall(line)})
     if len(named) >= 2 or (named and is_mid_year(text)):
         return named[0]
+    titled = {int(y) for y in _YEAR.findall(title)}
+    if len(titled) == 1 and _worded_kind(title) == "event":  # 副中心2021年终盘点
+        return titled.pop()
     spoken = _spoken_in(text)
     if spoken is not None:
         return spoken - 1
@@ -170,7 +175,7 @@ def _most_written_in_review(text: str) -> int | None:
     counts: dict[int, int] = {}
     reviewing = False
     for s in sentences(text):
-        if s.heading and len(s.text) <= FRAME_HEADING_MAX and _worded_kind(s.text):
+        if _frames(text, s) and _worded_kind(s.text):
             reviewing = _worded_kind(s.text) == "event"
         elif reviewing:
             for y in _YEAR.findall(s.text):
@@ -202,7 +207,25 @@ def report_years(text: str, given: int | None = None) -> ReportYears:
         return ReportYears(year, mid_year=True, written=year)
     if _spoken_in(text) is not None or _reviews_past_year(text):
         return ReportYears(year, written=year + 1)
+    dated = _signed_in(text)
+    if dated in (year, year + 1):
+        return ReportYears(year, written=dated)
     return ReportYears(year)
+
+
+_SIGNATURE_DATE = re.compile(r"(20\d\d)年\d{1,2}月(?:\d{1,2}日)?$")
+
+
+def _signed_in(text: str) -> int | None:
+    """The year of the date a report is signed with (潞城镇　2022年12月, its last line) or
+    dated under its title (本报记者　2021年12月31日): the year its 今年 and 明年 are spoken
+    from."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    for line in [*reversed(lines[-2:]), *lines[:4]]:
+        found = _SIGNATURE_DATE.search(line)
+        if found and len(line) <= FRAME_HEADING_MAX:
+            return int(found.group(1))
+    return None
 
 
 def _reviews_past_year(text: str) -> bool:
@@ -295,18 +318,35 @@ def parts_found(text: str, sentences: list[Sentence], years: ReportYears) -> boo
     or the other)? Without that every stage's kind and year is a guess."""
     if _REVIEWED.search(text) or _PLANNED.search(text):
         return True
-    return any(
-        s.heading and len(s.text) <= FRAME_HEADING_MAX and _heading_frame(s.text, years)
-        for s in sentences
-    )
+    return any(_frames(text, s) and _heading_frame(s.text, years) for s in sentences)
 
 
-def _unread_part(heading: str, frame: Frame, document: Frame) -> Frame:
+def _unread_part(heading: str, frame: Frame, document: Frame, framing_level: int) -> Frame:
     """A heading that states no kind: a new part (二、…) goes on in the frame before it, as a
-    guess; a section heading ends a guessed part (a preface) and returns to the document's."""
-    if _PART.match(heading):
+    guess; a section heading ends a guessed part (a preface) and returns to the document's, and
+    so does a part inside the one that set the frame (一、… under 第一部分 2022年工作回顾)."""
+    if _PART.match(heading) and _level(heading) <= framing_level:
         return replace(frame, read=False)
     return frame if frame.read else document
+
+
+_LEVELS = (
+    re.compile(r"^(?:第[一二三四五六七八九十]+部分|[上中下]篇)"),
+    re.compile(r"^[一二三四五六七八九十]+、"),
+    re.compile(r"^[（(][一二三四五六七八九十]+[）)]"),
+)
+
+
+def _level(heading: str) -> int:
+    """How high a heading stands: 第一部分 (0) above 一、 (1) above （一） (2) above the rest."""
+    return next((k for k, level in enumerate(_LEVELS) if level.match(heading)), len(_LEVELS))
+
+
+def _frames(text: str, sentence: Sentence) -> bool:
+    """Is the sentence a heading that may switch the frame: short, and not a numbered item that
+    is a finished sentence ((二)…去年已实现主体结构封顶。)?"""
+    finished = text[sentence.end : sentence.end + 1] in SENTENCE_ENDS
+    return sentence.heading and len(sentence.text) <= FRAME_HEADING_MAX and not finished
 
 
 def sentence_frames(text: str, sentences: list[Sentence], years: ReportYears) -> list[Frame]:
@@ -314,11 +354,14 @@ def sentence_frames(text: str, sentences: list[Sentence], years: ReportYears) ->
     heading."""
     document = default_frame(text, years)
     frame = document
+    framing_level = len(_LEVELS)
     frames = []
     for sentence in sentences:
-        if sentence.heading and len(sentence.text) <= FRAME_HEADING_MAX:
-            frame = _heading_frame(sentence.text, years) or _unread_part(
-                sentence.text, frame, document
-            )
+        if _frames(text, sentence):
+            stated = _heading_frame(sentence.text, years)
+            if stated is not None:
+                frame, framing_level = stated, _level(sentence.text)
+            else:
+                frame = _unread_part(sentence.text, frame, document, framing_level)
         frames.append(frame)
     return frames

@@ -219,6 +219,7 @@ PREPARATORY_WORDS = (
     "选址",
     "选址意见书",
     "规划许可",
+    "谋划",
 )
 
 CLEARANCE_WORDS = ("腾退", "申请式腾退", "拆迁", "征拆", "征收")
@@ -270,7 +271,16 @@ NEGATION_PATTERN = (
 NEGATION_REACH = 10  # characters before a stage word where its negation may stand
 
 # An intent the review says was held (原定年内投入使用): what was meant, not what happened.
-PAST_INTENT_WORDS = ("原定", "原计划", "原拟", "原本计划", "原预计", "原本预计")
+PAST_INTENT_WORDS = (
+    "原定",
+    "原计划",
+    "原拟",
+    "原本计划",
+    "原预计",
+    "原本预计",
+    "当时预计",
+    "当时计划",
+)
 
 # 新建项目, 改扩建工程: these verbs used as nouns name the project, they do not report a stage;
 # nor does 研究 in 金融研究院 or 规划 in 规划院.

@@ -230,11 +230,17 @@ def _opens(before: str) -> bool:
 
 def _clauses(text: str, sentence: Sentence, lexicon: Lexicon) -> list[Span]:
     """The sentence's clauses, a nameless one that ends in a colon joined to the list it announces
-    (三个项目同日举行开工仪式：A、B和C)."""
+    (三个项目同日举行开工仪式：A、B和C) unless the list has verbs of its own (实际推迟到了春末：
+    A、B分别在4月封顶)."""
     clauses: list[Span] = []
     for clause in sentence.clauses:
         last = clauses[-1] if clauses else None
-        if last and text[last.end : last.end + 1] in "：:" and not _names_any(text, last, lexicon):
+        if (
+            last
+            and text[last.end : last.end + 1] in "：:"
+            and not _names_any(text, last, lexicon)
+            and not find_cues(masked(text, clause, []), clause.start)[0]
+        ):
             clauses[-1] = Span(last.start, clause.end, text[last.start : clause.end])
         else:
             clauses.append(clause)
@@ -370,40 +376,45 @@ def _candidates(
     """The names the catalogue does not know, and the known names that are still names of their
     own (not the place an unknown name is called after)."""
     cues, negated = find_cues(masked(text, clause, known), clause.start)
-    found = _unknown_names(text, clause, known, cues + negated)
+    stages = cues + negated
     # A phrase right after a known name is a part of it (6号线南延三座车站), not a new project,
-    # and so is a station in a clause about a line (22号线…完成政务中心站…主体结构); but an
-    # institution called after its place is one (台湖演艺小镇主题酒店).
-    ends = {m.end: m for m in known}
+    # and so is a station in a clause about a line (22号线…完成政务中心站…主体结构).
+    ends = {m.end for m in known}
     line = any("线" in m.form for m in known)
-    unknown, placed = [], []
-    for c in found:
-        place = ends.get(c.start)
-        if place is not None and c.form.endswith(INSTITUTIONS):
-            placed.append(place)
-            unknown.append(Mention(place.start, c.end, text[place.start : c.end], ()))
-        elif place is None and not (line and c.form.endswith("站")):
-            unknown.append(c)
-    # 文旅区中小学: the schools of a place, not the programme of new schools.
-    kinds = [m for m in known if m.form in INSTITUTIONS and not m.project]
-    if kinds:
-        unnamed = [m for m in known if m not in kinds]
-        for c in _unknown_names(text, clause, unnamed, cues + negated):
-            kind = next((m for m in kinds if m.end == c.end and m.start > c.start), None)
-            if kind is not None and _PLACE_END.search(text, c.start, kind.start):
-                placed.append(kind)
+    unknown = [
+        c
+        for c in _unknown_names(text, clause, known, stages)
+        if c.start not in ends and not (line and c.form.endswith("站"))
+    ]
+    # But an institution called after its place is one: 设计小镇创新中心, 文旅区中小学 (not the
+    # programme of new schools).
+    placed = []
+    for m in known:
+        if not (_NOUN.match(text, m.end) or (m.form in INSTITUTIONS and not m.project)):
+            continue
+        others = [k for k in known if k is not m]
+        for c in _unknown_names(text, clause, others, stages):
+            if c.form.endswith(INSTITUTIONS) and _called_after(text, c, m):
+                placed.append(m)
                 unknown.append(c)
+                break
     return [m for m in known if m not in placed], sorted(unknown, key=lambda m: m.start)
 
 
+def _called_after(text: str, name: Mention, place: Mention) -> bool:
+    if name.start == place.start:
+        return name.end > place.end  # 设计小镇 + 创新中心
+    kind = place.form in INSTITUTIONS and not place.project
+    return kind and name.end == place.end and bool(_PLACE_END.search(text, name.start, place.start))
+
+
 # Kinds of institution a place may name (文旅区中小学, …小镇主题酒店).
-INSTITUTIONS = ("中小学", "小学", "中学", "学校", "幼儿园", "医院", "酒店", "宾馆")
+INSTITUTIONS = ("中小学", "小学", "中学", "学校", "幼儿园", "医院", "酒店", "宾馆", "中心")
 _PLACE_END = re.compile(r"(?:区|镇|乡|村|城)$")
+_NOUN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _unknown_names(
-    text: str, clause: Span, known: list[Mention], cues: list[Any]
-) -> list[Mention]:
+def _unknown_names(text: str, clause: Span, known: list[Mention], cues: list[Any]) -> list[Mention]:
     chars = list(masked(text, clause, known))
     for cue in cues:
         for i in range(cue.start - clause.start, cue.end - clause.start):

@@ -93,10 +93,18 @@ def _inside_number(text: str, i: int) -> bool:
 
 
 def sentences(text: str) -> list[Sentence]:
+    """The sentences of the text; the number of a list item (二、, 1.) is in its sentence (a
+    heading is told by it) but in none of its clauses (二、力争A、B… lists two names, not three)."""
     result = []
     for line in lines(text):
         heading = is_heading(line.text)
+        number = _NUMBERED.match(line.text)
         for piece in _split(text, line, SENTENCE_ENDS):
-            clauses = tuple(_split(text, piece, CLAUSE_ENDS))
-            result.append(Sentence(piece.start, piece.end, piece.text, clauses, heading))
+            clauses = _split(text, piece, CLAUSE_ENDS)
+            if number and piece.start == line.start and not number.group().endswith("是"):
+                clauses[:1] = [c for c in clauses[:1] if c.end > line.start + number.end()]
+                clauses[:1] = [
+                    _trimmed(text, line.start + number.end(), c.end) or c for c in clauses[:1]
+                ]
+            result.append(Sentence(piece.start, piece.end, piece.text, tuple(clauses), heading))
     return result

@@ -8,7 +8,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, cast, func, literal, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by
 from sqlalchemy.sql.selectable import Subquery
 
@@ -65,12 +75,17 @@ def feature_page(
     The page is chosen on the ids alone (an index-only scan where the filters allow), and only
     its own rows are then read whole. With `stored`, the rows carry each feature's text ready to
     send (the read model's `feature`), used as it is; else the features are built from the
-    columns, with `properties` in `crs`. A `matched` count already known is not counted again."""
+    columns, with `properties` in `crs`. A `matched` count already known is not counted again.
+
+    The page's bounds and the count are named parameters (`page_limit`, `page_offset`,
+    `matched`): the statement built once runs for any page of the same selection."""
     # Numbered after the page is cut: a window over the order would number every skipped row.
     # The filters and the order apply to `rows` directly: a CTE of the filtered rows would cost
     # a proxy of every column per request (most of the statement's construction).
     matching = select(rows.c.id).where(*where).order_by(*order_by(rows.c))
-    ordered = matching.limit(page.limit).offset(page.offset).subquery("page")
+    limit = bindparam("page_limit", page.limit, type_=BigInteger)
+    offset = bindparam("page_offset", page.offset, type_=BigInteger)
+    ordered = matching.limit(limit).offset(offset).subquery("page")
     paged = select(ordered.c.id, func.row_number().over().label("n")).cte("paged")
     chosen = paged.join(rows, rows.c.id == paged.c.id)
     if stored:
@@ -81,7 +96,7 @@ def feature_page(
         built = cast(func.json_agg(aggregate_order_by(feature, paged.c.n)), Text)
         features = func.coalesce(built, "[]")
     count: Any = (
-        literal(matched)
+        bindparam("matched", matched, type_=BigInteger)
         if matched is not None
         else (select(func.count()).select_from(rows).where(*where).scalar_subquery())
     )
@@ -100,8 +115,9 @@ def single_feature(
     geometry: bool = True,
     stored: bool = False,
 ) -> Select[Any]:
-    """One feature as JSON text: the stored text with `stored` (see feature_page), else built."""
+    """One feature as JSON text: the stored text with `stored` (see feature_page), else built;
+    its id is the parameter `feature_id`."""
     feature = (
         rows.c.feature if stored else cast(feature_json(rows.c, properties, crs, geometry), Text)
     )
-    return select(feature).where(rows.c.id == feature_id)
+    return select(feature).where(rows.c.id == bindparam("feature_id", feature_id))

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, select
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, literal_column, select
 from sqlalchemy.sql.selectable import Subquery
 
 from app import vocab
@@ -24,8 +24,13 @@ def tile(
 ) -> Select[Any]:
     """One tile of a layer; array properties are joined with ';' (MVT values are scalars).
     Rows with a `tile_geom` (the read model's geometry in Web Mercator) are cut from it, with its
-    spatial index; others are transformed here."""
-    envelope = func.ST_TileEnvelope(z, x, y)
+    spatial index; others are transformed here. The tile's numbers are the parameters `tile_z`,
+    `tile_x` and `tile_y`: the statement built once runs for any tile of the same selection."""
+    envelope = func.ST_TileEnvelope(
+        bindparam("tile_z", z, type_=Integer),
+        bindparam("tile_x", x, type_=Integer),
+        bindparam("tile_y", y, type_=Integer),
+    )
     geom: ColumnElement[Any]
     meets: ColumnElement[bool]
     if "tile_geom" in rows.c:

@@ -1,6 +1,10 @@
 """What the feature, tile and other data routes share: links, data versions, boundaries."""
 
 import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -8,6 +12,38 @@ from sqlalchemy import Connection, func, select
 
 from app import readmodel, vocab
 from app.models import District
+
+V = TypeVar("V")
+
+
+class Recent(Generic[V]):
+    """The values of the most recently used keys. The keys the routes use carry the data
+    version: a write makes the old ones unreachable, and they age out."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._values: OrderedDict[str, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> V | None:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+            return self._values.get(key)
+
+    def put(self, key: str, value: V) -> None:
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+
+    def get_or_build(self, key: str, build: Callable[[], V]) -> V:
+        value = self.get(key)
+        if value is None:
+            value = build()
+            self.put(key, value)
+        return value
 
 
 def base_url(request: Request) -> str:

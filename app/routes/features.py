@@ -1,14 +1,12 @@
 """OGC API – Features: landing page, conformance, collections, items, one item, queryables."""
 
 import json
-import threading
-from collections import OrderedDict
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Select, String, bindparam
 
 from app import readmodel, vocab
 from app.crs import CRS84, DEFAULT_CRS, SUPPORTED_CRS, OutputCrs
@@ -17,8 +15,8 @@ from app.dependencies import EngineDep, ItemDep, ItemsDep, LayerDep, metadata_pa
 from app.edits.changes import revision_of, revision_tag
 from app.errors import InvalidParameter, NotFound
 from app.exports import EXPORT_FORMATS, export_features
-from app.filters import MAX_LIMIT, ItemsParameters
-from app.layers import LAYERS, Layer, select_features
+from app.filters import MAX_LIMIT, ItemsParameters, YearRange
+from app.layers import LAYERS, Layer, select_features, selection_key
 from app.queries.features import Page, feature_page, single_feature
 from app.queries.filters import order_by
 from app.queries.townships import loaded_townships
@@ -71,32 +69,6 @@ CONFORMANCE = [
 ]
 DOWNLOAD_TYPES = sorted({f.media_type.split(";")[0] for f in EXPORT_FORMATS.values()} - {GEOJSON})
 PLAN_PERIOD = (f"{vocab.PLAN_YEARS[0]}-01-01T00:00:00Z", f"{vocab.PLAN_YEARS[-1]}-12-31T23:59:59Z")
-
-
-class MatchedCounts:
-    """numberMatched of recent selections, so that paging through one counts it once. Keys carry
-    the data version: a write makes the old ones unreachable, and they age out."""
-
-    def __init__(self, size: int = 1024) -> None:
-        self._size = size
-        self._counts: OrderedDict[str, int] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> int | None:
-        with self._lock:
-            if key in self._counts:
-                self._counts.move_to_end(key)
-            return self._counts.get(key)
-
-    def put(self, key: str, count: int) -> None:
-        with self._lock:
-            self._counts[key] = count
-            self._counts.move_to_end(key)
-            while len(self._counts) > self._size:
-                self._counts.popitem(last=False)
-
-
-MATCHED = MatchedCounts()
 
 
 @router.get("/", summary="Landing page", response_model=LandingPage, responses=also(HTML))
@@ -305,25 +277,35 @@ def items(request: Request, layer: LayerDep, query: ItemsDep, engine: EngineDep)
         if "limit" not in request.query_params:  # a download is the whole filtered set
             page = Page(MAX_LIMIT, query.offset)
     state, etag = versioned(request)
+    key = selection_key(layer, query, state)
+    matched: int | None = request.app.state.matched.get(key)
+    properties = _properties(layer, query.property_names)
+    stored = layer.stored_features and not query.shaped
+    shape = repr((key, query.sortby, properties, crs.uri, stored, matched is None))
     with reading(engine) as conn:
-        selection = select_features(conn, layer, query, state)
-        years, rows = selection.years, selection.rows
-        statement = feature_page(
-            rows,
-            selection.where,
-            order_by(selection.queryables, query.sort_keys),
-            page,
-            _properties(layer, query.property_names),
-            crs,
-            layer.has_geometry,
-            stored=layer.stored_features and not query.shaped,
-            matched=MATCHED.get(selection.key),
-        )
-        result = conn.execute(statement).one()
+
+        def build() -> tuple[YearRange, Select[Any]]:
+            selection = select_features(conn, layer, query, state)
+            statement = feature_page(
+                selection.rows,
+                selection.where,
+                order_by(selection.queryables, query.sort_keys),
+                page,
+                properties,
+                crs,
+                layer.has_geometry,
+                stored=stored,
+                matched=matched,
+            )
+            return selection.years, statement
+
+        years, statement = request.app.state.statements.get_or_build(shape, build)
+        values = {"page_limit": page.limit, "page_offset": page.offset, "matched": matched}
+        result = conn.execute(statement, values).one()
         membership = {}
         if layer.township_membership:
             membership = township_membership(loaded_townships(conn, state.version).boundary_quality)
-    MATCHED.put(selection.key, result.matched)
+    request.app.state.matched.put(key, result.matched)
     if export:
         collection = f'{{"type":"FeatureCollection","features":{result.features}}}'.encode()
         file = export_features(collection, str(query.f), layer.id, f"{layer.id}-{years.year}")
@@ -379,16 +361,23 @@ def item(
     names = _properties(layer, params.property_names)
     stored = layer.stored_features and not params.shaped
     state = read_model_state(request)
-    with reading(engine) as conn:
-        years = params.years(state.default_year)
+    years = params.years(state.default_year)
+
+    def build() -> Select[Any]:
         statement = single_feature(
             layer.rows(years.year), feature_id, names, output_crs, layer.has_geometry, stored
         )
         if layer.id == "projects":
             # The project's revision leads the tag, so that the tag is also what an edit of
             # it sends as If-Match (app.edits.changes.check_revision); it rides along.
-            statement = statement.add_columns(revision_of(feature_id).label("revision"))
-        found = conn.execute(statement).first()
+            the_id = bindparam("feature_id", feature_id, type_=String)
+            statement = statement.add_columns(revision_of(the_id).label("revision"))
+        return statement
+
+    shape = repr((state.version, layer.id, years, names, output_crs.uri, stored))
+    statement = request.app.state.statements.get_or_build(shape, build)
+    with reading(engine) as conn:
+        found = conn.execute(statement, {"feature_id": feature_id}).first()
     if found is None:
         raise NotFound(f"no feature '{feature_id}' in collection '{layer.id}'")
     feature = found[0]

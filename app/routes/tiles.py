@@ -1,17 +1,18 @@
 """Vector tiles of a collection (WebMercatorQuad) with the same filters as its items, and their
 TileJSON."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import Select
 
 from app.db import reading
 from app.dependencies import EngineDep, ItemsDep, LayerDep
 from app.errors import NotFound
 from app.filters import Filters, ItemsParameters
-from app.layers import select_features
+from app.layers import select_features, selection_key
 from app.queries.tiles import tile
 from app.routes.common import base_url, cached, district_bbox, versioned
 from app.routes.openapi import MVT, MVTResponse, problems
@@ -51,18 +52,24 @@ def vector_tile(
         raise NotFound(f"tile {z}/{x}/{y} does not exist: x and y must be below {2**z}")
     state, etag = versioned(request)
     with reading(engine) as conn:
-        selection = select_features(conn, layer, query, state)
-        statement = tile(
-            selection.rows,
-            selection.where,
-            z,
-            x,
-            y,
-            layer.id,
-            layer.tile_properties,
-            layer.tile_arrays,
-        )
-        content = conn.execute(statement).scalar() or b""
+
+        def build() -> Select[Any]:
+            selection = select_features(conn, layer, query, state)
+            return tile(
+                selection.rows,
+                selection.where,
+                z,
+                x,
+                y,
+                layer.id,
+                layer.tile_properties,
+                layer.tile_arrays,
+            )
+
+        shape = repr(("tile", selection_key(layer, query, state)))
+        statement = request.app.state.statements.get_or_build(shape, build)
+        values = {"tile_z": z, "tile_x": x, "tile_y": y}
+        content = conn.execute(statement, values).scalar() or b""
     return cached(request, etag, MVTResponse(bytes(content)))
 
 

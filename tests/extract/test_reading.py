@@ -417,3 +417,33 @@ def test_intents_and_progress_in_the_words_of_other_authors(lexicon: Lexicon) ->
         "completed",
         2028,
     )
+
+
+def test_parts_within_parts_and_a_signed_date(lexicon: Lexicon) -> None:
+    text = (
+        "宋庄镇2022年工作总结和2023年工作安排\n第一部分　2022年工作回顾\n一、重点工程\n"
+        "（一）京台路去年已实现主体结构封顶。今年，M101线继续建设。\n"
+        "第二部分　2023年工作安排\n一、确保副中心图书馆明年建成投用。\n宋庄镇　2022年12月\n"
+    )
+    found = projects(text, lexicon)
+    assert (found["road"].kind, found["road"].year) == ("event", 2021)
+    assert (found["m101"].kind, found["m101"].year) == ("event", 2022)
+    assert found["m101"].accepted  # 一、 inside 第一部分 goes on in its frame
+    assert (found["library"].kind, found["library"].year) == ("target", 2023)
+    assert detect_report_year("副中心2021年终盘点：…\n【交通】\n京台路通车。") == 2021
+
+
+def test_list_numbers_places_and_missed_goals(lexicon: Lexicon) -> None:
+    listed = projects(PLAN + "二、力争京台路、副中心图书馆明年竣工。", lexicon)
+    assert {"road", "library"} <= set(listed)
+    beside = projects(REVIEW + "位于京台路东侧、M101线西侧的副中心图书馆开工。", lexicon)
+    assert set(beside) == {"library"}
+    missed = projects(REVIEW + "年初提出的京台路年底前全部完工的目标未能如期实现。", lexicon)
+    assert missed == {}
+    said = projects(REVIEW + "京台路2017年开工，当时预计2020年开通。", lexicon)
+    assert (said["road"].status, said["road"].year) == ("under_construction", 2017)
+    late = projects(REVIEW + "三大建筑实际推迟到了春末：副中心博物馆、副中心大剧院分别在4月封顶。",
+                    lexicon)  # fmt: skip
+    assert {"museum", "theatre"} <= set(late)
+    named = candidates(REVIEW + "宋庄艺术创意小镇创新中心完工。", lexicon)
+    assert named["宋庄艺术创意小镇创新中心"].status == "completed"
