@@ -13,10 +13,10 @@ PID = text("SELECT pg_backend_pid()")
 
 def test_a_connection_that_died_while_idle_is_replaced(empty_db: str, monkeypatch: Any) -> None:
     engine = db.make_engine(empty_db, pool_size=1, max_overflow=0)
-    pings: list[object] = []
+    pings: list[Any] = []
     ping = engine.dialect.do_ping
 
-    def counted(connection: object) -> bool:
+    def counted(connection: Any) -> bool:
         pings.append(connection)
         return ping(connection)
 
