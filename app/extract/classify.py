@@ -376,7 +376,7 @@ def read_clause(
     if carried_from is None:
         names = [n for n in names if not is_place(text, n)]
     cues, _negated = find_cues(blotted, clause.start)
-    if not cues:
+    if not cues or not names:
         return []
     containers = _containers(names)
     inner_of = {id(outer): names[i] for i, outer in containers.items()}
@@ -461,8 +461,11 @@ def _year_frame(year: int | None, frame: Frame, years: ReportYears) -> Frame:
 
 def is_place(text: str, name: Mention) -> bool:
     """新址在文化旅游区西北部, 同在文化旅游区的…, 行政办公区东侧、…西侧的北投大厦: where
-    something stands, not what is built."""
-    return text[: name.start].endswith(language.PLACE_BEFORE) or bool(_BESIDE.match(text, name.end))
+    something stands, not what is built; nor is 除石小路外均已竣工 said of the name it excepts."""
+    before = text[: name.start]
+    if before.endswith(language.PLACE_BEFORE) or _BESIDE.match(text, name.end):
+        return True
+    return before.endswith("除") and text.startswith(("外", "以外", "之外"), name.end)
 
 
 # 行政办公区东侧的…, 人大校区西侧、…: a side of a name, then what stands there.

@@ -62,6 +62,7 @@ _PLAN_WORDS = (
     "部署",
     "展望",
     "看点",
+    "下一步",
 )
 _PART = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[上中下]篇)")
 # The parts of a report written within the year: the months gone by (上半年, 1—6月, 前三季度)
@@ -135,7 +136,22 @@ def detect_report_year(text: str) -> int | None:
     spoken = _spoken_in(text)
     if spoken is not None:
         return spoken - 1
-    return _most_written_in_review(text)
+    return _opening_year(text) or _most_written_in_review(text)
+
+
+# 2023年是城市副中心…的关键一年: the opening of a review names the year it is about.
+_YEAR_OPENING = re.compile(r"^(20\d\d)年(?:是|，|,|以来|全年)")
+
+
+def _opening_year(text: str) -> int | None:
+    """The year the first sentence of the first part opens with (一、基本情况 / 2023年是…)."""
+    parts = sentences(text)
+    first = next((k for k, s in enumerate(parts) if s.heading and _PART.match(s.text)), None)
+    if first is None:
+        return None
+    body = [s for s in parts[first + 1 :] if not s.heading][:1]
+    found = _YEAR_OPENING.match(body[0].text) if body else None
+    return int(found.group(1)) if found else None
 
 
 def _title(text: str) -> str:
@@ -210,7 +226,36 @@ def report_years(text: str, given: int | None = None) -> ReportYears:
     dated = _signed_in(text)
     if dated in (year, year + 1):
         return ReportYears(year, written=dated)
-    return ReportYears(year)
+    return ReportYears(year, written=_spoken_from(text, ReportYears(year)))
+
+
+def _spoken_from(text: str, years: ReportYears) -> int | None:
+    """The year a text speaks from, by what it calls the years of its parts: a plan for 今年 is
+    spoken in the year planned; a review that mostly says 去年 in the year after the one reviewed
+    (a briefing of January), one that mostly says 今年 in that year (a summary of December). Else
+    each part speaks from its own year (a plan's 明年 may be the year after the plan's)."""
+    parts = sentences(text)
+    frames = sentence_frames(text, parts, years)
+    read = [
+        (s.text, f.kind)
+        for s, f in zip(parts, frames, strict=True)
+        if f.read and not _frames(text, s)
+    ]
+
+    def said(word: str, kind: Kind) -> int:
+        return sum(t.count(word) for t, k in read if k == kind)
+
+    if said("今年", "target") > said("明年", "target"):
+        return years.report + 1
+    last, this = said("去年", "event"), said("今年", "event")
+    if last >= max(MOSTLY, 2 * this):
+        return years.report + 1
+    if this >= max(MOSTLY, 2 * last):
+        return years.report
+    return None
+
+
+MOSTLY = 3  # times a relative year is said before it tells when a text is spoken
 
 
 _SIGNATURE_DATE = re.compile(r"(20\d\d)年\d{1,2}月(?:\d{1,2}日)?$")

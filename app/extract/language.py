@@ -266,7 +266,7 @@ FUTURE_WORDS = (
 # Before a stage word, within a few characters: 尚未开工, 未能如期完工, 没有投入使用.
 NEGATION_PATTERN = (
     r"(?:尚未|仍未|暂未|未能|没能|未|没有|无法|不能|不)(?:按期|如期|按时|能|再|全部|完全|全面)?"
-    r"(?:向公众|向社会|对外)?$"
+    r"(?:向公众|向社会|对公众|对社会|对外)?$"
 )
 NEGATION_REACH = 10  # characters before a stage word where its negation may stand
 
@@ -280,6 +280,9 @@ PAST_INTENT_WORDS = (
     "原本预计",
     "当时预计",
     "当时计划",
+    "此前公布",
+    "此前计划",
+    "此前宣布",
 )
 
 # 新建项目, 改扩建工程: these verbs used as nouns name the project, they do not report a stage;

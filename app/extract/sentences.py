@@ -19,6 +19,8 @@ _NUMBERED = re.compile(
     r"|\d+[.、．]|——|[一二三四五六七八九十]+是)"
 )
 HEADING_MAX = 60
+# A labelled field of a record written as a line: 项目名称：…, 进展：….
+_FIELD = re.compile(r"(?:^|[；;])\s*[\u4e00-\u9fff]{2,6}[：:]")
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,11 @@ def sentences(text: str) -> list[Sentence]:
     for line in lines(text):
         heading = is_heading(line.text)
         number = _NUMBERED.match(line.text)
-        for piece in _split(text, line, SENTENCE_ENDS):
-            clauses = _split(text, piece, CLAUSE_ENDS)
+        # 项目名称：…；进展：…；计划：…: one record, its fields clauses of one sentence.
+        record = len(_FIELD.findall(line.text)) >= 2
+        ends = SENTENCE_ENDS.replace("；", "").replace(";", "") if record else SENTENCE_ENDS
+        for piece in _split(text, line, ends):
+            clauses = _split(text, piece, CLAUSE_ENDS + ("；;" if record else ""))
             if number and piece.start == line.start and not number.group().endswith("是"):
                 clauses[:1] = [c for c in clauses[:1] if c.end > line.start + number.end()]
                 clauses[:1] = [

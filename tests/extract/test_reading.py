@@ -447,3 +447,26 @@ def test_list_numbers_places_and_missed_goals(lexicon: Lexicon) -> None:
     assert {"museum", "theatre"} <= set(late)
     named = candidates(REVIEW + "宋庄艺术创意小镇创新中心完工。", lexicon)
     assert named["宋庄艺术创意小镇创新中心"].status == "completed"
+
+
+def test_a_briefing_spoken_in_the_year_after_the_one_it_reviews(lexicon: Lexicon) -> None:
+    text = (
+        "关于重大项目推进情况的简报\n一、基本情况\n2023年是关键一年。\n二、主要进展\n"
+        "一是去年6月京台路开工。二是去年9月副中心图书馆开放。三是去年12月M101线开工。\n"
+        "三、下一步工作\n确保副中心博物馆年内开放。\n"
+    )
+    found = projects(text, lexicon)
+    assert (found["road"].kind, found["road"].year) == ("event", 2023)
+    assert (found["museum"].kind, found["museum"].year) == ("target", 2024)
+    assert found["museum"].accepted  # 下一步 names the plan part
+
+
+def test_records_exceptions_and_unmet_openings(lexicon: Lexicon) -> None:
+    record = REVIEW + "项目名称：京台路；进展：12月全面开工；计划：加快建设。\n"
+    assert projects(record, lexicon)["road"].status == "under_construction"
+    assert "road" not in projects(REVIEW + "除京台路外均已竣工。", lexicon)
+    closed = projects(REVIEW + "副中心博物馆原计划6月竣工，目前仍未对公众开放。", lexicon)
+    assert closed == {}
+    announced = projects(PLAN + "此前公布将于2025年建成通车的京台路未列入今年计划。", lexicon)
+    assert announced == {}
+    assert "为带状公园" not in candidates(REVIEW + "地面路段将改造为带状公园。", lexicon)

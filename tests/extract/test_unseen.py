@@ -32,6 +32,7 @@ NOT_YET_HELD = {
     "eval-township-zhangjiawan-2024",
     "eval-roundup-2021",
     "eval-township-lucheng-2022",
+    "eval-transport-2024-2025",
 }
 KINDS = {"event", "target"}
 FIELDS = {"document", "start", "mention", "project_id", "kind", "status", "year"}
