@@ -118,7 +118,17 @@ def detect_report_year(text: str) -> int | None:
     earlier of two years its title or parts name (2018年工作总结, 2019年重点工作 → 2018), or the
     year whose first half it reviews (2023年上半年…); else the year before the one a plan-only
     title or a work report's title names (2026年度…目标一览表, 2024年政府工作报告 → 2025, 2023);
-    else the year most often written in the part a heading calls a review; else None."""
+    else, guessed from the body (year_stated is False), the year the first part opens with or the
+    year most often written in the part a heading calls a review; else None."""
+    return _stated_report_year(text) or _opening_year(text) or _most_written_in_review(text)
+
+
+def year_stated(text: str) -> bool:
+    """Does the title or a heading state the year reviewed (not only the body)?"""
+    return _stated_report_year(text) is not None
+
+
+def _stated_report_year(text: str) -> int | None:
     reviewed = _REVIEWED.search(text)
     if reviewed:
         return int(reviewed.group(1))
@@ -134,9 +144,7 @@ def detect_report_year(text: str) -> int | None:
     if len(titled) == 1 and _worded_kind(title) == "event":  # 副中心2021年终盘点
         return titled.pop()
     spoken = _spoken_in(text)
-    if spoken is not None:
-        return spoken - 1
-    return _opening_year(text) or _most_written_in_review(text)
+    return spoken - 1 if spoken is not None else None
 
 
 # 2023年是城市副中心…的关键一年: the opening of a review names the year it is about.

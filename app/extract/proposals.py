@@ -23,7 +23,14 @@ from app.extract.classify import (
     read_clause,
 )
 from app.extract.figures import Figure, read_figures
-from app.extract.frames import Frame, ReportYears, parts_found, report_years, sentence_frames
+from app.extract.frames import (
+    Frame,
+    ReportYears,
+    parts_found,
+    report_years,
+    sentence_frames,
+    year_stated,
+)
 from app.extract.language import STATUS_RANK, UNDER_CONSTRUCTION
 from app.extract.lexicon import Lexicon
 from app.extract.mentions import Mention, find_mentions
@@ -170,6 +177,9 @@ def extract(text: str, lexicon: Lexicon, report_year: int | None = None) -> Extr
         result.proposals += read
     if not found:
         result.proposals = [_unsure(p, "review and plan parts not found") for p in result.proposals]
+    elif report_year is None and not year_stated(text):
+        why = "the year reviewed is read from the body, not stated by a title or heading"
+        result.proposals = [_unsure(p, why) for p in result.proposals]
     result.proposals.sort(key=lambda p: (p.evidence_start, p.mention_start, p.entity_name))
     mark_repeats(result.proposals)
     return result

@@ -458,7 +458,10 @@ def test_a_briefing_spoken_in_the_year_after_the_one_it_reviews(lexicon: Lexicon
     found = projects(text, lexicon)
     assert (found["road"].kind, found["road"].year) == ("event", 2023)
     assert (found["museum"].kind, found["museum"].year) == ("target", 2024)
-    assert found["museum"].accepted  # 下一步 names the plan part
+    # The year is read from the body, not from a title or heading: nothing is applied unreviewed.
+    assert not found["museum"].accepted and "read from the body" in found["museum"].basis
+    dated = projects(text.replace("关于重大项目", "关于2023年重大项目"), lexicon)
+    assert dated["museum"].accepted  # 下一步 names the plan part
 
 
 def test_records_exceptions_and_unmet_openings(lexicon: Lexicon) -> None:
