@@ -16,6 +16,7 @@ from app.extract import language
 from app.extract.candidates import find_candidates
 from app.extract.classify import (
     CONTAINER_CONFIDENCE,
+    Cue,
     Finding,
     find_cues,
     is_place,
@@ -424,7 +425,7 @@ _PLACE_END = re.compile(r"(?:区|镇|乡|村|城)$")
 _NOUN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _unknown_names(text: str, clause: Span, known: list[Mention], cues: list[Any]) -> list[Mention]:
+def _unknown_names(text: str, clause: Span, known: list[Mention], cues: list[Cue]) -> list[Mention]:
     chars = list(masked(text, clause, known))
     for cue in cues:
         for i in range(cue.start - clause.start, cue.end - clause.start):

@@ -107,9 +107,12 @@ def sentences(text: str) -> list[Sentence]:
         for piece in _split(text, line, ends):
             clauses = _split(text, piece, CLAUSE_ENDS + ("；;" if record else ""))
             if number and piece.start == line.start and not number.group().endswith("是"):
-                clauses[:1] = [c for c in clauses[:1] if c.end > line.start + number.end()]
-                clauses[:1] = [
-                    _trimmed(text, line.start + number.end(), c.end) or c for c in clauses[:1]
-                ]
+                clauses = _after_number(text, clauses, line.start + number.end())
             result.append(Sentence(piece.start, piece.end, piece.text, tuple(clauses), heading))
     return result
+
+
+def _after_number(text: str, clauses: list[Span], start: int) -> list[Span]:
+    """The clauses without the list number that opens the first."""
+    first = _trimmed(text, start, clauses[0].end) if clauses else None
+    return ([first] if first else []) + clauses[1:]
