@@ -401,7 +401,9 @@ def _candidates(
     # programme of new schools).
     placed = []
     for m in known:
-        if not (_NOUN.match(text, m.end) or (m.form in INSTITUTIONS and not m.project)):
+        if not (
+            _INSTITUTION_AFTER.match(text, m.end) or (m.form in INSTITUTIONS and not m.project)
+        ):
             continue
         others = [k for k in known if k is not m]
         for c in _unknown_names(text, clause, others, stages):
@@ -422,7 +424,7 @@ def _called_after(text: str, name: Mention, place: Mention) -> bool:
 # Kinds of institution a place may name (文旅区中小学, …小镇主题酒店).
 INSTITUTIONS = ("中小学", "小学", "中学", "学校", "幼儿园", "医院", "酒店", "宾馆", "中心")
 _PLACE_END = re.compile(r"(?:区|镇|乡|村|城)$")
-_NOUN = re.compile(r"[\u4e00-\u9fff]")
+_INSTITUTION_AFTER = re.compile(rf"[\u4e00-\u9fff]{{0,12}}?(?:{'|'.join(INSTITUTIONS)})")
 
 
 def _unknown_names(text: str, clause: Span, known: list[Mention], cues: list[Cue]) -> list[Mention]:
