@@ -64,7 +64,13 @@ _PLAN_WORDS = (
     "看点",
     "下一步",
 )
-_PART = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[上中下]篇)")
+# How headings nest: 第一部分 above 一、 above （一）; a part is either of the first two.
+_LEVELS = (
+    re.compile(r"^(?:第[一二三四五六七八九十]+部分|[上中下]篇)"),
+    re.compile(r"^[一二三四五六七八九十]+、"),
+    re.compile(r"^[（(][一二三四五六七八九十]+[）)]"),
+)
+_PART = re.compile("|".join(level.pattern for level in _LEVELS[:2]))
 # The parts of a report written within the year: the months gone by (上半年, 1—6月, 前三季度)
 # reviewed, the rest of the year (下半年, 四季度, 下一步) planned.
 _FIRST_HALF = (
@@ -381,13 +387,6 @@ def _unread_part(heading: str, frame: Frame, document: Frame, framing_level: int
     if _PART.match(heading) and _level(heading) <= framing_level:
         return replace(frame, read=False)
     return frame if frame.read else document
-
-
-_LEVELS = (
-    re.compile(r"^(?:第[一二三四五六七八九十]+部分|[上中下]篇)"),
-    re.compile(r"^[一二三四五六七八九十]+、"),
-    re.compile(r"^[（(][一二三四五六七八九十]+[）)]"),
-)
 
 
 def _level(heading: str) -> int:
