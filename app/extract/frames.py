@@ -63,6 +63,7 @@ _PLAN_WORDS = (
     "展望",
     "看点",
     "下一步",
+    "节点",
 )
 # How headings nest: 第一部分 above 一、 above （一）; a part is either of the first two.
 _LEVELS = (
@@ -124,9 +125,15 @@ def detect_report_year(text: str) -> int | None:
     earlier of two years its title or parts name (2018年工作总结, 2019年重点工作 → 2018), or the
     year whose first half it reviews (2023年上半年…); else the year before the one a plan-only
     title or a work report's title names (2026年度…目标一览表, 2024年政府工作报告 → 2025, 2023);
-    else, guessed from the body (year_stated is False), the year the first part opens with or the
-    year most often written in the part a heading calls a review; else None."""
-    return _stated_report_year(text) or _opening_year(text) or _most_written_in_review(text)
+    else, guessed from the body (year_stated is False), the year the first part opens with, the
+    year most often written in the part a heading calls a review, or the year a dated text looks
+    back on; else None."""
+    return (
+        _stated_report_year(text)
+        or _opening_year(text)
+        or _most_written_in_review(text)
+        or _dated_year(text)
+    )
 
 
 def year_stated(text: str) -> bool:
@@ -272,19 +279,37 @@ def _spoken_from(text: str, years: ReportYears) -> int | None:
 MOSTLY = 3  # times a relative year is said before it tells when a text is spoken
 
 
-_SIGNATURE_DATE = re.compile(r"(20\d\d)年\d{1,2}月(?:\d{1,2}日)?$")
+_SIGNATURE_DATE = re.compile(r"(20\d\d)年(\d{1,2})月(?:\d{1,2}日)?(?:上午|下午|晚上)?$")
 
 
 def _signed_in(text: str) -> int | None:
     """The year of the date a report is signed with (潞城镇　2022年12月, its last line) or
-    dated under its title (本报记者　2021年12月31日): the year its 今年 and 明年 are spoken
-    from."""
+    dated under its title (本报记者　2021年12月31日, 时间：2023年1月12日上午): the year its 今年
+    and 明年 are spoken from."""
+    date = _date_signed(text)
+    return date[0] if date else None
+
+
+def _date_signed(text: str) -> tuple[int, int] | None:
     lines = [line.strip() for line in text.strip().splitlines()]
     for line in [*reversed(lines[-2:]), *lines[:4]]:
         found = _SIGNATURE_DATE.search(line)
         if found and len(line) <= FRAME_HEADING_MAX:
-            return int(found.group(1))
+            return int(found.group(1)), int(found.group(2))
     return None
+
+
+EARLY_MONTHS = 3  # a text dated January to March that speaks of 去年 looks back on it
+
+
+def _dated_year(text: str) -> int | None:
+    """The year a dated text without a stated year is about: the year before its date when it is
+    dated early in the year and speaks of 去年 (a January press conference), else its date's."""
+    date = _date_signed(text)
+    if date is None:
+        return None
+    year, month = date
+    return year - 1 if month <= EARLY_MONTHS and "去年" in text else year
 
 
 def _reviews_past_year(text: str) -> bool:
@@ -362,7 +387,32 @@ def default_frame(text: str, years: ReportYears) -> Frame:
     first = _heading_frame(parts[0], years) if parts else None
     if first is not None and first.kind == "event":
         return Frame("event", first.year, read=False)
+    if not parts and _RELATIVE_YEAR.findall(text)[:1] == ["去年"]:
+        return Frame("event", years.report, read=False)  # 先通报去年…的进展和今年的安排
     return Frame("target", years.plan, read=False)
+
+
+_RELATIVE_YEAR = re.compile("去年|今年|明年")
+# A reporter's question (记者：今年的重点是什么？) says what the answer after it is about.
+_ASKER = re.compile(r"^(?:记者|问)[：:]")
+
+
+def _asks(text: str, sentence: Sentence) -> bool:
+    return bool(_ASKER.match(sentence.text)) and text[sentence.end : sentence.end + 1] in "？?"
+
+
+def _question_frame(question: str, years: ReportYears) -> Frame | None:
+    """The frame of the answer to a question: 去年 asks for the review, 今年 for the year it is
+    spoken in (a plan when that is the year planned), else its words (…进展如何 a review)."""
+    if "去年" in question:
+        return Frame("event", years.report)
+    if "今年" in question:
+        spoken = years.written or years.plan
+        return Frame("target" if spoken > years.report else "event", spoken)
+    kind = _worded_kind(question)
+    if kind is None:
+        return None
+    return Frame(kind, years.report if kind == "event" else years.plan)
 
 
 def _parts_review(text: str) -> bool:
@@ -409,7 +459,10 @@ def sentence_frames(text: str, sentences: list[Sentence], years: ReportYears) ->
     framing_level = len(_LEVELS)
     frames = []
     for sentence in sentences:
-        if _frames(text, sentence):
+        if _asks(text, sentence):
+            asked = _question_frame(sentence.text, years)
+            frame = asked or replace(frame, read=False)
+        elif _frames(text, sentence):
             stated = _heading_frame(sentence.text, years)
             if stated is not None:
                 frame, framing_level = stated, _level(sentence.text)

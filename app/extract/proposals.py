@@ -35,7 +35,7 @@ from app.extract.frames import (
 from app.extract.language import STATUS_RANK, UNDER_CONSTRUCTION
 from app.extract.lexicon import Lexicon
 from app.extract.mentions import Mention, find_mentions
-from app.extract.sentences import SENTENCE_ENDS, Sentence, Span, sentences
+from app.extract.sentences import SENTENCE_ENDS, Sentence, Span, is_record, sentences
 
 # Proposals at or above this confidence are applied by --apply: an outright stage word, partial
 # progress, a verb of progress or preparatory work next to the name. Below it (a project named
@@ -228,7 +228,27 @@ def _sentence_proposals(
         proposals += [_unread_candidate(m, clause, frame) for m in unknown if id(m) not in read]
         estimate = "预计" in text[clause.start : clause.end]
         proposals += [_from_figure(f) for f in read_figures(text, clause, known, frame, estimate)]
+    if not is_record(sentence.text):  # a record's fields are statements of their own
+        proposals = _final_stages(proposals)
     return _whole_or_part(sentence, proposals, lexicon)
+
+
+def _final_stages(proposals: list[Proposal]) -> list[Proposal]:
+    """…力争年底前竣工，并向市民开放: of the stages a sentence gives one name for one year, the
+    furthest stands (the final verb wins); the others are steps on the way to it."""
+
+    def key(p: Proposal) -> tuple[Any, ...]:
+        return (p.entity, p.entity_id, p.mention_start, p.kind, p.year)
+
+    def rank(p: Proposal) -> int | None:
+        staged = p.status and p.entity in ("project", "candidate")
+        return STATUS_RANK[p.status or ""] if staged else None
+
+    furthest: dict[tuple[Any, ...], int] = {}
+    for p in proposals:
+        if (r := rank(p)) is not None:
+            furthest[key(p)] = max(furthest.get(key(p), r), r)
+    return [p for p in proposals if rank(p) in (None, furthest.get(key(p)))]
 
 
 def _opens(before: str) -> bool:

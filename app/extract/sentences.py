@@ -94,6 +94,11 @@ def _inside_number(text: str, i: int) -> bool:
     return 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
 
 
+def is_record(line: str) -> bool:
+    """项目名称：…；进展：…；计划：…: one record, its fields clauses of one sentence."""
+    return len(_FIELD.findall(line)) >= 2
+
+
 def sentences(text: str) -> list[Sentence]:
     """The sentences of the text; the number of a list item (二、, 1.) is in its sentence (a
     heading is told by it) but in none of its clauses (二、力争A、B… lists two names, not three)."""
@@ -101,8 +106,7 @@ def sentences(text: str) -> list[Sentence]:
     for line in lines(text):
         heading = is_heading(line.text)
         number = _NUMBERED.match(line.text)
-        # 项目名称：…；进展：…；计划：…: one record, its fields clauses of one sentence.
-        record = len(_FIELD.findall(line.text)) >= 2
+        record = is_record(line.text)
         ends = SENTENCE_ENDS.replace("；", "").replace(";", "") if record else SENTENCE_ENDS
         for piece in _split(text, line, ends):
             clauses = _split(text, piece, CLAUSE_ENDS + ("；;" if record else ""))

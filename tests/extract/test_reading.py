@@ -473,3 +473,30 @@ def test_records_exceptions_and_unmet_openings(lexicon: Lexicon) -> None:
     announced = projects(PLAN + "此前公布将于2025年建成通车的京台路未列入今年计划。", lexicon)
     assert announced == {}
     assert "为带状公园" not in candidates(REVIEW + "地面路段将改造为带状公园。", lexicon)
+
+
+def test_a_bulletin_of_milestones_and_a_press_conference(lexicon: Lexicon) -> None:
+    bulletin = (
+        "重点工程2024年第二季度进展通报\n一、交通\n（一）上半年进展\n京台路5月主桥合龙。\n"
+        "（二）下半年节点\nM101线力促开工建设；6号线南延力争年底全线结构洞通。\n"
+        "（三）2025年节点\n副中心图书馆按计划建成开放。\n"
+    )
+    found = projects(bulletin, lexicon)
+    assert (found["road"].kind, found["road"].status) == ("event", "under_construction")
+    assert (found["m101"].kind, found["m101"].year) == ("target", 2024)  # 节点: milestones ahead
+    assert (found["l6"].status, found["l6"].year) == ("under_construction", 2024)  # 洞通: a part
+    assert (found["library"].kind, found["library"].year) == ("target", 2025)
+    conference = (
+        "重点工程新闻发布会\n时间：2023年1月12日上午\n"
+        "发言人：去年，京台路建成通车。\n记者：今年的重点是什么？\n"
+        "发言人：副中心图书馆力争年底前竣工，并向市民开放。\n"
+    )
+    heard = projects(conference, lexicon)
+    assert (heard["road"].kind, heard["road"].year) == ("event", 2022)  # dated early: 去年 = 2022
+    # The final verb wins: 竣工，并…开放 is one promise, in service by the end of 2023.
+    assert (heard["library"].kind, heard["library"].status, heard["library"].year) == (
+        "target",
+        "in_service",
+        2023,
+    )
+    assert len([p for p in extract(conference, lexicon).proposals if p.entity_id == "library"]) == 1

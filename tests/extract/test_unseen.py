@@ -33,6 +33,7 @@ NOT_YET_HELD = {
     "eval-roundup-2021",
     "eval-township-lucheng-2022",
     "eval-transport-2024-2025",
+    "eval-press-conference-2023",
 }
 KINDS = {"event", "target"}
 FIELDS = {"document", "start", "mention", "project_id", "kind", "status", "year"}
