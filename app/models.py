@@ -423,6 +423,10 @@ class ProjectFeature(Base):
     tile_geom: Mapped[WKBElement | None] = mapped_column(
         Geometry("GEOMETRY", srid=vocab.WEB_MERCATOR_SRID, spatial_index=False)
     )
+    # …and simplified for tiles up to GENERALISED_MAX_ZOOM (searched by tile_geom's index).
+    tile_geom_generalised: Mapped[WKBElement | None] = mapped_column(
+        Geometry("GEOMETRY", srid=vocab.WEB_MERCATOR_SRID, spatial_index=False)
+    )
     name: Mapped[str] = mapped_column(Text)
     aliases: Mapped[list[str]] = mapped_column(ARRAY(Text))
     category: Mapped[str] = mapped_column(String(32))

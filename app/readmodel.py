@@ -217,11 +217,14 @@ def _write(conn: Connection, project_ids: list[str] | None) -> None:
     conn.execute(stale)
     rows = _rows(project_ids)
     feature = cast(feature_json(rows.c, PROPERTIES, DEFAULT_CRS), Text)
-    tile_geom = func.ST_Transform(rows.c.geom, vocab.WEB_MERCATOR_SRID)
+    tile_geom = func.ST_Transform(rows.c.geom, vocab.WEB_MERCATOR_SRID).label("tile_geom")
+    built = select(*[rows.c[n] for n in COLUMNS], feature.label("feature"), tile_geom).subquery()
+    # Collapsed parts kept: a small building stays a dot rather than vanishing.
+    generalised = func.ST_Simplify(built.c.tile_geom, vocab.GENERALISED_TOLERANCE_M, True)
     conn.execute(
         insert(ProjectFeature).from_select(
-            [*COLUMNS, "feature", "tile_geom"],
-            select(*[rows.c[n] for n in COLUMNS], feature, tile_geom),
+            [*COLUMNS, "feature", "tile_geom", "tile_geom_generalised"],
+            select(*built.c, generalised),
         )
     )
 

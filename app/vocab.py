@@ -1,5 +1,6 @@
 """The controlled vocabularies of the data model, shared by the schema, the loader and the API."""
 
+import math
 from collections.abc import Iterable
 
 STATUSES = ("planned", "under_construction", "completed", "in_service")
@@ -248,6 +249,11 @@ CHANGE_STATES = ("submitted", "approved", "rejected")
 METRIC_SRID = 4548
 # Vector tiles are cut in Web Mercator; the read model keeps each geometry in it too.
 WEB_MERCATOR_SRID = 3857
+# Tiles up to this zoom are cut from a generalised copy of each geometry (simplified to a quarter
+# of a 256-pixel tile's pixel at that zoom, 9.55 m): what they draw is the same, with fewer
+# vertices to clip. Closer in, tiles are cut from the full geometry.
+GENERALISED_MAX_ZOOM = 12
+GENERALISED_TOLERANCE_M = 2 * math.pi * 6378137 / 2**GENERALISED_MAX_ZOOM / 256 / 4
 
 # The plan period the map's year control covers (the 14th five-year plan and its 2026 goals).
 PLAN_YEARS = tuple(range(2021, 2027))

@@ -164,6 +164,18 @@ def test_features_carry_both_descriptions_and_mentions(loaded_engine: Engine) ->
     assert archives["evidence"][0]["year"] is None
 
 
+def test_tiles_far_out_have_a_generalised_geometry_of_every_project(loaded_engine: Engine) -> None:
+    """Simplified, never dropped: a small project stays a dot at zoom 12, not nothing."""
+    rows = query(
+        loaded_engine,
+        "SELECT ST_NPoints(tile_geom), ST_NPoints(tile_geom_generalised),"
+        " ST_IsEmpty(tile_geom_generalised) FROM project_feature WHERE tile_geom IS NOT NULL",
+    )
+    assert rows and all(not empty for _, _, empty in rows)
+    assert all(generalised <= full for full, generalised, _ in rows)
+    assert sum(g for _, g, _ in rows) < sum(f for f, _, _ in rows)  # some lines lost vertices
+
+
 def test_features_carry_both_placement_notes(loaded_engine: Engine) -> None:
     rows = query(
         loaded_engine,

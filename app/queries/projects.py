@@ -25,7 +25,14 @@ def project_rows(year: Year) -> Subquery:
     it and its column collections is most of what a request spends on SQL construction."""
     f: Any = ProjectFeature.__table__.c
     return (
-        select(f.id, f.geom, f.tile_geom, *(f[name] for name in PROPERTIES), f.feature)
+        select(
+            f.id,
+            f.geom,
+            f.tile_geom,
+            f.tile_geom_generalised,
+            *(f[name] for name in PROPERTIES),
+            f.feature,
+        )
         .where(f.years.contains(year))
         .subquery("projects")
     )

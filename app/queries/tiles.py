@@ -23,9 +23,11 @@ def tile(
     arrays: Sequence[str],
 ) -> Select[Any]:
     """One tile of a layer; array properties are joined with ';' (MVT values are scalars).
-    Rows with a `tile_geom` (the read model's geometry in Web Mercator) are cut from it, with its
-    spatial index; others are transformed here. The tile's numbers are the parameters `tile_z`,
-    `tile_x` and `tile_y`: the statement built once runs for any tile of the same selection."""
+    Rows with a `tile_geom` (the read model's geometry in Web Mercator) are found by its spatial
+    index and cut from it, or up to GENERALISED_MAX_ZOOM from its generalised copy; others are
+    transformed here. The tile's numbers are the parameters `tile_z`, `tile_x` and `tile_y`: the
+    statement built once runs for any tile of the same selection and zoom band (generalised or
+    not)."""
     envelope = func.ST_TileEnvelope(
         bindparam("tile_z", z, type_=Integer),
         bindparam("tile_x", x, type_=Integer),
@@ -34,7 +36,11 @@ def tile(
     geom: ColumnElement[Any]
     meets: ColumnElement[bool]
     if "tile_geom" in rows.c:
-        geom, meets = rows.c.tile_geom, func.ST_Intersects(rows.c.tile_geom, envelope)
+        generalised = z <= vocab.GENERALISED_MAX_ZOOM
+        geom = rows.c.tile_geom_generalised if generalised else rows.c.tile_geom
+        # The bounding boxes meeting is enough: ST_AsMVTGeom gives nothing (NULL, which ST_AsMVT
+        # leaves out) for a geometry that misses the tile, and testing each exactly costs more.
+        meets = rows.c.tile_geom.op("&&")(envelope)
     else:
         geom = func.ST_Transform(rows.c.geom, vocab.WEB_MERCATOR_SRID)
         meets = func.ST_Intersects(rows.c.geom, func.ST_Transform(envelope, 4326))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Select
 
+from app import vocab
 from app.db import reading
 from app.dependencies import EngineDep, ItemsDep, LayerDep
 from app.errors import NotFound
@@ -66,7 +67,8 @@ def vector_tile(
                 layer.tile_arrays,
             )
 
-        shape = repr(("tile", selection_key(layer, query, state)))
+        band = z <= vocab.GENERALISED_MAX_ZOOM  # which geometry the statement cuts
+        shape = repr(("tile", band, selection_key(layer, query, state)))
         statement = request.app.state.statements.get_or_build(shape, build)
         values = {"tile_z": z, "tile_x": x, "tile_y": y}
         content = conn.execute(statement, values).scalar() or b""

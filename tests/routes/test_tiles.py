@@ -40,6 +40,23 @@ def test_project_tile_holds_the_features_there(client: TestClient, z: int) -> No
     assert "townships" in m101["properties"]
 
 
+@pytest.mark.parametrize("z", [11, 12, 13])
+def test_a_tile_holds_every_project_that_meets_it(client: TestClient, z: int) -> None:
+    """Up to zoom 12 from generalised geometry, found by bounding box: none is lost."""
+    x, y = tile_of(116.705, 39.90, z)
+    west, north = (
+        x / 2**z * 360 - 180,
+        math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / 2**z)))),
+    )
+    east = (x + 1) / 2**z * 360 - 180
+    south = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * (y + 1) / 2**z))))
+    bbox = f"{west},{south},{east},{north}"
+    items = client.get("/collections/projects/items", params={"bbox": bbox, "limit": 1000}).json()
+    met = {f["id"] for f in items["features"]}
+    tiled = {f["properties"]["id"] for f in project_tile(client, z)["projects"]["features"]}
+    assert met and met <= tiled
+
+
 def test_tile_applies_the_item_filters(client: TestClient) -> None:
     everything = project_tile(client, 10)["projects"]["features"]
     rail = project_tile(client, 10, category="rail")["projects"]["features"]
