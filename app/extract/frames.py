@@ -431,10 +431,12 @@ def parts_found(text: str, sentences: list[Sentence], years: ReportYears) -> boo
 
 
 def _unread_part(heading: str, frame: Frame, document: Frame, framing_level: int) -> Frame:
-    """A heading that states no kind: a new part (二、…) goes on in the frame before it, as a
-    guess; a section heading ends a guessed part (a preface) and returns to the document's, and
-    so does a part inside the one that set the frame (一、… under 第一部分 2022年工作回顾)."""
-    if _PART.match(heading) and _level(heading) <= framing_level:
+    """A heading that states no kind: a new part (二、…), or a numbered section beside the one
+    that set the frame (（二）… after （一）上半年进展), goes on in the frame before it, as a guess;
+    a section heading ends a guessed part (a preface) and returns to the document's, and so does
+    a part inside the one that set the frame (一、… under 第一部分 2022年工作回顾)."""
+    numbered = _level(heading) < len(_LEVELS)
+    if numbered and _level(heading) <= framing_level:
         return replace(frame, read=False)
     return frame if frame.read else document
 

@@ -486,6 +486,10 @@ def test_a_bulletin_of_milestones_and_a_press_conference(lexicon: Lexicon) -> No
     assert (found["m101"].kind, found["m101"].year) == ("target", 2024)  # 节点: milestones ahead
     assert (found["l6"].status, found["l6"].year) == ("under_construction", 2024)  # 洞通: a part
     assert (found["library"].kind, found["library"].year) == ("target", 2025)
+    # A section beside the one that set the frame, of a kind no word states: a guess, for review.
+    beside = projects(bulletin.replace("（二）下半年节点", "（二）其他事项"), lexicon)
+    assert beside["m101"].kind == "event" and not beside["m101"].accepted
+    assert beside["road"].accepted
     conference = (
         "重点工程新闻发布会\n时间：2023年1月12日上午\n"
         "发言人：去年，京台路建成通车。\n记者：今年的重点是什么？\n"
