@@ -13,7 +13,7 @@ from typing import Any
 import click
 from sqlalchemy import Connection
 
-from app import migrate
+from app import revisions
 from app.asgi import UVICORN_OPTIONS, limit_malloc_arenas, server_database_url
 from app.cluster import LocalCluster, ProvisioningError, port_in_use, redact
 from app.db import make_engine
@@ -74,6 +74,8 @@ def up(host: str | None, port: int | None, workers: int | None) -> None:
     else:
         click.echo(f"Starting the private PostGIS cluster (state in {settings.data_dir}) …")
     url = _database_url_or_fail(settings)
+    from app import migrate  # alembic: not in the server's workers
+
     migrate.upgrade(url)
     click.echo("Schema migrated to head.")
     _load(url, settings.geodata_dir, settings.documents_dir)
@@ -136,6 +138,8 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
 @click.argument("revision", default="head")
 def migrate_command(revision: str) -> None:
     """Upgrade the database schema to REVISION (default: head)."""
+    from app import migrate
+
     migrate.upgrade(_database_url_or_fail(_settings()), revision)
     click.echo(f"Schema at {revision}.")
 
@@ -200,7 +204,7 @@ def rebuild() -> None:
     engine = make_engine(_database_url_or_fail(_settings()))
     try:
         with engine.begin() as conn:
-            if migrate.current_revisions(conn) != migrate.head_revisions():
+            if revisions.current_revisions(conn) != revisions.head_revisions():
                 raise click.ClickException("the schema is not at the latest migration: run migrate")
             rows = readmodel.rebuild(conn)
         readmodel.vacuum(engine)

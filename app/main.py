@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from app import readmodel
 from app.db import make_engine
 from app.dependencies import reader
-from app.migrate import head_revisions
+from app.revisions import head_revisions
 from app.routes import (
     apidocs,
     auth,

@@ -7,7 +7,8 @@ import sys
 
 from app.settings import REPO_ROOT
 
-HEAVY = ("matplotlib", "geopandas", "pandas", "pyogrio", "folium")
+# alembic and its templates: only `tzmap migrate` needs them (the schema heads are read without).
+HEAVY = ("matplotlib", "geopandas", "pandas", "pyogrio", "folium", "alembic", "mako")
 
 # `tzmap serve` with one worker builds the app in the CLI's own process, so app.cli counts too.
 SCRIPT = f"""

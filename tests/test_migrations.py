@@ -1,8 +1,11 @@
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from app import migrate
+from app import migrate, revisions
 from app.db import make_engine
 from app.migrate import include_object
 from app.models import Base
@@ -38,3 +41,28 @@ def test_models_and_migrations_agree(migrated_db: str) -> None:
     finally:
         engine.dispose()
     assert diff == []
+
+
+def test_revisions_read_without_alembic_are_alembics(empty_db: str, tmp_path: Path) -> None:
+    heads = ScriptDirectory.from_config(migrate.alembic_config()).get_heads()
+    assert revisions.head_revisions() == tuple(sorted(heads))
+    # A merge revises two heads: both stop being heads, the merge is the one left.
+    for name, revision, down in [("a", "r1", None), ("b", "r2", "r1"), ("c", "r3", "r1"),
+                                 ("d", "r4", ("r2", "r3"))]:  # fmt: skip
+        (tmp_path / f"{name}.py").write_text(
+            f"revision: str = {revision!r}\ndown_revision = {down!r}\n", encoding="utf-8"
+        )
+    assert revisions.head_revisions(tmp_path) == ("r4",)
+    (tmp_path / "d.py").unlink()
+    assert revisions.head_revisions(tmp_path) == ("r2", "r3")
+
+    engine = make_engine(empty_db)
+    try:
+        with engine.connect() as conn:
+            assert revisions.current_revisions(conn) == ()
+        migrate.upgrade(empty_db)
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_heads()
+            assert revisions.current_revisions(conn) == tuple(sorted(current)) == tuple(heads)
+    finally:
+        engine.dispose()

@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.dependencies import EngineDep
-from app.migrate import current_revisions
+from app.revisions import current_revisions
 from app.routes.problems import log
 
 router = APIRouter(tags=["health"])
