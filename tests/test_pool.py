@@ -37,3 +37,16 @@ def test_a_connection_that_died_while_idle_is_replaced(empty_db: str, monkeypatc
         assert len(pings) >= 1
     finally:
         engine.dispose()
+
+
+def test_sessions_plan_each_query_alone_and_on_one_core(empty_db: str) -> None:
+    engine = db.make_engine(empty_db, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            settings = [
+                conn.execute(text(f"SHOW {name}")).scalar_one()
+                for name in ("jit", "plan_cache_mode", "max_parallel_workers_per_gather")
+            ]
+    finally:
+        engine.dispose()
+    assert settings == ["off", "force_custom_plan", "0"]
