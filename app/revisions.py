@@ -1,5 +1,5 @@
 """Which schema revision the code expects and which one a database is at, known without importing
-alembic: a server process asks both (/healthz) and alembic would cost each worker about 19 MB of
+alembic: a server process asks both (/healthz), and alembic would cost each worker about 8 MB of
 memory that only `tzmap migrate` needs (app.migrate)."""
 
 import ast
