@@ -387,7 +387,8 @@ def default_frame(text: str, years: ReportYears) -> Frame:
     first = _heading_frame(parts[0], years) if parts else None
     if first is not None and first.kind == "event":
         return Frame("event", first.year, read=False)
-    if not parts and _RELATIVE_YEAR.findall(text)[:1] == ["去年"]:
+    said = _RELATIVE_YEAR.search(text)
+    if not parts and said and said.group() == "去年":
         return Frame("event", years.report, read=False)  # 先通报去年…的进展和今年的安排
     return Frame("target", years.plan, read=False)
 

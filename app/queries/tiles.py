@@ -12,6 +12,11 @@ EXTENT = 4096
 BUFFER = 64  # pixels of geometry kept beyond the tile edge, so lines and labels join up
 
 
+def generalised(z: int) -> bool:
+    """Is a tile at zoom z cut from the read model's generalised geometry?"""
+    return z <= vocab.GENERALISED_MAX_ZOOM
+
+
 def tile(
     rows: Subquery,
     where: Sequence[ColumnElement[bool]],
@@ -36,8 +41,7 @@ def tile(
     geom: ColumnElement[Any]
     meets: ColumnElement[bool]
     if "tile_geom" in rows.c:
-        generalised = z <= vocab.GENERALISED_MAX_ZOOM
-        geom = rows.c.tile_geom_generalised if generalised else rows.c.tile_geom
+        geom = rows.c.tile_geom_generalised if generalised(z) else rows.c.tile_geom
         # The bounding boxes meeting is enough: ST_AsMVTGeom gives nothing (NULL, which ST_AsMVT
         # leaves out) for a geometry that misses the tile, and testing each exactly costs more.
         meets = rows.c.tile_geom.op("&&")(envelope)

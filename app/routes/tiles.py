@@ -8,13 +8,12 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Select
 
-from app import vocab
 from app.db import reading
 from app.dependencies import EngineDep, ItemsDep, LayerDep
 from app.errors import NotFound
 from app.filters import Filters, ItemsParameters
 from app.layers import select_features, selection_key
-from app.queries.tiles import tile
+from app.queries.tiles import generalised, tile
 from app.routes.common import base_url, cached, district_bbox, versioned
 from app.routes.openapi import MVT, MVTResponse, problems
 
@@ -67,8 +66,7 @@ def vector_tile(
                 layer.tile_arrays,
             )
 
-        band = z <= vocab.GENERALISED_MAX_ZOOM  # which geometry the statement cuts
-        shape = repr(("tile", band, selection_key(layer, query, state)))
+        shape = repr(("tile", generalised(z), selection_key(layer, query, state)))
         statement = request.app.state.statements.get_or_build(shape, build)
         values = {"tile_z": z, "tile_x": x, "tile_y": y}
         content = conn.execute(statement, values).scalar() or b""
