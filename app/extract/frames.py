@@ -399,21 +399,22 @@ _ASKER = re.compile(r"^(?:记者|问)[：:]")
 
 
 def _asks(text: str, sentence: Sentence) -> bool:
-    return bool(_ASKER.match(sentence.text)) and text[sentence.end : sentence.end + 1] in "？?"
+    return bool(_ASKER.match(sentence.text)) and text[sentence.end : sentence.end + 1] in (
+        "？",
+        "?",
+    )
 
 
 def _question_frame(question: str, years: ReportYears) -> Frame | None:
     """The frame of the answer to a question: 去年 asks for the review, 今年 for the year it is
-    spoken in (a plan when that is the year planned), else its words (…进展如何 a review)."""
+    spoken in (a plan when that is the year planned), else its words, as a heading's would be
+    (…进展如何 a review)."""
     if "去年" in question:
         return Frame("event", years.report)
     if "今年" in question:
         spoken = years.written or years.plan
         return Frame("target" if spoken > years.report else "event", spoken)
-    kind = _worded_kind(question)
-    if kind is None:
-        return None
-    return Frame(kind, years.report if kind == "event" else years.plan)
+    return _worded_frame(question, years)
 
 
 def _parts_review(text: str) -> bool:
